@@ -1,0 +1,99 @@
+# nsbox — build, install, demo, check, bench.
+#   make                      build helper/nsbox and pam_module/pam_nsbox.so
+#   sudo make demo            install missing deps, build, show a confined login
+#   sudo make check           install missing deps, build, run every test
+#   make install PREFIX=/usr DESTDIR=/tmp/stage
+
+VERSION     := 0.1
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+LIBEXECDIR  ?= $(PREFIX)/libexec/nsbox
+SYSCONFDIR  ?= /etc
+MULTIARCH   := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || $(CC) -print-multiarch 2>/dev/null)
+PAMDIR      ?= $(if $(MULTIARCH),/lib/$(MULTIARCH)/security,/lib/security)
+# The module runs the helper from this fixed path; it is not configurable at
+# run time (only the test build of the module takes helper=).
+HELPER_PATH ?= $(LIBEXECDIR)/nsbox
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WERROR   ?= -Werror
+WARNINGS := -Wall -Wextra -Wformat=2 -Werror=format-security -Werror=missing-prototypes \
+            -Werror=shadow -Werror=implicit-function-declaration -Wshadow -Wmissing-prototypes
+HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fno-strict-aliasing
+ifeq ($(SANITIZE),1)
+HARDEN   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SANFLAGS := -fsanitize=address,undefined
+endif
+NSBOX_CFLAGS  = -std=gnu11 -D_GNU_SOURCE -DNSBOX_VERSION='"$(VERSION)"' $(WARNINGS) $(WERROR) \
+                $(HARDEN) $(CFLAGS)
+NSBOX_LDFLAGS = -Wl,-z,relro,-z,now -Wl,--as-needed $(SANFLAGS) $(LDFLAGS)
+
+CONFUSE_LIBS := $(shell pkg-config --libs libconfuse 2>/dev/null || echo -lconfuse)
+PAM_LIBS     := -lpam
+
+B := build
+HELPER_SRCS := $(wildcard helper/*.c)
+HELPER_OBJS := $(patsubst helper/%.c,$(B)/helper/%.o,$(HELPER_SRCS))
+HELPER_LIB_OBJS := $(filter-out $(B)/helper/main.o,$(HELPER_OBJS))
+HELPER_HDRS := $(wildcard helper/*.h)
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+
+ROOTFS := $(B)/rootfs
+
+# Debian packages each target needs; conf/deps.sh installs what is missing.
+DEPS_BUILD := gcc make pkg-config libc6-dev libpam0g-dev libconfuse-dev busybox-static
+DEPS_CHECK := $(DEPS_BUILD) perl util-linux procps pamtester libpam-modules \
+              openssh-server openssh-client
+
+.PHONY: all clean install uninstall deps deps-check rootfs check demo units
+.DELETE_ON_ERROR:
+
+all: helper/nsbox
+
+$(B)/helper/%.o: helper/%.c $(HELPER_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(NSBOX_CFLAGS) -fPIE -c -o $@ $<
+
+helper/nsbox: $(HELPER_OBJS)
+	$(CC) $(NSBOX_CFLAGS) -pie -o $@ $^ $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
+
+$(B)/tests/test_%: tests/unit/test_%.c tests/unit/tap.h $(HELPER_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(NSBOX_CFLAGS) -fPIE -Ihelper -pie -o $@ $< $(HELPER_LIB_OBJS) $(NSBOX_LDFLAGS) \
+		$(CONFUSE_LIBS)
+
+units: $(UNIT_BINS)
+
+deps:
+	@sh conf/deps.sh $(DEPS_BUILD)
+
+deps-check:
+	@sh conf/deps.sh $(DEPS_CHECK)
+
+# The built-in demo rootfs: busybox-static, root-owned when built as root.
+rootfs: $(ROOTFS)/.built
+$(ROOTFS)/.built: conf/mkrootfs.sh
+	sh conf/mkrootfs.sh $(ROOTFS) nsbox-demo:64000:64000
+
+check: deps-check
+	$(MAKE) all units rootfs
+	sh tests/run.sh
+
+demo: deps
+	$(MAKE) all rootfs
+	sh tests/demo.sh
+
+install: all
+	install -d -m 0755 $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(BINDIR)
+	install -m 0755 helper/nsbox $(DESTDIR)$(LIBEXECDIR)/nsbox
+	ln -sf $(LIBEXECDIR)/nsbox $(DESTDIR)$(BINDIR)/nsbox
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/nsbox $(DESTDIR)$(LIBEXECDIR)/nsbox
+	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
+
+clean:
+	rm -rf $(B) helper/nsbox

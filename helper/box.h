@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What both faces of box init share: process title, hostname, identity
+ * report. */
+#ifndef NSBOX_BOX_H
+#define NSBOX_BOX_H
+
+#include <stdbool.h>
+
+#define BOX_INIT_NAME	     "nsbox-init"
+#define BOX_DEFAULT_HOSTNAME "nsbox"
+
+/* Remember where argv lives so box init can replace its command line: the
+ * box's /proc/1/cmdline must not show host paths. */
+void save_argv(int argc, char **argv);
+void set_process_title(const char *title);
+
+/* RFC 1123 labels, at most 64 bytes: what sethostname() will be given. */
+bool hostname_is_valid(const char *name);
+
+int set_box_hostname(const char *name);
+
+/* "nsbox: WHERE: uid=… gid=… hostname=… pid=… cwd=…" on stderr. */
+void print_identity(const char *where);
+
+#endif

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "ns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "log.h"
+#include "syscalls.h"
+
+pid_t clone_box(unsigned long flags, bool pdeathsig, int *ret_pidfd)
+{
+	int pidfd = -1;
+	struct clone_args args = {
+		.flags = flags | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)&pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	pid_t pid = sys_clone3(&args);
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		/* The parent lives in the parent PID namespace, so getppid()
+		 * cannot tell whether it died before this call; callers check
+		 * for that on the sync pipe they share with it. */
+		if (pdeathsig)
+			(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		return 0;
+	}
+	*ret_pidfd = pidfd;
+	return pid;
+}
+
+int format_id_map(char *buf, size_t size, unsigned long inside, unsigned long outside,
+		  unsigned long count)
+{
+	int n;
+
+	if (count == 0 || inside > UINT32_MAX - 1 || outside > UINT32_MAX - 1 ||
+	    count > (unsigned long)UINT32_MAX - inside ||
+	    count > (unsigned long)UINT32_MAX - outside)
+		return -EINVAL;
+	n = snprintf(buf, size, "%lu %lu %lu\n", inside, outside, count);
+	if (n < 0 || (size_t)n >= size)
+		return -ENOSPC;
+	return n;
+}
+
+static int write_proc_file(pid_t pid, const char *name, const char *text)
+{
+	char path[64];
+	_cleanup_close_ int fd = -1;
+	size_t len = strlen(text);
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return log_errno(errno, "open(\"%s\")", path);
+	if (write(fd, text, len) != (ssize_t)len)
+		return log_errno(errno, "write(\"%s\", \"%.*s\")", path, (int)strcspn(text, "\n"),
+				 text);
+	return 0;
+}
+
+int write_id_maps(pid_t pid, uid_t uid_inside, uid_t uid_outside, gid_t gid_inside,
+		  gid_t gid_outside, bool deny_setgroups)
+{
+	char map[64];
+	int r;
+
+	if (deny_setgroups) {
+		r = write_proc_file(pid, "setgroups", "deny");
+		if (r < 0)
+			return r;
+	}
+	r = format_id_map(map, sizeof(map), uid_inside, uid_outside, 1);
+	if (r < 0)
+		return log_errno(-r, "uid map %u %u", (unsigned)uid_inside, (unsigned)uid_outside);
+	r = write_proc_file(pid, "uid_map", map);
+	if (r < 0)
+		return r;
+	r = format_id_map(map, sizeof(map), gid_inside, gid_outside, 1);
+	if (r < 0)
+		return log_errno(-r, "gid map %u %u", (unsigned)gid_inside, (unsigned)gid_outside);
+	return write_proc_file(pid, "gid_map", map);
+}
+
+const char *userns_failure_hint(int err)
+{
+	switch (err) {
+	case EPERM:
+	case EACCES:
+		return "unprivileged user namespaces are disabled or restricted on this "
+		       "system (see kernel.unprivileged_userns_clone, "
+		       "kernel.apparmor_restrict_unprivileged_userns and the README)";
+	case ENOSPC:
+	case EUSERS:
+		return "the user namespace limit is reached (see user.max_user_namespaces)";
+	case EINVAL:
+		return "this kernel lacks a namespace type nsbox needs (user, PID, mount, "
+		       "UTS, IPC, cgroup)";
+	default:
+		return strerror(err);
+	}
+}

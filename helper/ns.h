@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Creating the box's namespaces and writing its id maps. */
+#ifndef NSBOX_NS_H
+#define NSBOX_NS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Every namespace a box gets. The application joins all but the user
+ * namespace, so it keeps its real root for the rest of the login. */
+#define BOX_CLONE_FLAGS                                                                            \
+	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWCGROUP)
+
+/* Fork a child in new namespaces FLAGS (one clone3, the child is PID 1 of
+ * its PID namespace when CLONE_NEWPID is set). Returns 0 in the child, the
+ * child's pid in the parent with a pidfd in *ret_pidfd, or -errno. With
+ * PDEATHSIG the child is killed when the parent dies. */
+pid_t clone_box(unsigned long flags, bool pdeathsig, int *ret_pidfd);
+
+/* The text written to uid_map/gid_map for one range: "INSIDE OUTSIDE COUNT\n".
+ * Returns the length, or -ENOSPC/-EINVAL. */
+int format_id_map(char *buf, size_t size, unsigned long inside, unsigned long outside,
+		  unsigned long count);
+
+/* Map exactly one uid and one gid into the user namespace of PID (identity
+ * or not). DENY_SETGROUPS is required when the writer lacks CAP_SETGID in the
+ * parent namespace (the rootless case). */
+int write_id_maps(pid_t pid, uid_t uid_inside, uid_t uid_outside, gid_t gid_inside,
+		  gid_t gid_outside, bool deny_setgroups);
+
+/* Explain a failure to create a user namespace in words an admin can act on. */
+const char *userns_failure_hint(int err);
+
+#endif

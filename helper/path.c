@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "path.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "syscalls.h"
+
+#define MAX_SYMLINK_HOPS 40
+
+bool path_is_normalized_absolute(const char *path)
+{
+	const char *p = path;
+
+	if (!path || path[0] != '/' || strlen(path) >= PATH_MAX)
+		return false;
+	if (streq(path, "/"))
+		return true;
+	while (*p == '/') {
+		const char *comp = p + 1;
+		size_t len = strcspn(comp, "/");
+
+		if (len == 0) /* "//" or a trailing slash */
+			return false;
+		if ((len == 1 && comp[0] == '.') || (len == 2 && comp[0] == '.' && comp[1] == '.'))
+			return false;
+		p = comp + len;
+	}
+	return *p == '\0';
+}
+
+/* OpenSSH's rule for a ChrootDirectory component, plus the sticky-bit case:
+ * in a root-owned sticky directory others may add entries but not replace
+ * root's, so it may stand on the way but not be the target itself. */
+static int check_trusted(const char *shown, const struct stat *st, bool last)
+{
+	if (st->st_uid != 0) {
+		log_error("%s is owned by uid %u, not root", shown, (unsigned)st->st_uid);
+		return -EPERM;
+	}
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) &&
+	    !(S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX) && !last)) {
+		log_error("%s is writable by group or others (mode %04o)", shown,
+			  (unsigned)(st->st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* Splice a symlink's target in front of the rest of the walk. */
+static int splice_symlink(int linkfd, const char *shown, char *rest, size_t size)
+{
+	char target[PATH_MAX], joined[PATH_MAX * 2];
+	ssize_t n = readlinkat(linkfd, "", target, sizeof(target) - 1);
+
+	if (n < 0)
+		return log_errno(errno, "readlink(\"%s\")", shown);
+	target[n] = '\0';
+	if (snprintf(joined, sizeof(joined), "%s/%s", target, rest) >= (int)size) {
+		log_error("%s: path too long after following symlinks", shown);
+		return -ENAMETOOLONG;
+	}
+	strcpy(rest, joined);
+	return 0;
+}
+
+static int open_root(int *ret_fd)
+{
+	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return log_errno(errno, "open(\"/\")");
+	*ret_fd = fd;
+	return 0;
+}
+
+int walk_path(const char *what, const char *path, unsigned flags, int *ret_fd)
+{
+	char rest[PATH_MAX * 2], shown[PATH_MAX * 2] = "";
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	int hops = 0, r;
+
+	if (!path || path[0] != '/' || strlen(path) >= PATH_MAX) {
+		log_error("%s \"%s\" is not an absolute path", what, path ? path : "");
+		return -EINVAL;
+	}
+	snprintf(rest, sizeof(rest), "%s", path);
+	if ((r = open_root(&fd)) < 0)
+		return r;
+	if (fstat(fd, &st) < 0)
+		return log_errno(errno, "stat(\"/\")");
+	if ((flags & WALK_ROOT_OWNED) && (r = check_trusted("/", &st, streq(path, "/"))) < 0)
+		return r;
+
+	for (;;) {
+		char *comp = rest, *next;
+		_cleanup_close_ int child = -1;
+		bool last;
+		size_t len;
+
+		comp += strspn(comp, "/");
+		if (*comp == '\0')
+			break;
+		len = strcspn(comp, "/");
+		next = comp + len + strspn(comp + len, "/");
+		last = *next == '\0';
+		comp[len] = '\0';
+		if (streq(comp, ".")) {
+			memmove(rest, next, strlen(next) + 1);
+			continue;
+		}
+		if (streq(comp, "..")) {
+			log_error("%s %s: \"..\" is not allowed on the way", what, path);
+			return -EINVAL;
+		}
+		child = openat(fd, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (child < 0) {
+			int err = errno;
+			char at[PATH_MAX * 2 + 8];
+
+			if (err == ENOENT && (flags & WALK_MISSING_OK))
+				return -ENOENT;
+			snprintf(at, sizeof(at), "%s/%s", shown, comp);
+			if (streq(at, path))
+				return log_errno(err, "%s %s", what, path);
+			return log_errno(err, "%s %s: %s", what, path, at);
+		}
+		if (fstat(child, &st) < 0)
+			return log_errno(errno, "stat(\"%s/%s\")", shown, comp);
+		if (strlen(shown) + len + 2 >= sizeof(shown))
+			return -ENAMETOOLONG;
+		strcat(shown, "/");
+		strcat(shown, comp);
+
+		if (S_ISLNK(st.st_mode)) {
+			/* A root-owned link cannot have been planted by a
+			 * user; anything else could have been. */
+			if (st.st_uid != 0) {
+				log_error("%s %s: %s is a symlink owned by uid %u", what, path,
+					  shown, (unsigned)st.st_uid);
+				return -ELOOP;
+			}
+			if (++hops > MAX_SYMLINK_HOPS) {
+				log_error("%s %s: too many symlinks", what, path);
+				return -ELOOP;
+			}
+			memmove(rest, next, strlen(next) + 1);
+			if ((r = splice_symlink(child, shown, rest, sizeof(rest))) < 0)
+				return r;
+			/* The link's own name is not part of where we are. */
+			*strrchr(shown, '/') = '\0';
+			if (rest[0] == '/') {
+				closep(&fd);
+				if ((r = open_root(&fd)) < 0)
+					return r;
+				shown[0] = '\0';
+			}
+			continue;
+		}
+		if ((flags & WALK_ROOT_OWNED) && (r = check_trusted(shown, &st, last)) < 0)
+			return r;
+		if (!last && !S_ISDIR(st.st_mode)) {
+			log_error("%s %s: %s is not a directory", what, path, shown);
+			return -ENOTDIR;
+		}
+		closep(&fd);
+		fd = TAKE_FD(child);
+		memmove(rest, next, strlen(next) + 1);
+	}
+
+	if (fstat(fd, &st) < 0)
+		return log_errno(errno, "stat(\"%s\")", path);
+	if ((flags & WALK_DIRECTORY) && !S_ISDIR(st.st_mode)) {
+		log_error("%s %s: Not a directory", what, path);
+		return -ENOTDIR;
+	}
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
+int check_root_owned_at(int dirfd, const char *rel, const char *shown)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, rel, &st, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return log_errno(errno, "stat(\"%s\")", shown);
+	}
+	if (S_ISLNK(st.st_mode)) {
+		if (st.st_uid != 0) {
+			log_error("%s is a symlink owned by uid %u, not root", shown,
+				  (unsigned)st.st_uid);
+			return -EPERM;
+		}
+		return 0;
+	}
+	return check_trusted(shown, &st, true);
+}
+
+int open_beneath(int rootfd, const char *rel, int flags, int *ret_fd)
+{
+	int fd = sys_openat2(rootfd, rel, (uint64_t)(flags | O_PATH | O_CLOEXEC),
+			     RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+
+	if (fd < 0)
+		return -errno;
+	*ret_fd = fd;
+	return 0;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Path checks and race-free path walking. Every path the helper mounts from
+ * or onto is opened here, as an O_PATH fd, and used only through that fd. */
+#ifndef NSBOX_PATH_H
+#define NSBOX_PATH_H
+
+#include <stdbool.h>
+#include <sys/stat.h>
+
+/* True for "/" and absolute paths without empty, "." or ".." components and
+ * without a trailing slash: the only form nsbox accepts from a config. */
+bool path_is_normalized_absolute(const char *path);
+
+enum walk_flags {
+	/* Every directory on the way must be owned by root and not writable by
+	 * group or others (sticky root-owned directories such as /tmp are
+	 * accepted on the way, not at the end), like OpenSSH's
+	 * ChrootDirectory check. */
+	WALK_ROOT_OWNED = 1 << 0,
+	/* The last component must be a directory. */
+	WALK_DIRECTORY = 1 << 1,
+	/* A missing component is reported as -ENOENT without a log line. */
+	WALK_MISSING_OK = 1 << 2,
+};
+
+/* Walk the absolute PATH one component at a time with O_PATH|O_NOFOLLOW,
+ * checking each step on the fd it opened (no window between check and use).
+ * Symlinks are followed only when owned by root (a user can neither create
+ * nor replace those); a user-owned symlink is an error. On success
+ * *ret_fd is an O_PATH|O_CLOEXEC fd of the target and 0 is returned;
+ * otherwise -errno with one log line naming the offending component. WHAT
+ * names the path in messages ("rootfs", "bind source"). */
+int walk_path(const char *what, const char *path, unsigned flags, int *ret_fd);
+
+/* Check that the file at REL beneath DIRFD (not following a final symlink)
+ * is owned by root and not writable by group or others; a missing file is
+ * fine. SHOWN is its name for messages. */
+int check_root_owned_at(int dirfd, const char *rel, const char *shown);
+
+/* Open REL strictly beneath ROOTFD without following any symlink (the
+ * user may own directories on the way; RESOLVE_BENEATH |
+ * RESOLVE_NO_SYMLINKS keeps a planted link from redirecting a mount).
+ * O_PATH, so FIFOs and devices are never opened. */
+int open_beneath(int rootfd, const char *rel, int flags, int *ret_fd);
+
+#endif

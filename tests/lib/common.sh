@@ -1,0 +1,53 @@
+# common.sh: what every shell test shares. Source it after tap.sh.
+# Sets TOP, NSBOX, ROOTFS, T (a private temp dir, removed on exit) and the
+# unprivileged identity rootless tests run as.
+
+TOP=$(cd "$(dirname "$0")" && while [ ! -f Makefile ] && [ "$PWD" != / ]; do cd ..; done && pwd)
+NSBOX=$TOP/helper/nsbox
+ROOTFS=$TOP/build/rootfs
+# An uid/gid with no passwd entry and not the overflow id 65534, so "uid
+# inside equals uid outside" cannot pass by accident.
+TEST_UID=61234
+TEST_GID=61234
+
+[ -x "$NSBOX" ] || { echo "Bail out! $NSBOX is not built (run make)"; exit 1; }
+[ -f "$ROOTFS/.built" ] || { echo "Bail out! $ROOTFS is not built (run make rootfs)"; exit 1; }
+
+T=$(mktemp -d /tmp/nsbox-test.XXXXXX)
+# Searchable by the test users: init walks paths with their permissions.
+chmod 0755 "$T"
+cleanup_hooks=""
+at_exit() { cleanup_hooks="$*; $cleanup_hooks"; }
+run_cleanup() {
+	eval "$cleanup_hooks"
+	rm -rf "$T"
+}
+trap run_cleanup EXIT
+trap 'exit 130' INT TERM
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# The prefix that runs a command as the unprivileged test identity (or as
+# ourselves when we are not root), with a small clean environment. Use
+# "${AS_USER[@]}" cmd ... & when the pid of cmd itself is needed.
+if is_root; then
+	AS_USER=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/
+		setpriv --reuid=$TEST_UID --regid=$TEST_GID --clear-groups --)
+else
+	AS_USER=()
+fi
+as_user() { "${AS_USER[@]}" "$@"; }
+
+user_uid() { if is_root; then echo $TEST_UID; else id -u; fi; }
+user_gid() { if is_root; then echo $TEST_GID; else id -g; fi; }
+
+# True when an unprivileged user may create user namespaces here.
+userns_works() {
+	as_user unshare -U true 2>/dev/null
+}
+
+# Mount table and box-init processes, to prove a test left nothing behind.
+host_state() {
+	findmnt -rn -o TARGET,SOURCE,FSTYPE | sort
+	pgrep -x nsbox-init | sort
+}

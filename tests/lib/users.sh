@@ -1,0 +1,43 @@
+# users.sh: throwaway users and a private mount namespace for root tests.
+#
+#   enter_private_ns "$@"   first thing in a root test: re-run the script in
+#                           its own mount namespace (propagation private), so
+#                           every bind below vanishes with it
+#   private_etc             bind copies of /etc/passwd, group, shadow over the
+#                           real ones (inside that namespace only)
+#   add_user NAME UID       a user with its own group, home in $T/home/NAME,
+#                           shell /bin/sh, locked password
+#   add_group NAME GID [MEMBER,...]
+
+enter_private_ns() {
+	if [ "${NSBOX_PRIVATE_NS:-}" != "$$" ]; then
+		# The variable carries the pid the script will have after exec,
+		# so a nested test script re-enters its own namespace.
+		exec env NSBOX_PRIVATE_NS=__self__ unshare -m --propagation private \
+			sh -c 'export NSBOX_PRIVATE_NS=$$; exec "$0" "$@"' "$0" "$@"
+	fi
+}
+
+private_etc() {
+	[ "${NSBOX_PRIVATE_NS:-}" = "$$" ] || { echo "Bail out! private_etc outside a private namespace"; exit 1; }
+	mkdir -p "$T/etc"
+	for f in passwd group shadow; do
+		cp -p "/etc/$f" "$T/etc/$f"
+		mount --bind "$T/etc/$f" "/etc/$f"
+	done
+}
+
+add_group() {
+	printf '%s:x:%s:%s\n' "$1" "$2" "${3:-}" >>/etc/group
+}
+
+add_user() {
+	name=$1
+	uid=$2
+	mkdir -p "$T/home/$name"
+	chown "$uid:$uid" "$T/home/$name"
+	chmod 0755 "$T/home/$name"
+	printf '%s:x:%s:%s:%s:%s:/bin/sh\n' "$name" "$uid" "$uid" "$name" "$T/home/$name" >>/etc/passwd
+	printf '%s:x:%s:\n' "$name" "$uid" >>/etc/group
+	printf '%s:!:19000:0:99999:7:::\n' "$name" >>/etc/shadow
+}
