@@ -33,6 +33,13 @@ CONFUSE_LIBS := $(shell pkg-config --libs libconfuse 2>/dev/null || echo -lconfu
 PAM_LIBS     := -lpam
 
 B := build
+# make V=1 shows the full compiler command lines.
+ifneq ($(V),1)
+Q = @
+E = @printf '  %-6s %s\n'
+else
+E = @true
+endif
 HELPER_SRCS := $(wildcard helper/*.c)
 HELPER_OBJS := $(patsubst helper/%.c,$(B)/helper/%.o,$(HELPER_SRCS))
 HELPER_LIB_OBJS := $(filter-out $(B)/helper/main.o,$(HELPER_OBJS))
@@ -51,21 +58,50 @@ DEPS_CHECK := $(DEPS_BUILD) perl util-linux procps pamtester libpam-modules \
 .PHONY: all clean install uninstall deps deps-check rootfs check demo units
 .DELETE_ON_ERROR:
 
-all: helper/nsbox
+all: helper/nsbox pam_module/pam_nsbox.so
+
+MODULE_DEPS := pam_module/pam_nsbox.c pam_module/pam_nsbox.map helper/util.h helper/protocol.h \
+               helper/syscalls.h
+MODULE_CFLAGS = $(NSBOX_CFLAGS) -fPIC -fvisibility=hidden -shared \
+                -DNSBOX_HELPER_PATH='"$(HELPER_PATH)"'
+MODULE_LDFLAGS = -Wl,--version-script=pam_module/pam_nsbox.map -Wl,-z,defs $(NSBOX_LDFLAGS) \
+                 $(PAM_LIBS)
+
+pam_module/pam_nsbox.so: $(MODULE_DEPS)
+	$(E) CC $@
+	$(Q)$(CC) $(MODULE_CFLAGS) -o $@ $< $(MODULE_LDFLAGS)
+
+# The test build of the module also takes helper=PATH (the installed one
+# runs only $(HELPER_PATH)); everything else is the same source.
+$(B)/tests/pam_nsbox_test.so: $(MODULE_DEPS)
+	@mkdir -p $(@D)
+	$(E) CC $@
+	$(Q)$(CC) $(MODULE_CFLAGS) -DNSBOX_TEST_BUILD -o $@ $< $(MODULE_LDFLAGS)
 
 $(B)/helper/%.o: helper/%.c $(HELPER_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(NSBOX_CFLAGS) -fPIE -c -o $@ $<
+	$(E) CC $<
+	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -c -o $@ $<
 
 helper/nsbox: $(HELPER_OBJS)
-	$(CC) $(NSBOX_CFLAGS) -pie -o $@ $^ $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
+	$(E) LD $@
+	$(Q)$(CC) $(NSBOX_CFLAGS) -pie -o $@ $^ $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
 
 $(B)/tests/test_%: tests/unit/test_%.c tests/unit/tap.h $(HELPER_LIB_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(NSBOX_CFLAGS) -fPIE -Ihelper -pie -o $@ $< $(HELPER_LIB_OBJS) $(NSBOX_LDFLAGS) \
+	$(E) CC $<
+	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -Ihelper -pie -o $@ $< $(HELPER_LIB_OBJS) $(NSBOX_LDFLAGS) \
 		$(CONFUSE_LIBS)
 
-units: $(UNIT_BINS)
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
+
+$(B)/tools/%: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -pie -o $@ $< $(NSBOX_LDFLAGS) $(PAM_LIBS)
+
+units: $(UNIT_BINS) $(TOOL_BINS) $(B)/tests/pam_nsbox_test.so
 
 deps:
 	@sh conf/deps.sh $(DEPS_BUILD)
@@ -96,4 +132,4 @@ uninstall:
 	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 
 clean:
-	rm -rf $(B) helper/nsbox
+	rm -rf $(B) helper/nsbox pam_module/pam_nsbox.so

@@ -39,7 +39,7 @@ static void log_text(int prio, const char *text)
 		snprintf(first_error, sizeof(first_error), "%s", text);
 	if (log_targets & LOG_TO_STDERR)
 		fprintf(stderr, "nsbox: %s\n", text);
-	if (log_targets & LOG_TO_SYSLOG)
+	if ((log_targets & LOG_TO_SYSLOG) && !(prio <= LOG_ERR && (log_targets & LOG_ERRORS_TO_CALLER)))
 		syslog(prio, "%s", text);
 }
 

@@ -13,6 +13,9 @@
 enum {
 	LOG_TO_STDERR = 1 << 0,
 	LOG_TO_SYSLOG = 1 << 1,
+	/* Errors are not syslogged here but only remembered: the PAM face
+	 * hands them to the module, which logs them once. */
+	LOG_ERRORS_TO_CALLER = 1 << 2,
 };
 
 void log_setup(int targets, bool debug);

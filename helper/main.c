@@ -6,7 +6,10 @@
 #include <string.h>
 
 #include "box.h"
+#include "check.h"
 #include "log.h"
+#include "pamface.h"
+#include "protocol.h"
 #include "run.h"
 
 #ifndef NSBOX_VERSION
@@ -16,8 +19,9 @@
 static void usage(FILE *out)
 {
 	fprintf(out, "Usage: nsbox run [OPTIONS] [--] [CMD [ARGS...]]\n"
+		     "       nsbox check [-f FILE] [-u USER]\n"
 		     "       nsbox --version | --help\n"
-		     "See nsbox run --help.\n");
+		     "See nsbox run --help, nsbox check --help.\n");
 }
 
 int main(int argc, char **argv)
@@ -31,6 +35,10 @@ int main(int argc, char **argv)
 	}
 	if (streq(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (streq(argv[1], "check"))
+		return cmd_check(argc - 1, argv + 1);
+	if (streq(argv[1], NSBOX_HELPER_COMMAND))
+		return cmd_pam_helper();
 	if (streq(argv[1], "--version")) {
 		printf("nsbox %s\n", NSBOX_VERSION);
 		return 0;

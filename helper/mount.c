@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -46,18 +47,31 @@ static const char *const system_paths[] = {
 	"usr/sbin",
 };
 
-static int check_system_paths(const struct root *root)
+static int check_system_paths(int rootfd, const char *shown_root)
 {
 	char shown[4096];
 	int r;
 
 	for (size_t i = 0; i < ARRAY_SIZE(system_paths); i++) {
-		snprintf(shown, sizeof(shown), "%s/%s", root->shown, system_paths[i]);
-		r = check_root_owned_at(root->fd, system_paths[i], shown);
+		snprintf(shown, sizeof(shown), "%s/%s", shown_root, system_paths[i]);
+		r = check_root_owned_at(rootfd, system_paths[i], shown);
 		if (r < 0)
 			return r;
 	}
 	return 0;
+}
+
+int check_rootfs(const char *rootfs, struct stat *ret)
+{
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	r = walk_path("rootfs", rootfs, WALK_DIRECTORY | WALK_ROOT_OWNED, &fd);
+	if (r < 0)
+		return r;
+	if (fstat(fd, ret) < 0)
+		return log_errno(errno, "stat(\"%s\")", rootfs);
+	return check_system_paths(fd, rootfs);
 }
 
 /* Clone the rootfs tree, lock it down and mount it on top of itself, ready
@@ -93,32 +107,62 @@ static int mount_rootfs(const struct box_mounts *m, struct root *ret)
 
 	ret->fd = TAKE_FD(tree);
 	ret->shown = m->rootfs ? m->rootfs : "";
-	if (m->trusted && (r = check_system_paths(ret)) < 0) {
-		closep(&ret->fd);
-		return r;
+	return 0;
+}
+
+/* Create what is missing of REL beneath ROOTFD, one component at a time,
+ * never following a symlink; the last component is a directory if DIR,
+ * else an empty file. Runs with the user's own file permissions (PAM face),
+ * so it only succeeds where the user could create the path anyway. */
+static int create_beneath(int rootfd, const char *rel, bool dir)
+{
+	char path[PATH_MAX], *comp, *save = NULL;
+	_cleanup_close_ int parent = -1;
+	int r;
+
+	if (snprintf(path, sizeof(path), "%s", rel) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	parent = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (parent < 0)
+		return -errno;
+	for (comp = strtok_r(path, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
+		bool last = !save || *save == '\0';
+		bool want_dir = !last || dir;
+		int next = -1;
+
+		r = open_beneath(parent, comp, want_dir ? O_DIRECTORY : 0, &next);
+		if (r == -ENOENT) {
+			if (want_dir)
+				r = mkdirat(parent, comp, 0755) < 0 ? -errno : 0;
+			else {
+				int fd = openat(parent, comp,
+						O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+				r = fd < 0 ? -errno : (close(fd), 0);
+			}
+			if (r == 0)
+				r = open_beneath(parent, comp, want_dir ? O_DIRECTORY : 0, &next);
+		}
+		if (r < 0)
+			return r;
+		closep(&parent);
+		parent = next;
 	}
 	return 0;
 }
 
 /* Open the mount point REL inside the box, creating it if it is missing and
- * the caller may (only where the user could create it anyway: init runs
- * with the user's file permissions). */
+ * the user could create it. */
 static int open_mount_point(const struct root *root, const char *rel, bool dir, int *ret_fd)
 {
 	int r = open_beneath(root->fd, rel, dir ? O_DIRECTORY : 0, ret_fd);
 
 	if (r == -ENOENT) {
-		if (dir)
-			r = mkdirat(root->fd, rel, 0755) < 0 ? -errno : 0;
-		else {
-			int fd = openat(root->fd, rel,
-					O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-			r = fd < 0 ? -errno : (close(fd), 0);
-		}
-		if (r < 0)
+		r = create_beneath(root->fd, rel, dir);
+		if (r < 0 && r != -ELOOP)
 			return log_errno(-r, "mount point %s/%s is missing and cannot be created",
 					 root->shown, rel);
-		r = open_beneath(root->fd, rel, dir ? O_DIRECTORY : 0, ret_fd);
+		if (r == 0)
+			r = open_beneath(root->fd, rel, dir ? O_DIRECTORY : 0, ret_fd);
 	}
 	if (r == -ELOOP)
 		log_error("mount point %s/%s: a symlink is in the way", root->shown, rel);
@@ -354,8 +398,48 @@ int build_box_root(const struct box_mounts *m)
 		r = mount_extra_tmpfs(&root, m);
 	if (r == 0)
 		r = mount_binds(&root, m);
+	/* Binds and tmpfs mounts may have covered a system path with
+	 * something the user owns. */
+	if (r == 0 && m->trusted)
+		r = check_system_paths(root.fd, root.shown);
 	if (r == 0)
 		r = enter_root(&root);
 	closep(&root.fd);
 	return r;
+}
+
+int bind_login_shell(const char *program, const char *login_shell)
+{
+	_cleanup_close_ int root = -1, src = -1, target = -1;
+	struct stat st;
+	int r;
+
+	if (streq(program, login_shell))
+		return 0;
+	if (!path_is_normalized_absolute(login_shell) || streq(login_shell, "/")) {
+		log_error("shell: the login shell \"%s\" is not an absolute path", login_shell);
+		return -EINVAL;
+	}
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return log_errno(errno, "open(\"/\")");
+	/* The program may be reached through the box's own symlinks
+	 * (/bin/sh -> busybox); they cannot lead out of the box. */
+	src = sys_openat2(root, program + 1, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	if (src < 0)
+		return log_errno(errno, "shell %s in the box", program);
+	/* The target must be the file itself: binding over a symlink's target
+	 * would replace that program (busybox) for everything. */
+	r = open_beneath(root, login_shell + 1, O_NOFOLLOW, &target);
+	if (r < 0)
+		return log_errno(-r, "login shell %s in the box (shell = %s needs it there)",
+				 login_shell, program);
+	if (fstat(target, &st) < 0)
+		return log_errno(errno, "stat(\"%s\")", login_shell);
+	if (!S_ISREG(st.st_mode)) {
+		log_error("login shell %s in the box is not a regular file (shell = %s)", login_shell,
+			  program);
+		return -EINVAL;
+	}
+	return bind_fd(src, target, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, program);
 }

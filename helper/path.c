@@ -12,6 +12,34 @@
 
 #define MAX_SYMLINK_HOPS 40
 
+static bool trust_not_user;
+static uid_t untrusted_user;
+
+void path_trust_owner_root(void)
+{
+	trust_not_user = false;
+}
+
+void path_trust_owner_not(uid_t user)
+{
+	trust_not_user = true;
+	untrusted_user = user;
+}
+
+static bool owner_trusted(const struct stat *st)
+{
+	return trust_not_user ? st->st_uid != untrusted_user : st->st_uid == 0;
+}
+
+static int log_untrusted_owner(const char *shown, const struct stat *st)
+{
+	if (trust_not_user)
+		log_error("%s is owned by the user (uid %u)", shown, (unsigned)st->st_uid);
+	else
+		log_error("%s is owned by uid %u, not root", shown, (unsigned)st->st_uid);
+	return -EPERM;
+}
+
 bool path_is_normalized_absolute(const char *path)
 {
 	const char *p = path;
@@ -38,10 +66,8 @@ bool path_is_normalized_absolute(const char *path)
  * root's, so it may stand on the way but not be the target itself. */
 static int check_trusted(const char *shown, const struct stat *st, bool last)
 {
-	if (st->st_uid != 0) {
-		log_error("%s is owned by uid %u, not root", shown, (unsigned)st->st_uid);
-		return -EPERM;
-	}
+	if (!owner_trusted(st))
+		return log_untrusted_owner(shown, st);
 	if ((st->st_mode & (S_IWGRP | S_IWOTH)) &&
 	    !(S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX) && !last)) {
 		log_error("%s is writable by group or others (mode %04o)", shown,
@@ -140,7 +166,7 @@ int walk_path(const char *what, const char *path, unsigned flags, int *ret_fd)
 		if (S_ISLNK(st.st_mode)) {
 			/* A root-owned link cannot have been planted by a
 			 * user; anything else could have been. */
-			if (st.st_uid != 0) {
+			if (!owner_trusted(&st)) {
 				log_error("%s %s: %s is a symlink owned by uid %u", what, path,
 					  shown, (unsigned)st.st_uid);
 				return -ELOOP;
@@ -192,14 +218,8 @@ int check_root_owned_at(int dirfd, const char *rel, const char *shown)
 			return 0;
 		return log_errno(errno, "stat(\"%s\")", shown);
 	}
-	if (S_ISLNK(st.st_mode)) {
-		if (st.st_uid != 0) {
-			log_error("%s is a symlink owned by uid %u, not root", shown,
-				  (unsigned)st.st_uid);
-			return -EPERM;
-		}
-		return 0;
-	}
+	if (S_ISLNK(st.st_mode))
+		return owner_trusted(&st) ? 0 : log_untrusted_owner(shown, &st);
 	return check_trusted(shown, &st, true);
 }
 

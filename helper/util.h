@@ -69,6 +69,26 @@ static inline const char *startswith(const char *s, const char *prefix)
 	return strncmp(s, prefix, n) == 0 ? s + n : NULL;
 }
 
+/* Close every fd but the N in KEEP (which need not be sorted). */
+static inline void close_all_except(const int *keep, size_t n)
+{
+	int from = 0;
+
+	for (;;) {
+		int next = -1;
+		for (size_t i = 0; i < n; i++)
+			if (keep[i] >= from && (next < 0 || keep[i] < next))
+				next = keep[i];
+		if (next < 0) {
+			close_range((unsigned)from, ~0U, 0);
+			return;
+		}
+		if (next > from)
+			close_range((unsigned)from, (unsigned)next - 1, 0);
+		from = next + 1;
+	}
+}
+
 /* Retry a syscall-like expression while it fails with EINTR. */
 #define RETRY_EINTR(expr)                                                                          \
 	({                                                                                         \

@@ -2,7 +2,8 @@
 # Sets TOP, NSBOX, ROOTFS, T (a private temp dir, removed on exit) and the
 # unprivileged identity rootless tests run as.
 
-TOP=$(cd "$(dirname "$0")" && while [ ! -f Makefile ] && [ "$PWD" != / ]; do cd ..; done && pwd)
+TOP=${NSBOX_TOP:-}
+[ -n "$TOP" ] || TOP=$(cd "$(dirname "$0")" && while [ ! -f Makefile ] && [ "$PWD" != / ]; do cd ..; done && pwd)
 NSBOX=$TOP/helper/nsbox
 ROOTFS=$TOP/build/rootfs
 # An uid/gid with no passwd entry and not the overflow id 65534, so "uid
@@ -20,7 +21,11 @@ cleanup_hooks=""
 at_exit() { cleanup_hooks="$*; $cleanup_hooks"; }
 run_cleanup() {
 	eval "$cleanup_hooks"
-	rm -rf "$T"
+	# Unmount what the test mounted under $T (in its private namespace),
+	# then remove $T without ever crossing into a mount that is left: a
+	# bind of /dev must not lose its device nodes to rm.
+	findmnt -rn -o TARGET | grep "^$T/" | sort -r | while read -r m; do umount -l "$m"; done
+	rm -rf --one-file-system "$T"
 }
 trap run_cleanup EXIT
 trap 'exit 130' INT TERM

@@ -8,6 +8,7 @@
 #   add_user NAME UID       a user with its own group, home in $T/home/NAME,
 #                           shell /bin/sh, locked password
 #   add_group NAME GID [MEMBER,...]
+#   private_syslog          a test syslog daemon on /dev/log, writing $T/syslog
 
 enter_private_ns() {
 	if [ "${NSBOX_PRIVATE_NS:-}" != "$$" ]; then
@@ -40,4 +41,33 @@ add_user() {
 	printf '%s:x:%s:%s:%s:%s:/bin/sh\n' "$name" "$uid" "$uid" "$name" "$T/home/$name" >>/etc/passwd
 	printf '%s:x:%s:\n' "$name" "$uid" >>/etc/group
 	printf '%s:!:19000:0:99999:7:::\n' "$name" >>/etc/shadow
+}
+
+# /dev/log need not exist on the host, and we may not create it there: put
+# a tmpfs over /dev (in this namespace only), bind every host entry back,
+# and listen on /dev/log ourselves.
+private_syslog() {
+	[ "${NSBOX_PRIVATE_NS:-}" = "$$" ] || { echo "Bail out! private_syslog outside a private namespace"; exit 1; }
+	mkdir -p "$T/hostdev"
+	mount --rbind /dev "$T/hostdev"
+	mount --make-rprivate "$T/hostdev"
+	mount -t tmpfs -o mode=0755,nosuid,size=64k nsbox-test-dev /dev
+	for e in "$T"/hostdev/* "$T"/hostdev/.[!.]*; do
+		[ -e "$e" ] || [ -L "$e" ] || continue
+		name=${e##*/}
+		[ "$name" = log ] && continue
+		if [ -L "$e" ]; then
+			cp -P "$e" "/dev/$name"
+		elif [ -d "$e" ]; then
+			mkdir "/dev/$name" && mount --rbind "$e" "/dev/$name"
+		else
+			: >"/dev/$name" && mount --bind "$e" "/dev/$name"
+		fi
+	done
+	umount -l "$T/hostdev"
+	: >"$T/syslog"
+	"$TOP/build/tools/logsink" /dev/log "$T/syslog" &
+	LOGSINK_PID=$!
+	at_exit "kill $LOGSINK_PID 2>/dev/null"
+	for _ in 1 2 3 4 5 6 7 8 9 10; do [ -S /dev/log ] && break; sleep 0.05; done
 }

@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <confuse.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "path.h"
+#include "policy.h"
+
+/* Every key of a rule may also stand at the top level, where it is the
+ * default for rules that do not set it. */
+#define POLICY_OPTS                                                \
+	CFG_STR("rootfs", NULL, CFGF_NODEFAULT),                   \
+	CFG_STR("hostname", NULL, CFGF_NODEFAULT),                 \
+	CFG_STR("shell", NULL, CFGF_NODEFAULT),                    \
+	CFG_STR_LIST("tmpfs", NULL, CFGF_NODEFAULT),               \
+	CFG_BOOL("syslog_socket", cfg_false, CFGF_NODEFAULT),      \
+	CFG_STR("on_error", NULL, CFGF_NODEFAULT),                 \
+	CFG_SEC("bind", bind_opts, CFGF_MULTI)
+
+static cfg_opt_t bind_opts[] = {
+	CFG_STR("source", NULL, CFGF_NODEFAULT),
+	CFG_STR("target", NULL, CFGF_NODEFAULT),
+	CFG_BOOL("readonly", cfg_false, CFGF_NONE),
+	CFG_BOOL("optional", cfg_false, CFGF_NONE),
+	CFG_END(),
+};
+
+static cfg_opt_t rule_opts[] = {
+	CFG_STR_LIST("users", NULL, CFGF_NODEFAULT),
+	CFG_STR_LIST("groups", NULL, CFGF_NODEFAULT),
+	POLICY_OPTS,
+	CFG_END(),
+};
+
+static cfg_opt_t top_opts[] = {
+	CFG_BOOL("confine_root", cfg_false, CFGF_NONE),
+	POLICY_OPTS,
+	CFG_SEC("rule", rule_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
+	CFG_END(),
+};
+
+/* The name shown in "NAME:LINE: message"; parsing is single-threaded. */
+static const char *parsing_name;
+
+static void report(cfg_t *cfg, const char *fmt, va_list ap)
+{
+	char msg[768];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_error("%s:%d: %s", parsing_name, cfg ? cfg->line : 0, msg);
+}
+
+static int validate_on_error(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, 0);
+
+	if (v && (streq(v, "deny") || streq(v, "allow")))
+		return 0;
+	cfg_error(cfg, "on_error must be \"deny\" or \"allow\", not \"%s\"", v ? v : "");
+	return -1;
+}
+
+static int validate_template(cfg_t *cfg, cfg_opt_t *opt, enum template_kind kind)
+{
+	for (unsigned i = 0; i < cfg_opt_size(opt); i++) {
+		const char *v = cfg_opt_getnstr(opt, i), *why = NULL;
+
+		if (template_check(v, kind, &why) < 0) {
+			cfg_error(cfg, "%s \"%s\": %s", cfg_opt_name(opt), v ? v : "", why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int validate_path(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return validate_template(cfg, opt, TEMPLATE_PATH);
+}
+
+static int validate_box_path(cfg_t *cfg, cfg_opt_t *opt)
+{
+	if (cfg_opt_size(opt) > CONFIG_MAX_MOUNTS) {
+		cfg_error(cfg, "%s: more than %d entries", cfg_opt_name(opt), CONFIG_MAX_MOUNTS);
+		return -1;
+	}
+	return validate_template(cfg, opt, TEMPLATE_BOX_PATH);
+}
+
+static int validate_hostname(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return validate_template(cfg, opt, TEMPLATE_HOSTNAME);
+}
+
+static int validate_names(cfg_t *cfg, cfg_opt_t *opt)
+{
+	if (cfg_opt_size(opt) > CONFIG_MAX_NAMES) {
+		cfg_error(cfg, "%s: more than %d names", cfg_opt_name(opt), CONFIG_MAX_NAMES);
+		return -1;
+	}
+	for (unsigned i = 0; i < cfg_opt_size(opt); i++) {
+		const char *v = cfg_opt_getnstr(opt, i);
+		if (!v || !*v || strlen(v) > 255 || strpbrk(v, ":/\n")) {
+			cfg_error(cfg, "%s: invalid name \"%s\"", cfg_opt_name(opt), v ? v : "");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int validate_bind(cfg_t *cfg, cfg_opt_t *opt)
+{
+	cfg_t *sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
+
+	if (cfg_opt_size(opt) > CONFIG_MAX_MOUNTS) {
+		cfg_error(cfg, "more than %d bind sections", CONFIG_MAX_MOUNTS);
+		return -1;
+	}
+	if (!sec || cfg_size(sec, "source") == 0) {
+		cfg_error(cfg, "bind: \"source\" is required");
+		return -1;
+	}
+	return 0;
+}
+
+static int validate_rule(cfg_t *cfg, cfg_opt_t *opt)
+{
+	cfg_t *sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
+
+	if (cfg_opt_size(opt) > CONFIG_MAX_RULES) {
+		cfg_error(cfg, "more than %d rules", CONFIG_MAX_RULES);
+		return -1;
+	}
+	if (sec && cfg_size(sec, "users") == 0 && cfg_size(sec, "groups") == 0) {
+		cfg_error(cfg, "rule %s: matches no one (set users or groups)", cfg_title(sec));
+		return -1;
+	}
+	return 0;
+}
+
+static void set_validators(cfg_t *cfg)
+{
+	static const char *const scopes[] = { "", "rule|" };
+	static const struct {
+		const char *key;
+		cfg_validate_callback_t fn;
+	} checks[] = {
+		{ "on_error", validate_on_error },	{ "rootfs", validate_path },
+		{ "shell", validate_box_path },		{ "tmpfs", validate_box_path },
+		{ "hostname", validate_hostname },	{ "bind|source", validate_path },
+		{ "bind|target", validate_box_path },	{ "bind", validate_bind },
+	};
+	char key[64];
+
+	for (size_t s = 0; s < ARRAY_SIZE(scopes); s++)
+		for (size_t i = 0; i < ARRAY_SIZE(checks); i++) {
+			snprintf(key, sizeof(key), "%s%s", scopes[s], checks[i].key);
+			cfg_set_validate_func(cfg, key, checks[i].fn);
+		}
+	cfg_set_validate_func(cfg, "rule|users", validate_names);
+	cfg_set_validate_func(cfg, "rule|groups", validate_names);
+	cfg_set_validate_func(cfg, "rule", validate_rule);
+}
+
+/* The rule's own value of KEY, else the top level's, else NULL. */
+static cfg_t *scope_of(cfg_t *rule, cfg_t *top, const char *key)
+{
+	if (cfg_size(rule, key) > 0)
+		return rule;
+	if (cfg_size(top, key) > 0)
+		return top;
+	return NULL;
+}
+
+static int dup_str(cfg_t *rule, cfg_t *top, const char *key, char **ret)
+{
+	cfg_t *scope = scope_of(rule, top, key);
+
+	*ret = NULL;
+	if (!scope)
+		return 0;
+	*ret = strdup(cfg_getstr(scope, key));
+	return *ret ? 0 : -ENOMEM;
+}
+
+static int dup_list(cfg_t *scope, const char *key, char ***ret, size_t *ret_n)
+{
+	size_t n = scope ? cfg_size(scope, key) : 0;
+
+	*ret = NULL;
+	*ret_n = 0;
+	if (n == 0)
+		return 0;
+	*ret = calloc(n + 1, sizeof(char *));
+	if (!*ret)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		(*ret)[i] = strdup(cfg_getnstr(scope, key, (unsigned)i));
+		if (!(*ret)[i])
+			return -ENOMEM;
+		*ret_n = i + 1;
+	}
+	return 0;
+}
+
+static int dup_binds(cfg_t *scope, struct rule *r)
+{
+	size_t n = scope ? cfg_size(scope, "bind") : 0;
+
+	if (n == 0)
+		return 0;
+	r->binds = calloc(n, sizeof(*r->binds));
+	if (!r->binds)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		cfg_t *b = cfg_getnsec(scope, "bind", (unsigned)i);
+		const char *target = cfg_size(b, "target") ? cfg_getstr(b, "target") : NULL;
+		struct bind_template *t = &r->binds[i];
+
+		r->n_binds = i + 1;
+		t->source = strdup(cfg_getstr(b, "source"));
+		t->target = strdup(target ? target : cfg_getstr(b, "source"));
+		t->readonly = cfg_getbool(b, "readonly");
+		t->optional = cfg_getbool(b, "optional");
+		if (!t->source || !t->target)
+			return -ENOMEM;
+		/* A target defaults to the source; it must then pass as a box
+		 * path too. */
+		if (!target) {
+			const char *why = NULL;
+			if (template_check(t->target, TEMPLATE_BOX_PATH, &why) < 0) {
+				log_error("%s:%d: bind \"%s\" as target: %s", parsing_name, b->line,
+					  t->target, why);
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
+static enum on_error on_error_of(cfg_t *scope)
+{
+	return scope && streq(cfg_getstr(scope, "on_error"), "allow") ? ON_ERROR_ALLOW
+								       : ON_ERROR_DENY;
+}
+
+static int convert_rule(cfg_t *top, cfg_t *sec, struct rule *r)
+{
+	cfg_t *scope;
+	int err = 0;
+
+	r->name = strdup(cfg_title(sec));
+	r->line = sec->line;
+	if (!r->name)
+		return -ENOMEM;
+	err = dup_list(sec, "users", &r->users, &r->n_users);
+	err = err ?: dup_list(sec, "groups", &r->groups, &r->n_groups);
+	err = err ?: dup_str(sec, top, "rootfs", &r->rootfs);
+	err = err ?: dup_str(sec, top, "hostname", &r->hostname);
+	err = err ?: dup_str(sec, top, "shell", &r->shell);
+	err = err ?: dup_list(scope_of(sec, top, "tmpfs"), "tmpfs", &r->tmpfs, &r->n_tmpfs);
+	err = err ?: dup_binds(scope_of(sec, top, "bind"), r);
+	if (err)
+		return err;
+	scope = scope_of(sec, top, "syslog_socket");
+	r->syslog_socket = scope && cfg_getbool(scope, "syslog_socket");
+	r->on_error = on_error_of(scope_of(sec, top, "on_error"));
+	if (!r->hostname && !(r->hostname = strdup("nsbox")))
+		return -ENOMEM;
+	if (!r->rootfs) {
+		log_error("%s:%d: rule %s: no rootfs (set it in the rule or at the top level)",
+			  parsing_name, r->line, r->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int convert(cfg_t *cfg, const char *name, struct config **ret)
+{
+	struct config *c = calloc(1, sizeof(*c));
+	size_t n = cfg_size(cfg, "rule");
+	int r = 0;
+
+	if (!c || !(c->path = strdup(name)))
+		goto oom;
+	c->confine_root = cfg_getbool(cfg, "confine_root");
+	c->on_error = on_error_of(scope_of(cfg, cfg, "on_error"));
+	if (n > 0 && !(c->rules = calloc(n, sizeof(*c->rules))))
+		goto oom;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		c->n_rules = i + 1;
+		r = convert_rule(cfg, cfg_getnsec(cfg, "rule", (unsigned)i), &c->rules[i]);
+	}
+	if (r < 0) {
+		if (r == -ENOMEM)
+			log_error("%s: out of memory", name);
+		config_free(c);
+		return r;
+	}
+	*ret = c;
+	return 0;
+oom:
+	config_free(c);
+	log_error("%s: out of memory", name);
+	return -ENOMEM;
+}
+
+int config_parse_buffer(const char *name, const char *data, size_t size, struct config **ret)
+{
+	_cleanup_free_ char *text = NULL;
+	cfg_t *cfg;
+	int r;
+
+	if (size > CONFIG_MAX_BYTES) {
+		log_error("%s: larger than %d bytes", name, CONFIG_MAX_BYTES);
+		return -EFBIG;
+	}
+	/* libconfuse wants a C string. */
+	text = malloc(size + 1);
+	if (!text)
+		return -ENOMEM;
+	memcpy(text, data, size);
+	text[size] = '\0';
+
+	cfg = cfg_init(top_opts, CFGF_NONE);
+	if (!cfg)
+		return -ENOMEM;
+	parsing_name = name;
+	cfg_set_error_function(cfg, report);
+	set_validators(cfg);
+	switch (cfg_parse_buf(cfg, text)) {
+	case CFG_SUCCESS:
+		r = convert(cfg, name, ret);
+		break;
+	case CFG_FILE_ERROR:
+		r = log_errno(EIO, "%s", name);
+		break;
+	default:
+		r = -EINVAL;
+		break;
+	}
+	cfg_free(cfg);
+	return r;
+}
+
+/* Open the config the way OpenSSH opens its own: every directory from / down
+ * and the file itself root-owned and not writable by group or others. The
+ * check runs on the fds that are then read, so nothing can be swapped in
+ * between. */
+static int open_config(const char *path, bool check_owner, int *ret_fd)
+{
+	_cleanup_close_ int pathfd = -1;
+	char proc[64];
+	int fd, r;
+
+	if (check_owner) {
+		r = walk_path("config", path, WALK_ROOT_OWNED, &pathfd);
+		if (r < 0)
+			return r;
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pathfd);
+		path = proc;
+	}
+	/* O_NONBLOCK: a FIFO planted in place of the config must not hang us. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return log_errno(errno, "config %s", path);
+	*ret_fd = fd;
+	return 0;
+}
+
+int config_load(const char *path, bool check_owner, struct config **ret)
+{
+	_cleanup_free_ char *data = NULL;
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	size_t got = 0;
+	int r;
+
+	if (!path_is_normalized_absolute(path)) {
+		log_error("config \"%s\": not a normalised absolute path", path);
+		return -EINVAL;
+	}
+	if ((r = open_config(path, check_owner, &fd)) < 0)
+		return r;
+	if (fstat(fd, &st) < 0)
+		return log_errno(errno, "stat(\"%s\")", path);
+	if (!S_ISREG(st.st_mode)) {
+		log_error("config %s: not a regular file", path);
+		return -EINVAL;
+	}
+	if (st.st_size > CONFIG_MAX_BYTES) {
+		log_error("config %s: larger than %d bytes", path, CONFIG_MAX_BYTES);
+		return -EFBIG;
+	}
+	data = malloc((size_t)st.st_size + 1);
+	if (!data)
+		return -ENOMEM;
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, data + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return log_errno(errno, "read(\"%s\")", path);
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return config_parse_buffer(path, data, got, ret);
+}
+
+static void strv_free_n(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void config_free(struct config *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n_rules; i++) {
+		struct rule *r = &c->rules[i];
+		free(r->name);
+		strv_free_n(r->users, r->n_users);
+		strv_free_n(r->groups, r->n_groups);
+		free(r->rootfs);
+		free(r->hostname);
+		free(r->shell);
+		strv_free_n(r->tmpfs, r->n_tmpfs);
+		for (size_t j = 0; j < r->n_binds; j++) {
+			free(r->binds[j].source);
+			free(r->binds[j].target);
+		}
+		free(r->binds);
+	}
+	free(c->rules);
+	free(c->path);
+	free(c);
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* /etc/nsbox.conf: libconfuse syntax, parsed here and only here (never in
+ * the PAM module, so no parser runs in sshd's address space). After
+ * config_load() the policy is plain C structures: nothing else in nsbox
+ * touches libconfuse. */
+#ifndef NSBOX_CONFIG_H
+#define NSBOX_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define NSBOX_DEFAULT_CONFIG "/etc/nsbox.conf"
+
+/* Ceilings on everything a config can make nsbox hold or do. */
+#define CONFIG_MAX_BYTES (1 << 20)
+#define CONFIG_MAX_RULES 1024
+#define CONFIG_MAX_NAMES 4096 /* users or groups of one rule */
+#define CONFIG_MAX_MOUNTS 64  /* binds, and tmpfs, of one rule */
+
+enum on_error {
+	ON_ERROR_DENY = 0,
+	ON_ERROR_ALLOW = 1,
+};
+
+struct bind_template {
+	char *source; /* templates: %u %U %h %% expanded per user */
+	char *target;
+	bool readonly;
+	bool optional;
+};
+
+struct rule {
+	char *name;
+	int line; /* where the rule's section ends, for messages */
+	char **users;
+	size_t n_users;
+	char **groups;
+	size_t n_groups;
+	char *rootfs;	/* template */
+	char *hostname; /* template */
+	char *shell;	/* NULL: the user's own login shell */
+	char **tmpfs;
+	size_t n_tmpfs;
+	struct bind_template *binds;
+	size_t n_binds;
+	bool syslog_socket;
+	enum on_error on_error;
+};
+
+struct config {
+	char *path;
+	bool confine_root;
+	enum on_error on_error; /* the top-level policy, for errors before a rule */
+	struct rule *rules;
+	size_t n_rules;
+};
+
+/* Read and validate PATH. With CHECK_OWNER the file and every directory
+ * above it must be root's and not writable by group or others (OpenSSH
+ * safe_path). Errors are logged as "PATH:LINE: what" and -errno returned. */
+int config_load(const char *path, bool check_owner, struct config **ret);
+
+/* Parse a config held in memory (tests, fuzzing). NAME is used in messages. */
+int config_parse_buffer(const char *name, const char *data, size_t size, struct config **ret);
+
+void config_free(struct config *c);
+
+#endif

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "policy.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "box.h"
+#include "log.h"
+#include "path.h"
+
+#define EXPANDED_MAX 4096
+
+struct buf {
+	char data[EXPANDED_MAX];
+	size_t len;
+};
+
+static bool append(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n >= sizeof(b->data))
+		return false;
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return true;
+}
+
+/* A user name in a hostname: keep [A-Za-z0-9-], turn the rest into '-'. */
+static bool append_hostname_safe(struct buf *b, const char *name)
+{
+	for (const char *p = name; *p; p++) {
+		char c = *p;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+			c = '-';
+		if (!append(b, &c, 1))
+			return false;
+	}
+	return true;
+}
+
+static int expand_escape(struct buf *b, char esc, const struct user_info *u,
+			 enum template_kind kind, const char **why)
+{
+	char num[24];
+
+	switch (esc) {
+	case 'u':
+		if (kind == TEMPLATE_HOSTNAME)
+			return append_hostname_safe(b, u->name) ? 0 : -ENAMETOOLONG;
+		/* A name must stay one path component. */
+		if (!*u->name || strchr(u->name, '/') || streq(u->name, ".") ||
+		    streq(u->name, "..")) {
+			*why = "the user name cannot be used in a path";
+			return -EINVAL;
+		}
+		return append(b, u->name, strlen(u->name)) ? 0 : -ENAMETOOLONG;
+	case 'U':
+		snprintf(num, sizeof(num), "%u", (unsigned)u->uid);
+		return append(b, num, strlen(num)) ? 0 : -ENAMETOOLONG;
+	case 'h':
+		if (kind == TEMPLATE_HOSTNAME) {
+			*why = "%h cannot be used in a hostname";
+			return -EINVAL;
+		}
+		if (!path_is_normalized_absolute(u->home)) {
+			*why = "the user's home is not a normalised absolute path";
+			return -EINVAL;
+		}
+		return append(b, u->home, strlen(u->home)) ? 0 : -ENAMETOOLONG;
+	case '%':
+		return append(b, "%", 1) ? 0 : -ENAMETOOLONG;
+	default:
+		*why = esc ? "unknown %-escape (known: %u %U %h %%)" : "a lone % at the end";
+		return -EINVAL;
+	}
+}
+
+static bool under(const char *path, const char *dir)
+{
+	const char *rest = startswith(path, dir);
+	return rest && (*rest == '\0' || *rest == '/');
+}
+
+static int check_expanded(const char *s, enum template_kind kind, const char **why)
+{
+	if (kind == TEMPLATE_HOSTNAME) {
+		if (!hostname_is_valid(s)) {
+			*why = "not a valid hostname (letters, digits, '-', '.'; at most 64)";
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (!path_is_normalized_absolute(s)) {
+		*why = "not a normalised absolute path (no //, ., .. or trailing /)";
+		return -EINVAL;
+	}
+	if (kind == TEMPLATE_BOX_PATH &&
+	    (streq(s, "/") || under(s, "/proc") || under(s, "/dev"))) {
+		*why = "/, /proc and /dev inside the box belong to nsbox";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int expand_template(const char *tmpl, const struct user_info *u, enum template_kind kind,
+		    char **ret, const char **why)
+{
+	struct buf b = { .len = 0 };
+	int r;
+
+	*why = "";
+	if (!tmpl || !*tmpl) {
+		*why = "empty";
+		return -EINVAL;
+	}
+	b.data[0] = '\0';
+	for (const char *p = tmpl; *p; p++) {
+		if (*p != '%') {
+			r = append(&b, p, 1) ? 0 : -ENAMETOOLONG;
+		} else {
+			r = expand_escape(&b, p[1], u, kind, why);
+			if (p[1])
+				p++;
+		}
+		if (r == -ENAMETOOLONG)
+			*why = "too long once expanded";
+		if (r < 0)
+			return -EINVAL;
+	}
+	if ((r = check_expanded(b.data, kind, why)) < 0)
+		return r;
+	*ret = strdup(b.data);
+	return *ret ? 0 : -ENOMEM;
+}
+
+int template_check(const char *tmpl, enum template_kind kind, const char **why)
+{
+	static const struct user_info sample = {
+		.name = "user", .uid = 1000, .gid = 1000, .home = "/home/user",
+	};
+	char *out = NULL;
+	int r = expand_template(tmpl, &sample, kind, &out, why);
+
+	free(out);
+	return r;
+}
+
+static bool in_list(char *const *list, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (streq(list[i], "*") || streq(list[i], name))
+			return true;
+	return false;
+}
+
+static bool in_groups(const struct rule *r, const struct user_info *u, group_lookup_fn lookup)
+{
+	for (size_t i = 0; i < r->n_groups; i++) {
+		gid_t gid;
+		if (lookup(r->groups[i], &gid) < 0)
+			continue;
+		for (size_t j = 0; j < u->n_groups; j++)
+			if (u->groups[j] == gid)
+				return true;
+		if (u->gid == gid)
+			return true;
+	}
+	return false;
+}
+
+const struct rule *policy_match(const struct config *c, const struct user_info *u,
+				group_lookup_fn lookup, bool *ret_root_exempt)
+{
+	bool exempt = u->uid == 0 && !c->confine_root;
+
+	if (ret_root_exempt)
+		*ret_root_exempt = exempt;
+	if (exempt)
+		return NULL;
+	for (size_t i = 0; i < c->n_rules; i++) {
+		const struct rule *r = &c->rules[i];
+		if (in_list(r->users, r->n_users, u->name) || in_groups(r, u, lookup))
+			return r;
+	}
+	return NULL;
+}
+
+static int expand_or_log(const struct rule *r, const char *key, const char *tmpl,
+			 const struct user_info *u, enum template_kind kind, char **ret)
+{
+	const char *why = "";
+	int err = expand_template(tmpl, u, kind, ret, &why);
+
+	if (err == -EINVAL)
+		log_error("rule %s: %s \"%s\" for user %s: %s", r->name, key, tmpl, u->name, why);
+	else if (err < 0)
+		log_errno(-err, "rule %s: %s", r->name, key);
+	return err;
+}
+
+int plan_box(const struct rule *r, const struct user_info *u, struct box_plan *ret)
+{
+	struct box_plan p = { 0 };
+	int err;
+
+	err = expand_or_log(r, "rootfs", r->rootfs, u, TEMPLATE_PATH, &p.rootfs);
+	err = err ?: expand_or_log(r, "hostname", r->hostname, u, TEMPLATE_HOSTNAME, &p.hostname);
+	if (!err && r->shell)
+		err = expand_or_log(r, "shell", r->shell, u, TEMPLATE_BOX_PATH, &p.shell);
+	if (!err && r->n_tmpfs && !(p.tmpfs = calloc(r->n_tmpfs, sizeof(char *))))
+		err = -ENOMEM;
+	for (size_t i = 0; !err && i < r->n_tmpfs; i++) {
+		err = expand_or_log(r, "tmpfs", r->tmpfs[i], u, TEMPLATE_BOX_PATH, &p.tmpfs[i]);
+		p.n_tmpfs = i + 1;
+	}
+	if (!err && r->n_binds && !(p.binds = calloc(r->n_binds, sizeof(*p.binds))))
+		err = -ENOMEM;
+	for (size_t i = 0; !err && i < r->n_binds; i++) {
+		struct box_bind *b = &p.binds[i];
+		p.n_binds = i + 1;
+		b->readonly = r->binds[i].readonly;
+		b->optional = r->binds[i].optional;
+		err = expand_or_log(r, "bind source", r->binds[i].source, u, TEMPLATE_PATH,
+				    &b->source);
+		err = err ?: expand_or_log(r, "bind target", r->binds[i].target, u,
+					   TEMPLATE_BOX_PATH, &b->target);
+	}
+	if (err) {
+		if (err == -ENOMEM)
+			log_error("rule %s: out of memory", r->name);
+		plan_free(&p);
+		return err;
+	}
+	*ret = p;
+	return 0;
+}
+
+void plan_free(struct box_plan *p)
+{
+	free(p->rootfs);
+	free(p->hostname);
+	free(p->shell);
+	for (size_t i = 0; i < p->n_tmpfs; i++)
+		free(p->tmpfs[i]);
+	free(p->tmpfs);
+	for (size_t i = 0; i < p->n_binds; i++) {
+		free(p->binds[i].source);
+		free(p->binds[i].target);
+	}
+	free(p->binds);
+	memset(p, 0, sizeof(*p));
+}

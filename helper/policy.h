@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Which rule confines a user, and what that rule means for that user:
+ * %-templates expanded and every resulting path checked. Pure functions of
+ * the config and the user, so the fuzzer and unit tests drive them. */
+#ifndef NSBOX_POLICY_H
+#define NSBOX_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "mount.h"
+
+enum template_kind {
+	TEMPLATE_PATH,	   /* a host path: normalised and absolute */
+	TEMPLATE_BOX_PATH, /* a path inside the box: also not /, /proc, /dev */
+	TEMPLATE_HOSTNAME, /* a valid hostname; %u is made hostname-safe */
+};
+
+struct user_info {
+	const char *name;
+	uid_t uid;
+	gid_t gid;
+	const char *home;
+	const char *shell;
+	const gid_t *groups; /* every group of the user, the primary one too */
+	size_t n_groups;
+};
+
+/* Resolve a group name (getgrnam in the helper, a stub in tests). */
+typedef int (*group_lookup_fn)(const char *name, gid_t *ret_gid);
+
+/* Expand %u (user name), %U (uid), %h (home) and %% in TMPL for U. On
+ * failure returns -EINVAL and points *WHY at a static reason. */
+int expand_template(const char *tmpl, const struct user_info *u, enum template_kind kind,
+		    char **ret, const char **why);
+
+/* Check a template as the parser sees it (expanded for a sample user). */
+int template_check(const char *tmpl, enum template_kind kind, const char **why);
+
+/* The first rule that names U (in users, "*" for everyone, or through one
+ * of U's groups), or NULL. Root matches nothing unless confine_root is set;
+ * then *ret_root_exempt (if given) says so. */
+const struct rule *policy_match(const struct config *c, const struct user_info *u,
+				group_lookup_fn lookup, bool *ret_root_exempt);
+
+/* A rule made concrete for one user. */
+struct box_plan {
+	char *rootfs;
+	char *hostname;
+	char *shell; /* NULL: keep the user's login shell */
+	struct box_bind *binds;
+	size_t n_binds;
+	char **tmpfs;
+	size_t n_tmpfs;
+};
+
+/* Expand every template of R for U. Errors are logged, naming the rule. */
+int plan_box(const struct rule *r, const struct user_info *u, struct box_plan *ret);
+void plan_free(struct box_plan *p);
+
+#endif

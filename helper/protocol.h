@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What pam_nsbox.so and `nsbox pam-helper` say to each other over the
+ * SOCK_SEQPACKET pair the module creates: one fixed-size request, one
+ * fixed-size reply (with box init's pidfd attached by SCM_RIGHTS when a box
+ * was built). Fixed sizes keep the parsing in sshd's address space trivial.
+ * After the reply the helper exits; box init keeps the helper's end of the
+ * socket and dies when the module's end closes (close_session or the
+ * application's death). */
+#ifndef NSBOX_PROTOCOL_H
+#define NSBOX_PROTOCOL_H
+
+#include <stdint.h>
+
+#define NSBOX_PROTOCOL_VERSION 1
+/* The module passes the socket as this fd. */
+#define NSBOX_PROTOCOL_FD 3
+/* argv of the helper: no paths, no secrets (box init inherits this command
+ * line until it renames itself). */
+#define NSBOX_HELPER_ARGV0 "nsbox"
+#define NSBOX_HELPER_COMMAND "pam-helper"
+
+enum nsbox_request_flags {
+	NSBOX_REQUEST_DEBUG = 1 << 0,
+};
+
+struct nsbox_request {
+	uint32_t version;
+	uint32_t flags;
+	char user[256];
+	char service[64];
+	char config[1024];
+};
+
+enum nsbox_verdict {
+	NSBOX_VERDICT_IGNORE = 1,     /* not confined: no rule, or root exempt */
+	NSBOX_VERDICT_BOXED = 2,      /* box built, pidfd attached */
+	NSBOX_VERDICT_DENY = 3,	      /* fail closed: message says why */
+	NSBOX_VERDICT_UNCONFINED = 4, /* on_error = allow: log a warning, go on */
+};
+
+struct nsbox_reply {
+	uint32_t version;
+	uint32_t verdict;
+	int32_t init_pid; /* host pid of box init, for the log line */
+	uint32_t reserved;
+	char rule[128];
+	char rootfs[1024];
+	char message[1024]; /* why: for every verdict but BOXED */
+};
+
+#endif

@@ -1,0 +1,555 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pam_nsbox: confine a PAM session in a box built by the nsbox helper.
+ *
+ * open_session: spawn the helper (fixed path, empty environment, fds 0-2 on
+ * /dev/null, the protocol socket on fd 3), get its verdict, and for a
+ * confined user join the box's mount, UTS, PID, IPC and cgroup namespaces
+ * through the pidfd the helper hands over. The application (sshd's monitor,
+ * login, su) keeps its real root and its own user namespace; the shell it
+ * forks and execs next is born inside the box.
+ * close_session: go back to the saved namespaces and kill box init (the
+ * kernel then kills the whole box), without waiting.
+ *
+ * Everything privileged this module does, and why it is safe:
+ *  - fork+exec of the helper: a path fixed at build time, no environment,
+ *    no fds but the socket (pam_mkhomedir's pattern);
+ *  - setns(pidfd): the pidfd comes from the helper's clone3(CLONE_PIDFD) of
+ *    a box it just built, never from a pid that could be reused;
+ *  - restoring namespaces: the fds were opened from /proc/self before
+ *    joining;
+ *  - after joining: every fd >= 3 of the application becomes close-on-exec
+ *    (no host directory leaks into the shell, runc CVE-2024-21626), TIOCSTI
+ *    and TIOCLINUX are filtered (bwrap CVE-2017-5226) and, where Landlock
+ *    has scoping, host abstract unix sockets become unreachable.
+ * The policy parser never runs here: only the helper reads nsbox.conf. */
+#define PAM_SM_SESSION
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <sched.h>
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+#include <security/pam_modutil.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <syslog.h>
+
+#include "../helper/protocol.h"
+#include "../helper/syscalls.h"
+#include "../helper/util.h"
+
+#ifndef NSBOX_HELPER_PATH
+#error "NSBOX_HELPER_PATH must be set at build time"
+#endif
+#define DEFAULT_CONFIG "/etc/nsbox.conf"
+#define DATA_KEY "pam_nsbox:box"
+#define HELPER_TIMEOUT_MS (60 * 1000)
+#define EXPORT __attribute__((visibility("default")))
+
+struct args {
+	bool debug;
+	const char *config;
+	const char *helper;
+};
+
+/* The namespaces the application joins, in the order they are restored:
+ * PID first, so a failure later cannot leave children in a dead box. */
+static const struct {
+	const char *name;
+	int flag;
+} joined_ns[] = {
+	{ "pid_for_children", CLONE_NEWPID }, { "mnt", CLONE_NEWNS },
+	{ "uts", CLONE_NEWUTS },	      { "ipc", CLONE_NEWIPC },
+	{ "cgroup", CLONE_NEWCGROUP },
+};
+#define N_NS ARRAY_SIZE(joined_ns)
+#define JOIN_FLAGS (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP)
+
+struct box_session {
+	int saved_ns[N_NS];
+	int saved_root, saved_cwd;
+	int pidfd; /* box init */
+	int sock;  /* our end of the protocol socket: box init dies on EOF */
+	pid_t init_pid;
+};
+
+static int parse_args(pam_handle_t *pamh, int argc, const char **argv, struct args *ret)
+{
+	*ret = (struct args){ .config = DEFAULT_CONFIG, .helper = NSBOX_HELPER_PATH };
+
+	for (int i = 0; i < argc; i++) {
+		const char *v;
+
+		if (streq(argv[i], "debug"))
+			ret->debug = true;
+		else if ((v = startswith(argv[i], "config=")) && v[0] == '/')
+			ret->config = v;
+#ifdef NSBOX_TEST_BUILD
+		else if ((v = startswith(argv[i], "helper=")) && v[0] == '/')
+			ret->helper = v;
+#endif
+		else {
+			pam_syslog(pamh, LOG_ERR, "unknown or invalid argument \"%s\"", argv[i]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* setns() of a PID or mount namespace needs a single-threaded caller, and
+ * the kernel does not refuse a threaded one for every flag combination: a
+ * second thread would be left behind and the restore would fail. */
+static bool single_threaded(void)
+{
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "re");
+	bool one = false;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (startswith(line, "Threads:")) {
+			one = atoi(line + 8) == 1;
+			break;
+		}
+	fclose(f);
+	return one;
+}
+
+static void session_free(struct box_session *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < N_NS; i++)
+		closep(&s->saved_ns[i]);
+	closep(&s->saved_root);
+	closep(&s->saved_cwd);
+	closep(&s->pidfd);
+	closep(&s->sock);
+	free(s);
+}
+
+/* pam_end() runs this in the application and in any child that calls it;
+ * it only closes fds, so a child cannot stop the box. */
+static void session_cleanup(pam_handle_t *pamh _unused_, void *data, int error_status _unused_)
+{
+	session_free(data);
+}
+
+static struct box_session *session_new(void)
+{
+	struct box_session *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < N_NS; i++)
+		s->saved_ns[i] = -1;
+	s->saved_root = s->saved_cwd = s->pidfd = s->sock = -1;
+	return s;
+}
+
+static _noreturn_ void exec_helper(const struct args *a, int sock)
+{
+	char *const argv[] = { NSBOX_HELPER_ARGV0, NSBOX_HELPER_COMMAND, NULL };
+	char *const envp[] = { NULL };
+	sigset_t none;
+	int null;
+
+	/* A clean slate: default dispositions, nothing blocked. */
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (sock == NSBOX_PROTOCOL_FD) {
+		if (fcntl(sock, F_SETFD, 0) < 0)
+			_exit(127);
+	} else if (dup2(sock, NSBOX_PROTOCOL_FD) < 0) {
+		_exit(127);
+	}
+	null = open("/dev/null", O_RDWR);
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+		_exit(127);
+	sys_close_range(NSBOX_PROTOCOL_FD + 1, ~0U, 0);
+	execve(a->helper, argv, envp);
+	_exit(127);
+}
+
+static int send_request(pam_handle_t *pamh, int sock, const struct args *a, const char *user)
+{
+	struct nsbox_request req = { .version = NSBOX_PROTOCOL_VERSION };
+	const void *service = NULL;
+
+	if (strlen(user) >= sizeof(req.user) || strlen(a->config) >= sizeof(req.config)) {
+		pam_syslog(pamh, LOG_ERR, "user name or config path too long");
+		return -ENAMETOOLONG;
+	}
+	(void)pam_get_item(pamh, PAM_SERVICE, &service);
+	snprintf(req.user, sizeof(req.user), "%s", user);
+	snprintf(req.service, sizeof(req.service), "%s", service ? (const char *)service : "");
+	snprintf(req.config, sizeof(req.config), "%s", a->config);
+	req.flags = a->debug ? NSBOX_REQUEST_DEBUG : 0;
+	if (send(sock, &req, sizeof(req), MSG_NOSIGNAL) != (ssize_t)sizeof(req)) {
+		pam_syslog(pamh, LOG_ERR, "send to helper: %m");
+		return -EIO;
+	}
+	return 0;
+}
+
+static int recv_reply(pam_handle_t *pamh, int sock, struct nsbox_reply *rep, int *ret_pidfd)
+{
+	char control[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = rep, .iov_len = sizeof(*rep) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+			      .msg_controllen = sizeof(control) };
+	struct pollfd pfd = { .fd = sock, .events = POLLIN };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	if (RETRY_EINTR(poll(&pfd, 1, HELPER_TIMEOUT_MS)) <= 0) {
+		pam_syslog(pamh, LOG_ERR, "helper did not answer within %d s", HELPER_TIMEOUT_MS / 1000);
+		return -ETIMEDOUT;
+	}
+	n = RETRY_EINTR(recvmsg(sock, &msg, MSG_CMSG_CLOEXEC));
+	c = CMSG_FIRSTHDR(&msg);
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+	    c->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(ret_pidfd, CMSG_DATA(c), sizeof(int));
+	if (n != (ssize_t)sizeof(*rep) || rep->version != NSBOX_PROTOCOL_VERSION ||
+	    (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+		pam_syslog(pamh, LOG_ERR, "no valid answer from helper %s", NSBOX_HELPER_PATH);
+		return -EPROTO;
+	}
+	rep->rule[sizeof(rep->rule) - 1] = '\0';
+	rep->rootfs[sizeof(rep->rootfs) - 1] = '\0';
+	rep->message[sizeof(rep->message) - 1] = '\0';
+	return 0;
+}
+
+/* Run the helper for USER and collect its verdict (and, for BOXED, the
+ * pidfd of box init and our end of the socket box init listens on). */
+static int ask_helper(pam_handle_t *pamh, const struct args *a, const char *user,
+		      struct nsbox_reply *rep, struct box_session *s)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, old_chld;
+	_cleanup_close_ int sock = -1;
+	int pair[2], r, status = 0;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) {
+		pam_syslog(pamh, LOG_ERR, "socketpair: %m");
+		return -errno;
+	}
+	/* The application may ignore SIGCHLD; waitpid needs the default. */
+	sigaction(SIGCHLD, &dfl, &old_chld);
+	pid = fork();
+	if (pid == 0) {
+		close(pair[0]);
+		exec_helper(a, pair[1]);
+	}
+	close(pair[1]);
+	sock = pair[0];
+	if (pid < 0) {
+		pam_syslog(pamh, LOG_ERR, "fork: %m");
+		r = -errno;
+	} else {
+		r = send_request(pamh, sock, a, user);
+		if (r == 0)
+			r = recv_reply(pamh, sock, rep, &s->pidfd);
+		if (r < 0)
+			kill(pid, SIGKILL);
+		if (RETRY_EINTR(waitpid(pid, &status, 0)) == pid && r == 0 &&
+		    !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+			pam_syslog(pamh, LOG_ERR, "helper %s failed (status 0x%x)", a->helper, status);
+			r = -EIO;
+		}
+	}
+	sigaction(SIGCHLD, &old_chld, NULL);
+	if (r == 0)
+		s->sock = TAKE_FD(sock);
+	return r;
+}
+
+/* Fail TIOCSTI and TIOCLINUX with EPERM for this process and everything it
+ * starts: a boxed shell that still has the application's terminal (su
+ * without --pty) must not type commands into the host's shell. The ioctl
+ * number is compared on its low 32 bits, as the kernel reads it. */
+static int install_tty_filter(void)
+{
+#if defined(__x86_64__)
+#define NATIVE_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define NATIVE_ARCH AUDIT_ARCH_AARCH64
+#elif defined(__i386__)
+#define NATIVE_ARCH AUDIT_ARCH_I386
+#else
+#error "add this architecture's AUDIT_ARCH to pam_nsbox.c"
+#endif
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the filter reads the low half of args[1] at its start: little endian only"
+#endif
+#define LD_ABS(field) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, field))
+#define JEQ(value, jt, jf) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (value), (jt), (jf))
+	struct sock_filter filter[] = {
+		/* 0 */ LD_ABS(arch),
+		/* 1 */ JEQ(NATIVE_ARCH, 2, 0),
+#ifdef __x86_64__
+		/* 2 */ JEQ(AUDIT_ARCH_I386, 5, 0), /* i386: ioctl is 54 */
+#else
+		/* 2 */ JEQ(NATIVE_ARCH, 0, 0),
+#endif
+		/* 3 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* 4 */ LD_ABS(nr),
+		/* 5 */ JEQ(__NR_ioctl, 4, 0),
+#ifdef __x86_64__
+		/* 6 */ JEQ(0x40000000 | 514, 3, 0), /* x32's ioctl */
+#else
+		/* 6 */ JEQ(__NR_ioctl, 3, 0),
+#endif
+		/* 7 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* 8 */ LD_ABS(nr),
+		/* 9 */ JEQ(54, 0, 3),
+		/* 10 */ LD_ABS(args[1]), /* little endian: the low 32 bits */
+		/* 11 */ JEQ(TIOCSTI, 2, 0),
+		/* 12 */ JEQ(TIOCLINUX, 1, 0),
+		/* 13 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* 14 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+	};
+	struct sock_fprog prog = { .len = ARRAY_SIZE(filter), .filter = filter };
+
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0 ? -errno : 0;
+}
+
+/* Host abstract unix sockets (containerd CVE-2020-15257 class) are not
+ * behind any namespace the box has with network = host: Landlock ABI 6
+ * scopes them to the box. Older kernels: warn once, go on. */
+static void restrict_abstract_sockets(pam_handle_t *pamh)
+{
+	struct nsbox_landlock_ruleset_attr attr = {
+		.scoped = NSBOX_LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET,
+	};
+	int abi = sys_landlock_create_ruleset(NULL, 0, NSBOX_LANDLOCK_CREATE_RULESET_VERSION);
+	_cleanup_close_ int fd = -1;
+
+	if (abi < 6) {
+		pam_syslog(pamh, LOG_WARNING,
+			   "Landlock scoping unavailable (ABI %d): abstract unix sockets of the "
+			   "host stay reachable from boxes",
+			   abi);
+		return;
+	}
+	fd = sys_landlock_create_ruleset(&attr, sizeof(attr), 0);
+	if (fd < 0 || sys_landlock_restrict_self(fd, 0) < 0)
+		pam_syslog(pamh, LOG_WARNING, "Landlock scoping failed: %m");
+}
+
+/* Once per process (forks inherit both): filters stack, and Landlock allows
+ * only 16 layers. */
+static int harden_after_join(pam_handle_t *pamh)
+{
+	static bool tty_filtered, sockets_scoped;
+	int r;
+
+	/* No fd of the application reaches the shell it execs. */
+	if (sys_close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		pam_syslog(pamh, LOG_ERR, "close_range(3, CLOEXEC): %m");
+		return -errno;
+	}
+	if (!tty_filtered) {
+		r = install_tty_filter();
+		if (r < 0) {
+			pam_syslog(pamh, LOG_ERR, "seccomp filter for TIOCSTI: %s", strerror(-r));
+			return r;
+		}
+		tty_filtered = true;
+	}
+	if (!sockets_scoped) {
+		restrict_abstract_sockets(pamh);
+		sockets_scoped = true;
+	}
+	return 0;
+}
+
+static int save_namespaces(pam_handle_t *pamh, struct box_session *s)
+{
+	char path[64];
+
+	for (size_t i = 0; i < N_NS; i++) {
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", joined_ns[i].name);
+		s->saved_ns[i] = open(path, O_RDONLY | O_CLOEXEC);
+		if (s->saved_ns[i] < 0) {
+			pam_syslog(pamh, LOG_ERR, "open(\"%s\"): %m", path);
+			return -errno;
+		}
+	}
+	s->saved_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	s->saved_cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (s->saved_root < 0 || s->saved_cwd < 0) {
+		pam_syslog(pamh, LOG_ERR, "open(\"/\", \".\"): %m");
+		return -errno;
+	}
+	return 0;
+}
+
+/* Back to where the application was. Each step is tried and logged on its
+ * own: one failure must not stop the rest. */
+static int restore_namespaces(pam_handle_t *pamh, struct box_session *s)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < N_NS; i++)
+		if (setns(s->saved_ns[i], joined_ns[i].flag) < 0) {
+			pam_syslog(pamh, LOG_ERR, "setns(%s) back to the application's: %m",
+				   joined_ns[i].name);
+			r = -errno;
+		}
+	/* Entering a mount namespace moved root and cwd to its root. */
+	if (fchdir(s->saved_root) < 0 || chroot(".") < 0 || fchdir(s->saved_cwd) < 0) {
+		pam_syslog(pamh, LOG_ERR, "restoring root and cwd: %m");
+		r = -errno;
+	}
+	return r;
+}
+
+static int join_box(pam_handle_t *pamh, struct box_session *s)
+{
+	if (save_namespaces(pamh, s) < 0)
+		return -1;
+	if (setns(s->pidfd, JOIN_FLAGS) < 0) {
+		pam_syslog(pamh, LOG_ERR, "setns(box init pid %d): %m", (int)s->init_pid);
+		return -1;
+	}
+	if (harden_after_join(pamh) < 0) {
+		restore_namespaces(pamh, s);
+		return -1;
+	}
+	return 0;
+}
+
+/* No verdict from the helper at all: deny, except for root. */
+static int helper_failed(pam_handle_t *pamh, const char *user)
+{
+	struct passwd *pw = pam_modutil_getpwnam(pamh, user);
+
+	if (pw && pw->pw_uid == 0) {
+		pam_syslog(pamh, LOG_WARNING, "user %s not boxed: helper failed, root is exempt", user);
+		return PAM_IGNORE;
+	}
+	pam_syslog(pamh, LOG_ERR, "user %s denied: helper failed", user);
+	return PAM_SESSION_ERR;
+}
+
+static int verdict_to_pam(pam_handle_t *pamh, const struct args *a, const char *user,
+			  const struct nsbox_reply *rep, struct box_session *s)
+{
+	switch (rep->verdict) {
+	case NSBOX_VERDICT_IGNORE:
+		if (startswith(rep->message, "root is exempt while"))
+			pam_syslog(pamh, LOG_WARNING, "user %s not boxed: %s", user, rep->message);
+		else if (a->debug)
+			pam_syslog(pamh, LOG_DEBUG, "user %s not boxed: %s", user, rep->message);
+		return PAM_IGNORE;
+	case NSBOX_VERDICT_UNCONFINED:
+		pam_syslog(pamh, LOG_WARNING, "user %s NOT boxed (rule=%s, on_error = allow): %s", user,
+			   rep->rule, rep->message);
+		return PAM_IGNORE;
+	case NSBOX_VERDICT_BOXED:
+		if (s->pidfd < 0 || sys_pidfd_send_signal(s->pidfd, 0) < 0) {
+			pam_syslog(pamh, LOG_ERR, "user %s denied: no live box init from helper", user);
+			return PAM_SESSION_ERR;
+		}
+		s->init_pid = rep->init_pid;
+		/* Logged before joining: once inside, syslog() would reach
+		 * the box's /dev/log, which is the host's only with
+		 * syslog_socket = true. A failed join says so right after. */
+		pam_syslog(pamh, LOG_INFO, "user %s boxed rule=%s rootfs=%s pid=%d", user, rep->rule,
+			   rep->rootfs, (int)rep->init_pid);
+		if (join_box(pamh, s) < 0) {
+			(void)sys_pidfd_send_signal(s->pidfd, SIGKILL);
+			pam_syslog(pamh, LOG_ERR, "user %s denied: cannot join the box", user);
+			return PAM_SESSION_ERR;
+		}
+		return PAM_SUCCESS;
+	case NSBOX_VERDICT_DENY:
+	default:
+		pam_syslog(pamh, LOG_ERR, "user %s denied%s%s: %s", user, rep->rule[0] ? " rule=" : "",
+			   rep->rule, rep->message[0] ? rep->message : "no reason given");
+		return PAM_SESSION_ERR;
+	}
+}
+
+EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags _unused_, int argc, const char **argv)
+{
+	struct nsbox_reply rep = { 0 };
+	struct box_session *s = NULL;
+	const void *data = NULL, *item = NULL;
+	const char *user;
+	struct args a;
+	int r;
+
+	if (parse_args(pamh, argc, argv, &a) < 0)
+		return PAM_SESSION_ERR;
+	if (pam_get_item(pamh, PAM_USER, &item) != PAM_SUCCESS || !item || !*(const char *)item) {
+		pam_syslog(pamh, LOG_ERR, "no user name");
+		return PAM_SESSION_ERR;
+	}
+	user = item;
+	if (pam_get_data(pamh, DATA_KEY, &data) == PAM_SUCCESS && data) {
+		pam_syslog(pamh, LOG_ERR, "user %s: session already open in this handle", user);
+		return PAM_SESSION_ERR;
+	}
+	if (!single_threaded()) {
+		pam_syslog(pamh, LOG_ERR, "user %s denied: the application is multi-threaded", user);
+		return PAM_SESSION_ERR;
+	}
+	s = session_new();
+	if (!s)
+		return PAM_BUF_ERR;
+	if (ask_helper(pamh, &a, user, &rep, s) < 0) {
+		session_free(s);
+		return helper_failed(pamh, user);
+	}
+	r = verdict_to_pam(pamh, &a, user, &rep, s);
+	if (r != PAM_SUCCESS) {
+		session_free(s);
+		return r;
+	}
+	if (pam_set_data(pamh, DATA_KEY, s, session_cleanup) != PAM_SUCCESS) {
+		restore_namespaces(pamh, s);
+		(void)sys_pidfd_send_signal(s->pidfd, SIGKILL);
+		session_free(s);
+		return PAM_BUF_ERR;
+	}
+	return PAM_SUCCESS;
+}
+
+EXPORT int pam_sm_close_session(pam_handle_t *pamh, int flags _unused_, int argc, const char **argv)
+{
+	const void *data = NULL;
+	struct box_session *s;
+	struct args a;
+
+	if (parse_args(pamh, argc, argv, &a) < 0)
+		return PAM_SESSION_ERR;
+	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data)
+		return PAM_SUCCESS; /* no box: close without open, or twice */
+	s = (struct box_session *)data;
+	restore_namespaces(pamh, s);
+	/* Killing PID 1 kills every process of its PID namespace; the kernel
+	 * reaps them, we do not wait (sshd closes before it reaps). */
+	if (sys_pidfd_send_signal(s->pidfd, SIGKILL) < 0 && errno != ESRCH)
+		pam_syslog(pamh, LOG_ERR, "kill box init pid %d: %m", (int)s->init_pid);
+	if (a.debug)
+		pam_syslog(pamh, LOG_DEBUG, "box of pid %d stopped", (int)s->init_pid);
+	/* Replacing the data runs session_cleanup, which closes our fds. */
+	pam_set_data(pamh, DATA_KEY, NULL, NULL);
+	return PAM_SUCCESS;
+}
