@@ -99,7 +99,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 $(B)/tools/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -pie -o $@ $< $(NSBOX_LDFLAGS) $(PAM_LIBS)
+	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -pie -o $@ $< $(NSBOX_LDFLAGS) $(PAM_LIBS) -lpthread -ldl
 
 units: $(UNIT_BINS) $(TOOL_BINS) $(B)/tests/pam_nsbox_test.so
 

@@ -312,6 +312,43 @@ oom:
 	return -ENOMEM;
 }
 
+/* Blank out comments (# and // to the end of the line, slash-star blocks),
+ * keeping newlines. Debian 12's libconfuse 3.3 miscounts lines after a
+ * comment (FILE:LINE would be wrong) and refuses comments inside lists;
+ * after this it never sees one. Quoted strings are left alone; // and
+ * slash-star start a comment only where a token could start, as in
+ * libconfuse's own lexer. */
+static void strip_comments(char *text)
+{
+	char quote = 0;
+
+	for (char *p = text; *p; p++) {
+		bool token_start = p == text || strchr(" \t\r\n{}=,(", p[-1]);
+
+		if (quote) {
+			if (*p == '\\' && p[1])
+				p++;
+			else if (*p == quote)
+				quote = 0;
+		} else if (*p == '"' || *p == '\'') {
+			quote = *p;
+		} else if (*p == '#' || (token_start && p[0] == '/' && p[1] == '/')) {
+			while (*p && *p != '\n')
+				*p++ = ' ';
+			if (!*p)
+				return;
+		} else if (token_start && p[0] == '/' && p[1] == '*') {
+			for (*p++ = ' ', *p = ' '; *p && !(p[0] == '*' && p[1] == '/'); p++)
+				if (*p != '\n')
+					*p = ' ';
+			if (!*p)
+				return;
+			p[0] = p[1] = ' ';
+			p++;
+		}
+	}
+}
+
 int config_parse_buffer(const char *name, const char *data, size_t size, struct config **ret)
 {
 	_cleanup_free_ char *text = NULL;
@@ -328,6 +365,7 @@ int config_parse_buffer(const char *name, const char *data, size_t size, struct 
 		return -ENOMEM;
 	memcpy(text, data, size);
 	text[size] = '\0';
+	strip_comments(text);
 
 	cfg = cfg_init(top_opts, CFGF_NONE);
 	if (!cfg)

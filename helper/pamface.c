@@ -196,8 +196,11 @@ static _noreturn_ void box_init(const struct user_info *u, const struct box_plan
 		_exit(1);
 	close(go_fd);
 
-	/* Inside the box's user namespace root shows as the overflow uid. */
-	path_trust_owner_not(u->uid);
+	/* Inside the box's user namespace root shows as the overflow uid.
+	 * (A boxed root, confine_root = true, has uid 0 mapped and is not
+	 * confined against itself: see SECURITY.md.) */
+	if (u->uid != 0)
+		path_trust_owner_not(u->uid);
 	if (become_user_keep_caps(u->uid, u->gid) < 0 || set_box_hostname(plan->hostname) < 0 ||
 	    build_box_root(&mounts) < 0 ||
 	    (plan->shell && bind_login_shell(plan->shell, u->shell) < 0) ||

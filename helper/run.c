@@ -297,6 +297,7 @@ static int start_box(const struct run_opts *o, const char *cwd)
 
 int cmd_run(int argc, char **argv)
 {
+	static char rootfs_abs[PATH_MAX];
 	struct run_opts o;
 	char cwd[PATH_MAX];
 	struct stat st;
@@ -312,6 +313,12 @@ int cmd_run(int argc, char **argv)
 		return log_errno(errno, "rootfs %s", o.rootfs), EXIT_NSBOX_FAILED;
 	if (o.rootfs && !S_ISDIR(st.st_mode))
 		return log_error("rootfs %s: Not a directory", o.rootfs), EXIT_NSBOX_FAILED;
+	/* The caller's own tree: a relative path is resolved here, once. */
+	if (o.rootfs && o.rootfs[0] != '/') {
+		if (!realpath(o.rootfs, rootfs_abs))
+			return log_errno(errno, "rootfs %s", o.rootfs), EXIT_NSBOX_FAILED;
+		o.rootfs = rootfs_abs;
+	}
 	if (!o.cmd) {
 		struct passwd *pw = getpwuid(getuid());
 		o.shell = pw && pw->pw_shell && pw->pw_shell[0] ? pw->pw_shell : NULL;

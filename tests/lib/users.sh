@@ -5,8 +5,9 @@
 #                           every bind below vanishes with it
 #   private_etc             bind copies of /etc/passwd, group, shadow over the
 #                           real ones (inside that namespace only)
-#   add_user NAME UID       a user with its own group, home in $T/home/NAME,
-#                           shell /bin/sh, locked password
+#   add_user NAME UID [SHELL]
+#                           a user with its own group, home in $T/home/NAME,
+#                           login shell SHELL (default /bin/sh), locked password
 #   add_group NAME GID [MEMBER,...]
 #   private_syslog          a test syslog daemon on /dev/log, writing $T/syslog
 
@@ -38,7 +39,8 @@ add_user() {
 	mkdir -p "$T/home/$name"
 	chown "$uid:$uid" "$T/home/$name"
 	chmod 0755 "$T/home/$name"
-	printf '%s:x:%s:%s:%s:%s:/bin/sh\n' "$name" "$uid" "$uid" "$name" "$T/home/$name" >>/etc/passwd
+	printf '%s:x:%s:%s:%s:%s:%s\n' "$name" "$uid" "$uid" "$name" "$T/home/$name" "${3:-/bin/sh}" \
+		>>/etc/passwd
 	printf '%s:x:%s:\n' "$name" "$uid" >>/etc/group
 	printf '%s:!:19000:0:99999:7:::\n' "$name" >>/etc/shadow
 }

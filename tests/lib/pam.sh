@@ -1,0 +1,75 @@
+# pam.sh: test PAM services and an nsbox.conf for root tests. Needs tap.sh,
+# users.sh and common.sh sourced, and enter_private_ns done.
+#
+#   pam_setup           private /etc files, a syslog on /dev/log, a test
+#                       /etc/pam.d (services nsbox-test, su, su-l, sshd)
+#                       whose session stacks end with the test module
+#   make_box NAME       a root-owned copy of the demo rootfs at $T/boxes/NAME
+#   write_conf <<EOF    the config the module reads ($CONF)
+#   drive USER [opts]   build/tools/pamdriver on the nsbox-test service
+#   log_has 'ERE'       wait (up to 3 s) for a syslog line matching ERE
+#   box_inits           pids of live box inits
+
+MODULE=$TOP/build/tests/pam_nsbox_test.so
+RELEASE_MODULE=$TOP/pam_module/pam_nsbox.so
+DRIVER=$TOP/build/tools/pamdriver
+CONF=$T/nsbox.conf
+MODULE_ARGS="helper=$NSBOX config=$CONF debug"
+
+# A service whose session stack ends with pam_nsbox (it must be last: PAM
+# runs close_session in the same order, and the modules after it would run
+# inside the box).
+write_service() {
+	name=$1
+	shift
+	cat >"$T/pam.d/$name" <<EOF
+auth	sufficient	pam_rootok.so
+auth	required	pam_deny.so
+account	required	pam_permit.so
+session	optional	pam_permit.so
+session	required	$MODULE $*
+EOF
+}
+
+pam_setup() {
+	is_root || skip_all "PAM tests need root"
+	command -v pamtester >/dev/null || skip_all "pamtester is not installed"
+	[ -f "$MODULE" ] || { echo "Bail out! $MODULE is not built (make units)"; exit 1; }
+	private_etc
+	private_syslog
+	mkdir -p "$T/pam.d" "$T/boxes"
+	printf '%s\trequired\tpam_deny.so\n' auth account password session >"$T/pam.d/other"
+	for s in nsbox-test su su-l; do write_service "$s" "$MODULE_ARGS"; done
+	mount --bind "$T/pam.d" /etc/pam.d
+	: >"$CONF"
+}
+
+make_box() {
+	cp -a "$ROOTFS" "$T/boxes/$1"
+	chown 0:0 "$T/boxes/$1"
+	chmod 0755 "$T/boxes" "$T/boxes/$1"
+}
+
+write_conf() {
+	cat >"$CONF"
+	chown 0:0 "$CONF"
+	chmod 0644 "$CONF"
+}
+
+drive() {
+	user=$1
+	shift
+	"$DRIVER" "$@" nsbox-test "$user"
+}
+
+log_has() {
+	for _ in $(seq 30); do
+		grep -aEq -- "$1" "$T/syslog" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Live ones only: a killed box init is reaped by the host's init, which may
+# take its time.
+box_inits() { ps -e -o pid=,stat=,comm= | awk '$3 == "nsbox-init" && $2 !~ /Z/ {print $1}' | sort; }

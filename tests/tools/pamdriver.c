@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pamdriver: a pamtester that stays in one process, for the tests.
+ *
+ *   pamdriver [options] SERVICE USER
+ *     -n N         open and close the session N times (default 1)
+ *     -c CMD       between open and close, fork and run CMD with /bin/sh -c
+ *                  as USER (like su does); its output goes to stdout
+ *     -t           start a second thread first (pam_nsbox must refuse)
+ *     -o           open only, never close (pam_end then runs the cleanup)
+ *     -C           call close_session without a prior open, then again
+ *
+ * Prints one line per event and, at the end:
+ *   fds_before=A fds_after=B rss_kb_before=C rss_kb_after=D children_left=E
+ * fds/rss "before" are taken after the first cycle, when the libraries PAM
+ * loads lazily are in, so growth means a leak. */
+#include <dirent.h>
+#include <errno.h>
+#include <grp.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <security/pam_appl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int no_conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
+{
+	(void)n;
+	(void)msg;
+	(void)resp;
+	(void)data;
+	return PAM_CONV_ERR;
+}
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1; /* the DIR's own fd */
+}
+
+static long rss_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+static void *sleeper(void *arg)
+{
+	(void)arg;
+	pause();
+	return NULL;
+}
+
+/* Like su: the user is looked up before the session opens (inside the box
+ * the name service reads the box's /etc/passwd). */
+static struct passwd user_pw;
+
+static int run_as(const char *cmd)
+{
+	struct passwd *pw = &user_pw;
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid == 0) {
+		if (setgroups(0, NULL) < 0 || setgid(pw->pw_gid) < 0 ||
+		    setuid(pw->pw_uid) < 0)
+			_exit(126);
+		if (chdir(pw->pw_dir) < 0 && chdir("/") < 0)
+			_exit(126);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int children_left(void)
+{
+	int n = 0;
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		n++;
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	struct pam_conv conv = { no_conv, NULL };
+	const char *cmd = NULL;
+	bool thread = false, open_only = false, close_first = false;
+	int cycles = 1, c, fds_before = -1;
+	long rss_before = -1;
+	pam_handle_t *pamh;
+	int r, failures = 0;
+
+	while ((c = getopt(argc, argv, "n:c:toC")) != -1) {
+		switch (c) {
+		case 'n': cycles = atoi(optarg); break;
+		case 'c': cmd = optarg; break;
+		case 't': thread = true; break;
+		case 'o': open_only = true; break;
+		case 'C': close_first = true; break;
+		default: return 2;
+		}
+	}
+	if (argc - optind != 2) {
+		fprintf(stderr, "usage: pamdriver [-n N] [-c CMD] [-t] [-o] [-C] SERVICE USER\n");
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (cmd) {
+		struct passwd *pw = getpwnam(argv[optind + 1]);
+		if (!pw) {
+			printf("unknown user %s\n", argv[optind + 1]);
+			return 1;
+		}
+		user_pw = *pw;
+		user_pw.pw_name = strdup(pw->pw_name);
+		user_pw.pw_dir = strdup(pw->pw_dir);
+	}
+	if (thread) {
+		pthread_t t;
+		pthread_create(&t, NULL, sleeper, NULL);
+	}
+	r = pam_start(argv[optind], argv[optind + 1], &conv, &pamh);
+	if (r != PAM_SUCCESS) {
+		printf("pam_start=%d\n", r);
+		return 1;
+	}
+	if (close_first) {
+		printf("close_without_open=%d\n", pam_close_session(pamh, 0));
+		printf("close_again=%d\n", pam_close_session(pamh, 0));
+	}
+	for (int i = 0; i < cycles; i++) {
+		r = pam_open_session(pamh, 0);
+		if (cycles == 1 || r != PAM_SUCCESS)
+			printf("open=%d (%s)\n", r, pam_strerror(pamh, r));
+		if (r != PAM_SUCCESS) {
+			failures++;
+			continue;
+		}
+		if (cmd)
+			printf("cmd_status=%d\n", run_as(cmd));
+		if (open_only)
+			break;
+		r = pam_close_session(pamh, 0);
+		if (cycles == 1 || r != PAM_SUCCESS)
+			printf("close=%d (%s)\n", r, pam_strerror(pamh, r));
+		if (r != PAM_SUCCESS)
+			failures++;
+		if (i == 0) {
+			fds_before = count_fds();
+			rss_before = rss_kb();
+		}
+	}
+	printf("failures=%d\n", failures);
+	printf("fds_before=%d fds_after=%d rss_kb_before=%ld rss_kb_after=%ld children_left=%d\n",
+	       fds_before, count_fds(), rss_before, rss_kb(), children_left());
+	pam_end(pamh, PAM_SUCCESS);
+	return failures ? 1 : 0;
+}

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The config parser, template expansion and rule matching, in memory. */
+#include <errno.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "policy.h"
+#include "tap.h"
+
+static int parse(const char *text, struct config **c)
+{
+	*c = NULL;
+	log_reset_error();
+	return config_parse_buffer("test.conf", text, strlen(text), c);
+}
+
+static const char *last_error(void)
+{
+	const char *e = log_first_error();
+	return e ? e : "";
+}
+
+/* Groups in the tests: "students" is gid 500, "staff" 600. */
+static int stub_group(const char *name, gid_t *ret)
+{
+	if (strcmp(name, "students") == 0)
+		*ret = 500;
+	else if (strcmp(name, "staff") == 0)
+		*ret = 600;
+	else
+		return -ENOENT;
+	return 0;
+}
+
+static void parsing(void)
+{
+	struct config *c;
+
+	is_int(parse("", &c), 0, "an empty config parses");
+	ok(c && c->n_rules == 0 && !c->confine_root, "empty: no rules, root not confined");
+	config_free(c);
+
+	is_int(parse("hostname = \"h-%u\"\n"
+		     "syslog_socket = true\n"
+		     "tmpfs = {\"/run\"}\n"
+		     "rule a {\n"
+		     "  users = {\"alice\", \"bob\"} # trailing comment\n"
+		     "  rootfs = \"/srv/%u\"\n"
+		     "  bind { source = \"%h\" }\n"
+		     "  bind { source = \"/data\" target = \"/mnt/data\" readonly = true optional = true }\n"
+		     "}\n"
+		     "rule b {\n"
+		     "  groups = {\"students\"}\n"
+		     "  rootfs = \"/srv/shared\"\n"
+		     "  hostname = \"lab\"\n"
+		     "  tmpfs = {}\n"
+		     "  on_error = \"allow\"\n"
+		     "  syslog_socket = false\n"
+		     "}\n",
+		     &c),
+	       0, "a full config parses");
+	if (!c)
+		return;
+	is_int(c->n_rules, 2, "two rules");
+	is_str(c->rules[0].name, "a", "rule names");
+	is_int(c->rules[0].n_users, 2, "users list");
+	is_str(c->rules[0].hostname, "h-%u", "a rule inherits the top-level hostname");
+	ok(c->rules[0].syslog_socket, "a rule inherits syslog_socket");
+	is_int(c->rules[0].n_tmpfs, 1, "a rule inherits the top-level tmpfs list");
+	is_int(c->rules[0].n_binds, 2, "bind sections");
+	is_str(c->rules[0].binds[0].target, "%h", "a bind target defaults to its source");
+	ok(c->rules[0].binds[1].readonly && c->rules[0].binds[1].optional, "readonly, optional");
+	ok(c->rules[0].on_error == ON_ERROR_DENY, "on_error defaults to deny");
+	is_str(c->rules[1].hostname, "lab", "a rule's own hostname wins");
+	ok(!c->rules[1].syslog_socket, "a rule's own syslog_socket wins");
+	ok(c->rules[1].on_error == ON_ERROR_ALLOW, "on_error = allow");
+	config_free(c);
+
+	is_int(parse("rule r {\n  users = {\"a\"}\n}\n", &c), -EINVAL, "a rule without rootfs fails");
+	ok(strstr(last_error(), "rule r: no rootfs"), "... and says so");
+	is_int(parse("bogus = 1\n", &c), -EINVAL, "unknown keys fail");
+	is_str(last_error(), "test.conf:1: no such option 'bogus'", "... with FILE:LINE");
+	is_int(parse("# one\n// two\n/* three\n four */\nbogus = 1\n", &c), -EINVAL,
+	       "comments of every kind");
+	is_str(last_error(), "test.conf:5: no such option 'bogus'", "... keep line numbers right");
+	is_int(parse("confine_root = perhaps\n", &c), -EINVAL, "bad booleans fail");
+	is_int(parse("on_error = \"maybe\"\n", &c), -EINVAL, "bad on_error fails");
+	is_int(parse("rule r { rootfs = \"/x\" }\n", &c), -EINVAL, "a rule matching no one fails");
+	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x\" }\nrule r { users = {\"b\"} rootfs = \"/y\" }\n", &c),
+	       -EINVAL, "duplicate rule names fail");
+	is_int(parse("rule { users = {\"a\"} rootfs = \"/x\" }\n", &c), -EINVAL, "a rule needs a name");
+	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x\" bind { target = \"/t\" } }\n", &c),
+	       -EINVAL, "a bind needs a source");
+	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x\" bind { source = \"/\" } }\n", &c),
+	       -EINVAL, "a bind onto the box's / fails");
+	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x\" tmpfs = {\"/dev/shm\"} }\n", &c),
+	       -EINVAL, "a tmpfs under /dev fails");
+	is_int(parse("rule r { users = {\"a:b\"} rootfs = \"/x\" }\n", &c), -EINVAL,
+	       "user names with ':' fail");
+	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x/../etc\" }\n", &c), -EINVAL,
+	       "rootfs with .. fails");
+	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x/%\" }\n", &c), -EINVAL,
+	       "a lone % fails");
+	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x\" hostname = \"%h\" }\n", &c), -EINVAL,
+	       "%h in a hostname fails");
+	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x\" shell = \"sh\" }\n", &c), -EINVAL,
+	       "a relative shell fails");
+}
+
+static void expansion(void)
+{
+	gid_t groups[] = { 1000 };
+	struct user_info u = { .name = "alice", .uid = 1000, .gid = 1000, .home = "/home/alice",
+			       .groups = groups, .n_groups = 1 };
+	const char *why = NULL;
+	char *out = NULL;
+
+	is_int(expand_template("/srv/%u/%U%h/%%", &u, TEMPLATE_PATH, &out, &why), 0,
+	       "expand %u %U %h %%");
+	is_str(out, "/srv/alice/1000/home/alice/%", "... into the right text");
+	free(out);
+	u.name = "john.doe_x";
+	is_int(expand_template("%u-box", &u, TEMPLATE_HOSTNAME, &out, &why), 0,
+	       "a hostname from an awkward user name");
+	is_str(out, "john-doe-x-box", "... is made hostname-safe");
+	free(out);
+	u.name = "..";
+	is_int(expand_template("/srv/%u", &u, TEMPLATE_PATH, &out, &why), -EINVAL,
+	       "a user called .. cannot climb out of the rootfs directory");
+	u.name = "a/b";
+	is_int(expand_template("/srv/%u", &u, TEMPLATE_PATH, &out, &why), -EINVAL,
+	       "a user name with / cannot add path components");
+	u.name = "alice";
+	u.home = "/home/alice/";
+	is_int(expand_template("%h", &u, TEMPLATE_PATH, &out, &why), -EINVAL,
+	       "a home that is not normalised is refused");
+	u.home = "/";
+	is_int(expand_template("%h", &u, TEMPLATE_BOX_PATH, &out, &why), -EINVAL,
+	       "a home of / cannot be a bind target");
+}
+
+static void matching(void)
+{
+	gid_t student_groups[] = { 1001, 500 };
+	struct user_info alice = { .name = "alice", .uid = 1000, .gid = 1000, .home = "/h" };
+	struct user_info carol = { .name = "carol", .uid = 1001, .gid = 1001, .home = "/h",
+				   .groups = student_groups, .n_groups = 2 };
+	struct user_info root = { .name = "root", .uid = 0, .gid = 0, .home = "/root" };
+	struct user_info eve = { .name = "eve", .uid = 1002, .gid = 600, .home = "/h" };
+	struct config *c;
+	bool exempt;
+
+	parse("rule first { users = {\"alice\"} rootfs = \"/a\" }\n"
+	      "rule second { users = {\"alice\", \"carol\"} rootfs = \"/b\" }\n"
+	      "rule byprimary { groups = {\"staff\"} rootfs = \"/c\" }\n"
+	      "rule everyone { users = {\"*\"} rootfs = \"/d\" }\n",
+	      &c);
+	if (!c)
+		return;
+	is_str(policy_match(c, &alice, stub_group, NULL)->name, "first", "first match wins");
+	is_str(policy_match(c, &carol, stub_group, NULL)->name, "second", "a later rule matches");
+	is_str(policy_match(c, &eve, stub_group, NULL)->name, "byprimary",
+	       "a primary group matches");
+	ok(policy_match(c, &root, stub_group, &exempt) == NULL && exempt,
+	   "root is exempt, even from users = {\"*\"}");
+	config_free(c);
+
+	parse("confine_root = true\nrule r { users = {\"*\"} rootfs = \"/d\" }\n", &c);
+	ok(c && policy_match(c, &root, stub_group, &exempt) != NULL && !exempt,
+	   "confine_root = true confines root");
+	config_free(c);
+
+	parse("rule r { groups = {\"students\", \"nosuchgroup\"} rootfs = \"/d\" }\n", &c);
+	ok(c && policy_match(c, &carol, stub_group, NULL) != NULL, "a supplementary group matches");
+	ok(c && policy_match(c, &alice, stub_group, NULL) == NULL, "no rule: NULL (PAM_IGNORE)");
+	config_free(c);
+}
+
+static void planning(void)
+{
+	struct user_info u = { .name = "alice", .uid = 1000, .gid = 1000, .home = "/home/alice" };
+	struct box_plan p;
+	struct config *c;
+
+	parse("rule r {\n users = {\"*\"}\n rootfs = \"/srv/%u\"\n hostname = \"%u-box\"\n"
+	      " tmpfs = {\"/run/%u\"}\n bind { source = \"%h\" target = \"/home/%u\" }\n}\n",
+	      &c);
+	if (!c)
+		return;
+	is_int(plan_box(&c->rules[0], &u, &p), 0, "a rule is planned for a user");
+	is_str(p.rootfs, "/srv/alice", "rootfs expanded");
+	is_str(p.hostname, "alice-box", "hostname expanded");
+	is_str(p.tmpfs[0], "/run/alice", "tmpfs expanded");
+	is_str(p.binds[0].source, "/home/alice", "bind source expanded");
+	is_str(p.binds[0].target, "/home/alice", "bind target expanded");
+	plan_free(&p);
+	u.name = "..";
+	is_int(plan_box(&c->rules[0], &u, &p), -EINVAL, "a hostile user name fails the plan");
+	ok(strstr(last_error(), "rule r: rootfs"), "... naming the rule and key");
+	config_free(c);
+}
+
+int main(void)
+{
+	log_setup(0, false);
+	parsing();
+	expansion();
+	matching();
+	planning();
+	return done_testing();
+}
