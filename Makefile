@@ -9,6 +9,8 @@ PREFIX      ?= /usr/local
 BINDIR      ?= $(PREFIX)/bin
 LIBEXECDIR  ?= $(PREFIX)/libexec/nsbox
 SYSCONFDIR  ?= /etc
+# pam-auth-update reads profiles from here only, whatever PREFIX is.
+PAMCONFIGDIR ?= /usr/share/pam-configs
 MULTIARCH   := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || $(CC) -print-multiarch 2>/dev/null)
 PAMDIR      ?= $(if $(MULTIARCH),/lib/$(MULTIARCH)/security,/lib/security)
 # The module runs the helper from this fixed path; it is not configurable at
@@ -52,10 +54,10 @@ ROOTFS := $(B)/rootfs
 
 # Debian packages each target needs; conf/deps.sh installs what is missing.
 DEPS_BUILD := gcc make pkg-config libc6-dev libpam0g-dev libconfuse-dev busybox-static
-DEPS_CHECK := $(DEPS_BUILD) perl util-linux procps pamtester libpam-modules \
-              openssh-server openssh-client
+DEPS_DEMO  := $(DEPS_BUILD) util-linux procps pamtester libpam-modules
+DEPS_CHECK := $(DEPS_DEMO) perl openssh-server openssh-client
 
-.PHONY: all clean install uninstall deps deps-check rootfs check demo units
+.PHONY: FORCE all clean install uninstall deps deps-demo deps-check rootfs check demo units
 .DELETE_ON_ERROR:
 
 all: helper/nsbox pam_module/pam_nsbox.so
@@ -67,13 +69,20 @@ MODULE_CFLAGS = $(NSBOX_CFLAGS) -fPIC -fvisibility=hidden -shared \
 MODULE_LDFLAGS = -Wl,--version-script=pam_module/pam_nsbox.map -Wl,-z,defs $(NSBOX_LDFLAGS) \
                  $(PAM_LIBS)
 
-pam_module/pam_nsbox.so: $(MODULE_DEPS)
+# Rebuild the module when the helper path it carries changes (make install
+# PREFIX=/usr after a plain make must not ship /usr/local's path).
+$(B)/helper-path: FORCE
+	@mkdir -p $(B)
+	@echo '$(HELPER_PATH)' | cmp -s - $@ 2>/dev/null || echo '$(HELPER_PATH)' >$@
+FORCE:
+
+pam_module/pam_nsbox.so: $(MODULE_DEPS) $(B)/helper-path
 	$(E) CC $@
 	$(Q)$(CC) $(MODULE_CFLAGS) -o $@ $< $(MODULE_LDFLAGS)
 
 # The test build of the module also takes helper=PATH (the installed one
 # runs only $(HELPER_PATH)); everything else is the same source.
-$(B)/tests/pam_nsbox_test.so: $(MODULE_DEPS)
+$(B)/tests/pam_nsbox_test.so: $(MODULE_DEPS) $(B)/helper-path
 	@mkdir -p $(@D)
 	$(E) CC $@
 	$(Q)$(CC) $(MODULE_CFLAGS) -DNSBOX_TEST_BUILD -o $@ $< $(MODULE_LDFLAGS)
@@ -106,6 +115,9 @@ units: $(UNIT_BINS) $(TOOL_BINS) $(B)/tests/pam_nsbox_test.so
 deps:
 	@sh conf/deps.sh $(DEPS_BUILD)
 
+deps-demo:
+	@sh conf/deps.sh $(DEPS_DEMO)
+
 deps-check:
 	@sh conf/deps.sh $(DEPS_CHECK)
 
@@ -118,18 +130,26 @@ check: deps-check
 	$(MAKE) all units rootfs
 	sh tests/run.sh
 
-demo: deps
-	$(MAKE) all rootfs
-	sh tests/demo.sh
+demo: deps-demo
+	$(MAKE) all units rootfs
+	bash tests/demo.sh
 
 install: all
-	install -d -m 0755 $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(BINDIR)
+	install -d -m 0755 $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(PAMDIR) \
+		$(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(PAMCONFIGDIR)
 	install -m 0755 helper/nsbox $(DESTDIR)$(LIBEXECDIR)/nsbox
 	ln -sf $(LIBEXECDIR)/nsbox $(DESTDIR)$(BINDIR)/nsbox
+	install -m 0644 pam_module/pam_nsbox.so $(DESTDIR)$(PAMDIR)/pam_nsbox.so
+	install -m 0644 conf/pam-configs/nsbox $(DESTDIR)$(PAMCONFIGDIR)/nsbox
+	@# An admin's config is never overwritten.
+	[ -e $(DESTDIR)$(SYSCONFDIR)/nsbox.conf ] || \
+		install -m 0644 conf/nsbox.conf $(DESTDIR)$(SYSCONFDIR)/nsbox.conf
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/nsbox $(DESTDIR)$(LIBEXECDIR)/nsbox
+	rm -f $(DESTDIR)$(BINDIR)/nsbox $(DESTDIR)$(LIBEXECDIR)/nsbox \
+		$(DESTDIR)$(PAMDIR)/pam_nsbox.so $(DESTDIR)$(PAMCONFIGDIR)/nsbox
 	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
+	@echo "$(DESTDIR)$(SYSCONFDIR)/nsbox.conf is left in place (remove it by hand)."
 
 clean:
 	rm -rf $(B) helper/nsbox pam_module/pam_nsbox.so

@@ -1,7 +1,8 @@
 #!/bin/bash
-# `sudo make demo`: a one-minute tour of nsbox with a throwaway user. Runs
-# in a private mount namespace with copies of /etc/passwd, group and shadow,
-# so the demo user never exists on the host, and removes everything after.
+# `sudo make demo`: a one-minute tour of nsbox with a throwaway user. It runs
+# in a private mount namespace with copies of /etc/passwd, group, shadow and
+# pam.d, so the demo user and its PAM service never exist on the host, and
+# everything it made is removed at the end.
 set -u
 . "$(dirname "$0")/lib/tap.sh" >/dev/null
 . "$(dirname "$0")/lib/users.sh"
@@ -12,30 +13,64 @@ if [ "$(id -u)" != 0 ]; then
 fi
 enter_private_ns "$@"
 . "$(dirname "$0")/lib/common.sh"
+. "$(dirname "$0")/lib/pam.sh"
 
 DEMO_USER=nsbox-demo
 DEMO_UID=64000
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 show() { printf '\033[2m$ %s\033[0m\n' "$*"; }
+fail() { echo "demo failed: $*" >&2; exit 1; }
 
-private_etc
+pam_setup
 add_user "$DEMO_USER" "$DEMO_UID"
+make_box demo
+write_conf <<EOF
+rule demo {
+	users = {"$DEMO_USER"}
+	rootfs = "$T/boxes/demo"
+	hostname = "demo-box"
+	tmpfs = {"/home"}
+	bind {
+		source = "%h"
+		target = "%h"
+	}
+}
+EOF
 
-say "1. The classic rootless container, as the plain user $DEMO_USER (no root, no setuid)"
-cmd="nsbox run --verbose --rootfs $ROOTFS -- ps"
-show "$cmd"
-cd "$T/home/$DEMO_USER"
+say "1. Rootless: the plain user $DEMO_USER runs ps in a box (no root, no setuid)"
+show "nsbox run --verbose --rootfs build/rootfs -- ps"
+cd "$T/home/$DEMO_USER" || fail "no home"
 setpriv --reuid="$DEMO_USER" --regid="$DEMO_USER" --init-groups \
 	env -i PATH=/usr/bin:/bin HOME="$T/home/$DEMO_USER" \
-	"$NSBOX" run --verbose --rootfs "$ROOTFS" -- ps 2>&1
-rc=$?
-cd /
-echo
-echo "Before: the host's uid, hostname, pid and directory. Inside: same uid, hostname"
-echo "'nsbox', PID 2 under the box's own init (PID 1), root at the busybox rootfs,"
-echo "and ps sees only the box's processes."
+	"$NSBOX" run --verbose --rootfs "$ROOTFS" -- ps 2>&1 || fail "nsbox run"
+cd / || fail "cd /"
+cat <<'EOF'
+Outside: the host's uid, hostname, pid and directory. Inside: the same uid,
+hostname nsbox, PID 2 under the box's own init (PID 1), / is the busybox
+rootfs, and ps sees only the box's two processes.
+EOF
+
+say "2. A confined login: su -l through a PAM stack that ends with pam_nsbox"
+show "cat /etc/pam.d/su-l"
+grep -v '^#' /etc/pam.d/su-l
+show "cat /etc/nsbox.conf   # (the demo's copy)"
+cat "$CONF"
+show "su -l $DEMO_USER -c 'hostname; id; ps; ls /'"
+su -l "$DEMO_USER" -c 'hostname; id; ps; ls /' 2>&1 || fail "su -l"
+log_has "user $DEMO_USER boxed" || fail "no syslog line"
+show "syslog"
+grep -a 'pam_nsbox' "$T/syslog" | sed 's/^<[0-9]*>//'
+cat <<'EOF'
+The login shell ran in a box built for this session: its own hostname and
+PID namespace (box init is PID 1), the box's rootfs as /, the home bound in.
+When the session closed, the box and everything in it were killed.
+EOF
+
+say "3. pamtester opens and closes the same session"
+show "pamtester nsbox-test $DEMO_USER open_session close_session"
+pamtester nsbox-test "$DEMO_USER" open_session close_session || fail "pamtester"
 
 say "Cleaning up"
-echo "The demo user lived only in this private mount namespace; $T is removed."
-[ "$rc" = 0 ] || { echo "demo failed (exit $rc)" >&2; exit "$rc"; }
+echo "The demo user, its PAM service and its config lived only in this private"
+echo "mount namespace; $T is removed now. Nothing on the host changed."
 echo "Demo done."
