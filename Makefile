@@ -55,7 +55,7 @@ ROOTFS := $(B)/rootfs
 # Debian packages each target needs; conf/deps.sh installs what is missing.
 DEPS_BUILD := gcc make pkg-config libc6-dev libpam0g-dev libconfuse-dev busybox-static
 DEPS_DEMO  := $(DEPS_BUILD) util-linux procps pamtester libpam-modules
-DEPS_CHECK := $(DEPS_DEMO) perl openssh-server openssh-client
+DEPS_CHECK := $(DEPS_DEMO) perl openssh-server openssh-client tmux
 
 .PHONY: FORCE all clean install uninstall deps deps-demo deps-check rootfs check demo units
 .DELETE_ON_ERROR:

@@ -57,3 +57,22 @@ host_state() {
 	# Live box inits: a dead one waits for the host's init to reap it.
 	ps -e -o pid=,stat=,comm= | awk '$3 == "nsbox-init" && $2 !~ /Z/ {print $1}' | sort
 }
+
+# no_leftovers "$before": the host looks as it did (mounts, live box
+# inits); on failure the difference is shown.
+no_leftovers() {
+	# A killed box init leaves only once every process of its PID
+	# namespace is reaped, some by parents outside it (sshd's monitor
+	# reaps its session child after close_session): give them time.
+	for _ in $(seq 50); do
+		now=$(host_state)
+		[ "$now" = "$1" ] && break
+		sleep 0.1
+	done
+	if [ "$now" = "$1" ]; then
+		ok 0 "nothing left on the host (mounts, box inits)"
+	else
+		diag "$(diff <(echo "$1") <(echo "$now"))"
+		ok 1 "nothing left on the host (mounts, box inits)"
+	fi
+}

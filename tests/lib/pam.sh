@@ -37,6 +37,7 @@ pam_setup() {
 	[ -f "$MODULE" ] || { echo "Bail out! $MODULE is not built (make units)"; exit 1; }
 	private_etc
 	private_syslog
+	private_run_and_logs
 	mkdir -p "$T/pam.d" "$T/boxes"
 	printf '%s\trequired\tpam_deny.so\n' auth account password session >"$T/pam.d/other"
 	for s in nsbox-test su su-l; do write_service "$s" "$MODULE_ARGS"; done

@@ -10,6 +10,8 @@
 #                           login shell SHELL (default /bin/sh), locked password
 #   add_group NAME GID [MEMBER,...]
 #   private_syslog          a test syslog daemon on /dev/log, writing $T/syslog
+#   private_run_and_logs    empty tmpfs over /run and /var/log, so utmp, wtmp,
+#                           btmp and lastlog writes by su and sshd stay here
 
 enter_private_ns() {
 	if [ "${NSBOX_PRIVATE_NS:-}" != "$$" ]; then
@@ -58,7 +60,11 @@ private_syslog() {
 		[ -e "$e" ] || [ -L "$e" ] || continue
 		name=${e##*/}
 		[ "$name" = log ] && continue
-		if [ -L "$e" ]; then
+		if [ "$name" = ptmx ]; then
+			# The host's ptmx node finds its devpts by looking next
+			# to itself on the host's /dev; here it must be pts/ptmx.
+			ln -s pts/ptmx /dev/ptmx
+		elif [ -L "$e" ]; then
 			cp -P "$e" "/dev/$name"
 		elif [ -d "$e" ]; then
 			mkdir "/dev/$name" && mount --rbind "$e" "/dev/$name"
@@ -72,4 +78,14 @@ private_syslog() {
 	LOGSINK_PID=$!
 	at_exit "kill $LOGSINK_PID 2>/dev/null"
 	for _ in 1 2 3 4 5 6 7 8 9 10; do [ -S /dev/log ] && break; sleep 0.05; done
+}
+
+private_run_and_logs() {
+	[ "${NSBOX_PRIVATE_NS:-}" = "$$" ] || { echo "Bail out! private_run_and_logs outside a private namespace"; exit 1; }
+	mount -t tmpfs -o mode=0755,nosuid,nodev nsbox-test-run /run
+	mount -t tmpfs -o mode=0755,nosuid,nodev nsbox-test-log /var/log
+	: >/run/utmp
+	: >/var/log/wtmp
+	: >/var/log/btmp
+	: >/var/log/lastlog
 }

@@ -165,5 +165,5 @@ ok $? "helper missing: root is exempt, and it is logged"
 write_service nsbox-test "$MODULE_ARGS"
 
 sleep 0.3
-is "nothing left on the host" "$(host_state)" "$before"
+no_leftovers "$before"
 done_testing

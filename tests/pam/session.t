@@ -141,6 +141,6 @@ ok $([ -n "$ns1" ] && [ -n "$ns2" ] && [ "$ns1" != "$ns2" ]; echo $?) \
 kill $host_sleeper 2>/dev/null
 wait $host_sleeper 2>/dev/null
 sleep 0.3
-is "no box init, mount or process left on the host" "$(host_state)" "$before"
+no_leftovers "$before"
 
 done_testing

@@ -113,6 +113,6 @@ like "no user namespaces: the reason is named" "$out" "cannot create the box's n
 # --- nothing left behind ------------------------------------------------
 kill $host_sleeper 2>/dev/null; wait $host_sleeper 2>/dev/null
 sleep 0.2
-is "no mount or box init left on the host" "$(host_state)" "$before"
+no_leftovers "$before"
 
 done_testing
