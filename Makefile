@@ -56,8 +56,10 @@ ROOTFS := $(B)/rootfs
 DEPS_BUILD := gcc make pkg-config libc6-dev libpam0g-dev libconfuse-dev busybox-static
 DEPS_DEMO  := $(DEPS_BUILD) util-linux procps pamtester libpam-modules
 DEPS_CHECK := $(DEPS_DEMO) perl openssh-server openssh-client tmux
+DEPS_BENCH := $(DEPS_CHECK) hyperfine bubblewrap firejail gnuplot-nox
 
-.PHONY: FORCE all clean install uninstall deps deps-demo deps-check rootfs check demo units
+.PHONY: FORCE all clean install uninstall deps deps-demo deps-check deps-bench rootfs check demo \
+	units bench bench-tools
 .DELETE_ON_ERROR:
 
 all: helper/nsbox pam_module/pam_nsbox.so
@@ -121,6 +123,9 @@ deps-demo:
 deps-check:
 	@sh conf/deps.sh $(DEPS_CHECK)
 
+deps-bench:
+	@sh conf/deps.sh $(DEPS_BENCH)
+
 # The built-in demo rootfs: busybox-static, root-owned when built as root.
 rootfs: $(ROOTFS)/.built
 $(ROOTFS)/.built: conf/mkrootfs.sh
@@ -129,6 +134,19 @@ $(ROOTFS)/.built: conf/mkrootfs.sh
 check: deps-check
 	$(MAKE) all units rootfs
 	sh tests/run.sh
+
+BENCH_BINS := $(B)/bench/interleave $(B)/bench/boxes
+$(B)/bench/%: bench/%.c helper/protocol.h helper/syscalls.h
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -pie -o $@ $< $(NSBOX_LDFLAGS)
+
+bench-tools: $(BENCH_BINS)
+
+# make bench [BENCH_QUICK=1] [BENCH_SCALE="100 1000"]: nsbox against its peers.
+bench: deps-bench
+	$(MAKE) all units rootfs bench-tools
+	BENCH_QUICK=$(BENCH_QUICK) bash bench/run.sh $(if $(BENCH_SCALE),--scale "$(BENCH_SCALE)")
 
 demo: deps-demo
 	$(MAKE) all units rootfs

@@ -32,7 +32,9 @@ if [ ! -e "$policy" ]; then
 	chmod 755 "$policy"
 	own_policy=1
 fi
-cleanup() { [ "$own_policy" = 1 ] && rm -f "$policy"; }
+cleanup() {
+	if [ "$own_policy" = 1 ]; then rm -f "$policy"; fi
+}
 trap cleanup EXIT INT TERM
 
 # shellcheck disable=SC2086 # word splitting of the package list is wanted

@@ -34,6 +34,7 @@
 #include <security/pam_modules.h>
 #include <security/pam_modutil.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -157,30 +158,40 @@ static struct box_session *session_new(void)
 	return s;
 }
 
-static _noreturn_ void exec_helper(const struct args *a, int sock)
+/* pam_mkhomedir's pattern, with posix_spawn (vfork-like: no copy of the
+ * application's page tables): fixed path, no environment, default signal
+ * dispositions, nothing blocked, fds 0-2 on /dev/null, the socket on fd 3,
+ * every other fd closed. Returns 0 and the helper's pid, or -errno. */
+static int spawn_helper(const struct args *a, int sock, pid_t *ret_pid)
 {
 	char *const argv[] = { NSBOX_HELPER_ARGV0, NSBOX_HELPER_COMMAND, NULL };
 	char *const envp[] = { NULL };
-	sigset_t none;
-	int null;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t all, none;
+	int r;
 
-	/* A clean slate: default dispositions, nothing blocked. */
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
+	sigfillset(&all);
 	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (sock == NSBOX_PROTOCOL_FD) {
-		if (fcntl(sock, F_SETFD, 0) < 0)
-			_exit(127);
-	} else if (dup2(sock, NSBOX_PROTOCOL_FD) < 0) {
-		_exit(127);
+	if ((r = posix_spawn_file_actions_init(&fa)) != 0)
+		return -r;
+	if ((r = posix_spawnattr_init(&attr)) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return -r;
 	}
-	null = open("/dev/null", O_RDWR);
-	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
-		_exit(127);
-	sys_close_range(NSBOX_PROTOCOL_FD + 1, ~0U, 0);
-	execve(a->helper, argv, envp);
-	_exit(127);
+	/* dup2 onto itself clears close-on-exec (glibc >= 2.29, POSIX 2017). */
+	r = posix_spawn_file_actions_adddup2(&fa, sock, NSBOX_PROTOCOL_FD);
+	r = r ?: posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDWR, 0);
+	r = r ?: posix_spawn_file_actions_adddup2(&fa, 0, 1);
+	r = r ?: posix_spawn_file_actions_adddup2(&fa, 0, 2);
+	r = r ?: posix_spawn_file_actions_addclosefrom_np(&fa, NSBOX_PROTOCOL_FD + 1);
+	r = r ?: posix_spawnattr_setsigdefault(&attr, &all);
+	r = r ?: posix_spawnattr_setsigmask(&attr, &none);
+	r = r ?: posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	r = r ?: posix_spawn(ret_pid, a->helper, &fa, &attr, argv, envp);
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	return -r;
 }
 
 static int send_request(pam_handle_t *pamh, int sock, const struct args *a, const char *user)
@@ -250,16 +261,11 @@ static int ask_helper(pam_handle_t *pamh, const struct args *a, const char *user
 	}
 	/* The application may ignore SIGCHLD; waitpid needs the default. */
 	sigaction(SIGCHLD, &dfl, &old_chld);
-	pid = fork();
-	if (pid == 0) {
-		close(pair[0]);
-		exec_helper(a, pair[1]);
-	}
+	r = spawn_helper(a, pair[1], &pid);
 	close(pair[1]);
 	sock = pair[0];
-	if (pid < 0) {
-		pam_syslog(pamh, LOG_ERR, "fork: %m");
-		r = -errno;
+	if (r < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot run helper %s: %s", a->helper, strerror(-r));
 	} else {
 		r = send_request(pamh, sock, a, user);
 		if (r == 0)

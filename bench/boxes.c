@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* boxes: how nsbox scales. Creates N live boxes for USER the way
+ * pam_nsbox does (spawn the helper, protocol on fd 3, keep the socket and
+ * box init's pidfd) without joining them, then tears them all down.
+ *
+ *   boxes -n N -u USER -c CONFIG -H HELPER [-b BATCH]
+ *
+ * Prints CSV lines:
+ *   batch,BOXES_SO_FAR,MS_PER_BOX          creation time per box, per batch
+ *   summary,N,create_ms_per_box,kernel_kb_per_box,init_rss_kb,teardown_ms_per_box
+ * Kernel memory is the growth of Slab + KernelStack + PageTables in
+ * /proc/meminfo while the boxes live, divided by N. Must run as root. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../helper/protocol.h"
+#include "../helper/syscalls.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static long meminfo_kb(void)
+{
+	static const char *const keys[] = { "Slab:", "KernelStack:", "PageTables:" };
+	char line[256];
+	long total = 0, v;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		for (size_t i = 0; i < 3; i++)
+			if (strncmp(line, keys[i], strlen(keys[i])) == 0 &&
+			    sscanf(line + strlen(keys[i]), "%ld", &v) == 1)
+				total += v;
+	fclose(f);
+	return total;
+}
+
+static long rss_kb(pid_t pid)
+{
+	char path[64], line[256];
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* One box, as pam_nsbox would get it. Returns 0 and the socket and pidfd. */
+static int make_box(const char *helper, const char *user, const char *config, int *ret_sock,
+		    int *ret_pidfd, pid_t *ret_init)
+{
+	struct nsbox_request req = { .version = NSBOX_PROTOCOL_VERSION };
+	struct nsbox_reply rep;
+	char control[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &rep, .iov_len = sizeof(rep) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+			      .msg_controllen = sizeof(control) };
+	struct cmsghdr *c;
+	int sv[2], status;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		char *const argv[] = { NSBOX_HELPER_ARGV0, NSBOX_HELPER_COMMAND, NULL };
+		char *const envp[] = { NULL };
+		int null = open("/dev/null", O_RDWR);
+		dup2(sv[1], NSBOX_PROTOCOL_FD);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		sys_close_range(NSBOX_PROTOCOL_FD + 1, ~0U, 0);
+		execve(helper, argv, envp);
+		_exit(127);
+	}
+	close(sv[1]);
+	snprintf(req.user, sizeof(req.user), "%s", user);
+	snprintf(req.service, sizeof(req.service), "bench");
+	snprintf(req.config, sizeof(req.config), "%s", config);
+	if (send(sv[0], &req, sizeof(req), 0) != sizeof(req) ||
+	    recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC) != sizeof(rep) ||
+	    rep.verdict != NSBOX_VERDICT_BOXED || !(c = CMSG_FIRSTHDR(&msg))) {
+		fprintf(stderr, "boxes: no box: %s\n", rep.message);
+		close(sv[0]);
+		waitpid(pid, &status, 0);
+		return -1;
+	}
+	memcpy(ret_pidfd, CMSG_DATA(c), sizeof(int));
+	waitpid(pid, &status, 0);
+	*ret_sock = sv[0];
+	*ret_init = rep.init_pid;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *user = NULL, *config = NULL, *helper = NULL;
+	int n = 100, batch = 100, c, *socks, *pidfds;
+	struct rlimit rl = { 1 << 20, 1 << 20 };
+	double t0, total_create, t_teardown;
+	long mem0, mem1, init_rss;
+	pid_t first_init = 0;
+
+	while ((c = getopt(argc, argv, "n:u:c:H:b:")) != -1) {
+		switch (c) {
+		case 'n': n = atoi(optarg); break;
+		case 'u': user = optarg; break;
+		case 'c': config = optarg; break;
+		case 'H': helper = optarg; break;
+		case 'b': batch = atoi(optarg); break;
+		default: return 2;
+		}
+	}
+	if (!user || !config || !helper || n < 1 || batch < 1) {
+		fprintf(stderr, "usage: boxes -n N -u USER -c CONFIG -H HELPER [-b BATCH]\n");
+		return 2;
+	}
+	setrlimit(RLIMIT_NOFILE, &rl);
+	socks = calloc((size_t)n, sizeof(int));
+	pidfds = calloc((size_t)n, sizeof(int));
+	mem0 = meminfo_kb();
+	t0 = now_ms();
+	for (int i = 0; i < n; i++) {
+		double tb = i % batch == 0 ? now_ms() : 0;
+		static double batch_start;
+		pid_t init;
+
+		if (tb)
+			batch_start = tb;
+		if (make_box(helper, user, config, &socks[i], &pidfds[i], &init) < 0) {
+			fprintf(stderr, "boxes: box %d failed\n", i);
+			n = i;
+			break;
+		}
+		if (i == 0)
+			first_init = init;
+		if ((i + 1) % batch == 0)
+			printf("batch,%d,%.3f\n", i + 1, (now_ms() - batch_start) / batch);
+	}
+	total_create = now_ms() - t0;
+	usleep(200 * 1000);
+	mem1 = meminfo_kb();
+	init_rss = rss_kb(first_init);
+
+	t0 = now_ms();
+	for (int i = 0; i < n; i++) {
+		sys_pidfd_send_signal(pidfds[i], SIGKILL);
+		close(socks[i]);
+	}
+	/* A pidfd polls readable once its process has exited. */
+	for (int i = 0; i < n; i++) {
+		struct pollfd p = { .fd = pidfds[i], .events = POLLIN };
+		while (poll(&p, 1, -1) < 0 && errno == EINTR)
+			;
+		close(pidfds[i]);
+	}
+	t_teardown = now_ms() - t0;
+	printf("summary,%d,%.3f,%.1f,%ld,%.3f\n", n, total_create / n,
+	       (double)(mem1 - mem0) / n, init_rss, t_teardown / n);
+	return n > 0 ? 0 : 1;
+}

@@ -1,0 +1,159 @@
+#!/bin/bash
+# make bench: nsbox against its peers, side by side, in one run.
+#
+#   bash bench/run.sh [--quick] [--scale "100 1000 10000"]
+#
+# Everything runs in a private mount namespace (like the tests): throwaway
+# users, PAM services and sshd exist only there. Each table is measured by
+# bench/interleave, which runs the commands round-robin so that machine
+# noise hits them alike, and reports medians and ratios to the first row
+# (the floor). Results go to bench/results/<date>/: table.txt, *.csv and
+# scale.png.
+set -u
+QUICK=${BENCH_QUICK:-0}
+SCALE=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--quick) QUICK=1 ;;
+	--scale) SCALE=$2; shift ;;
+	*) echo "usage: bench/run.sh [--quick] [--scale \"N ...\"]" >&2; exit 2 ;;
+	esac
+	shift
+done
+[ "$(id -u)" = 0 ] || { echo "make bench needs root (PAM, sshd, scale)" >&2; exit 1; }
+. "$(dirname "$0")/../tests/lib/tap.sh" >/dev/null
+. "$(dirname "$0")/../tests/lib/users.sh"
+enter_private_ns "$@"
+. "$(dirname "$0")/../tests/lib/common.sh"
+. "$(dirname "$0")/../tests/lib/pam.sh"
+. "$(dirname "$0")/../tests/lib/ssh.sh"
+
+if [ "$QUICK" = 1 ]; then
+	ROUNDS=10 PAM_ROUNDS=10 SSH_ROUNDS=3 WARM=2
+	SCALE=${SCALE:-"100"}
+else
+	ROUNDS=300 PAM_ROUNDS=300 SSH_ROUNDS=30 WARM=20
+	SCALE=${SCALE:-"100 1000 10000"}
+fi
+INTERLEAVE=$TOP/build/bench/interleave
+BOXES=$TOP/build/bench/boxes
+OUT=$TOP/bench/results/$(date +%Y-%m-%d)
+[ "$QUICK" = 1 ] && OUT=$T/results
+mkdir -p "$OUT"
+TABLE=$OUT/table.txt
+: >"$TABLE"
+
+note() { echo "$*" | tee -a "$TABLE"; }
+table() { # table TITLE CSV
+	{
+		echo
+		echo "$1"
+		printf '%-28s %10s %10s %10s %8s %s\n' command median_ms p10_ms p90_ms ratio failures
+		awk -F, '{printf "%-28s %10s %10s %10s %7sx %s\n", $1, $2, $3, $4, $5, $6}' "$2"
+	} | tee -a "$TABLE"
+}
+
+pam_setup
+ssh_setup
+add_user bench 62500
+add_user plain 62501
+ssh_authorize bench
+ssh_authorize plain
+make_box bench
+write_conf <<EOF
+rule bench {
+	users = {"bench"}
+	rootfs = "$T/boxes/bench"
+	hostname = "bench-box"
+	bind { source = "%h" }
+}
+EOF
+
+note "nsbox benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r)"
+note "$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
+[ "$QUICK" = 1 ] && note "(quick run: few rounds, numbers are not meaningful)"
+
+# --- whole process, as an unprivileged user -----------------------------------
+cat >"$T/whole.cmds" <<EOF
+/bin/true (floor)	/bin/true
+unshare -Urpfm	unshare -Urpfm --mount-proc /bin/true
+bwrap	bwrap --unshare-all --ro-bind $T/boxes/bench / --proc /proc --dev /dev /bin/true
+firejail --noprofile	firejail --noprofile --quiet /bin/true
+nsbox run	$NSBOX run --rootfs $T/boxes/bench -- /bin/true
+EOF
+for tool in bwrap firejail; do
+	command -v $tool >/dev/null || sed -i "/^[^\t]*\t$tool /d" "$T/whole.cmds"
+done
+# As a plain user with a passwd entry (firejail wants one).
+setpriv --reuid=plain --regid=plain --clear-groups -- env -i PATH=/usr/bin:/bin \
+	"$INTERLEAVE" -r "$ROUNDS" -w "$WARM" "$T/whole.cmds" >"$OUT/whole.csv"
+table "Whole process: run /bin/true (as a plain user; $ROUNDS rounds, interleaved)" "$OUT/whole.csv"
+
+# --- PAM: pamtester open_session close_session ----------------------------------
+# pam_namespace polyinstantiating /tmp and /var/tmp per user; the instance
+# parent lives on our private /run (it must not be under /tmp itself).
+mkdir -p "$T/security" /run/nsbox-inst
+chmod 000 /run/nsbox-inst
+printf '/tmp     /run/nsbox-inst/ user root\n/var/tmp /run/nsbox-inst/ user root\n' \
+	>"$T/security/namespace.conf"
+mount --bind "$T/security/namespace.conf" /etc/security/namespace.conf
+for s in permit namespace; do
+	printf 'auth required pam_deny.so\naccount required pam_permit.so\nsession required pam_%s.so\n' $s \
+		>"$T/pam.d/bench-$s"
+done
+write_service bench-nsbox "helper=$NSBOX config=$CONF"
+cat >"$T/pam.cmds" <<EOF
+pam_permit (floor)	pamtester bench-permit bench open_session close_session
+pam_namespace	pamtester bench-namespace bench open_session close_session
+pam_nsbox	pamtester bench-nsbox bench open_session close_session
+EOF
+"$INTERLEAVE" -r "$PAM_ROUNDS" -w "$WARM" "$T/pam.cmds" >"$OUT/pam.csv"
+table "PAM: pamtester open_session close_session ($PAM_ROUNDS rounds, interleaved)" "$OUT/pam.csv"
+
+# --- ssh: a whole login running true ---------------------------------------------
+sshd_start
+SSH="ssh ${SSH_OPTS[*]} -i $SSH_DIR/id -p $PORT"
+cat >"$T/ssh.cmds" <<EOF
+ssh unconfined (floor)	$SSH plain@127.0.0.1 true
+ssh confined	$SSH bench@127.0.0.1 true
+EOF
+"$INTERLEAVE" -r "$SSH_ROUNDS" -w 2 "$T/ssh.cmds" >"$OUT/ssh.csv"
+table "SSH: ssh USER@127.0.0.1 true, connect to exit ($SSH_ROUNDS rounds, interleaved)" "$OUT/ssh.csv"
+sshd_stop
+
+# --- scale -------------------------------------------------------------------------
+{
+	echo
+	echo "Scale: N live boxes (box init only, as pam_nsbox makes them)"
+	printf '%8s %16s %18s %14s %18s\n' N create_ms/box kernel_KB/box init_RSS_KB teardown_ms/box
+} | tee -a "$TABLE"
+: >"$OUT/scale.csv"
+: >"$OUT/batches.csv"
+for n in $SCALE; do
+	"$BOXES" -n "$n" -u bench -c "$CONF" -H "$NSBOX" -b $((n < 1000 ? 10 : 100)) >"$T/scale-$n.csv" || {
+		note "scale N=$n failed"
+		continue
+	}
+	grep '^batch,' "$T/scale-$n.csv" | sed "s/^batch,/$n,/" >>"$OUT/batches.csv"
+	grep '^summary,' "$T/scale-$n.csv" | cut -d, -f2- >>"$OUT/scale.csv"
+	grep '^summary,' "$T/scale-$n.csv" |
+		awk -F, '{printf "%8s %16s %18s %14s %18s\n", $2, $3, $4, $5, $6}' | tee -a "$TABLE"
+	# Let the host's init reap the killed boxes before the next round.
+	sleep 2
+done
+
+if command -v gnuplot >/dev/null && [ -s "$OUT/batches.csv" ]; then
+	gnuplot <<EOF 2>/dev/null && note "chart: $OUT/scale.png"
+set terminal png size 800,500
+set output "$OUT/scale.png"
+set datafile separator ","
+set title "nsbox: creation time per box while N boxes are alive"
+set xlabel "boxes alive"
+set ylabel "ms per box (batch mean)"
+set logscale x
+set key top left
+plot for [n in "$SCALE"] "$OUT/batches.csv" using (\$1 == n+0 ? \$2 : 1/0):3 with linespoints title "run to N=".n
+EOF
+fi
+note
+note "results: $OUT"
