@@ -112,7 +112,13 @@ $(B)/tools/%: tests/tools/%.c
 	$(E) CC $<
 	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -pie -o $@ $< $(NSBOX_LDFLAGS) $(PAM_LIBS) -lpthread -ldl
 
-units: $(UNIT_BINS) $(TOOL_BINS) $(B)/tests/pam_nsbox_test.so
+# Escape attempts run inside boxes whose rootfs has no libc: static.
+$(B)/tools/attack: tests/escape/attack.c
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(NSBOX_CFLAGS) -static -o $@ $< $(SANFLAGS)
+
+units: $(UNIT_BINS) $(TOOL_BINS) $(B)/tools/attack $(B)/tests/pam_nsbox_test.so
 
 deps:
 	@sh conf/deps.sh $(DEPS_BUILD)

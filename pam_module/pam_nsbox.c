@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/keyctl.h>
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <sched.h>
@@ -381,6 +382,11 @@ static int harden_after_join(pam_handle_t *pamh)
 		restrict_abstract_sockets(pamh);
 		sockets_scoped = true;
 	}
+	/* The shell would inherit (and possess) the application's session
+	 * keyring, root's keys included: start the session on a new, empty
+	 * one, as pam_keyinit does. */
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
+		pam_syslog(pamh, LOG_WARNING, "keyctl(JOIN_SESSION_KEYRING): %m");
 	return 0;
 }
 
