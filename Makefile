@@ -27,7 +27,8 @@ ifeq ($(SANITIZE),1)
 HARDEN   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SANFLAGS := -fsanitize=address,undefined
 endif
-NSBOX_CFLAGS  = -std=gnu11 -D_GNU_SOURCE -DNSBOX_VERSION='"$(VERSION)"' $(WARNINGS) $(WERROR) \
+NSBOX_CFLAGS  = -std=gnu11 -D_GNU_SOURCE -DNSBOX_VERSION='"$(VERSION)"' \
+                -DNSBOX_MULTIARCH='"$(or $(MULTIARCH),x86_64-linux-gnu)"' $(WARNINGS) $(WERROR) \
                 $(HARDEN) $(CFLAGS)
 NSBOX_LDFLAGS = -Wl,-z,relro,-z,now -Wl,--as-needed $(SANFLAGS) $(LDFLAGS)
 
@@ -164,14 +165,15 @@ install: all
 	install -m 0755 helper/nsbox $(DESTDIR)$(LIBEXECDIR)/nsbox
 	ln -sf $(LIBEXECDIR)/nsbox $(DESTDIR)$(BINDIR)/nsbox
 	install -m 0644 pam_module/pam_nsbox.so $(DESTDIR)$(PAMDIR)/pam_nsbox.so
-	install -m 0644 conf/pam-configs/nsbox $(DESTDIR)$(PAMCONFIGDIR)/nsbox
+	install -m 0644 conf/pam-configs/nsbox conf/pam-configs/nsbox-leave $(DESTDIR)$(PAMCONFIGDIR)/
 	@# An admin's config is never overwritten.
 	[ -e $(DESTDIR)$(SYSCONFDIR)/nsbox.conf ] || \
 		install -m 0644 conf/nsbox.conf $(DESTDIR)$(SYSCONFDIR)/nsbox.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nsbox $(DESTDIR)$(LIBEXECDIR)/nsbox \
-		$(DESTDIR)$(PAMDIR)/pam_nsbox.so $(DESTDIR)$(PAMCONFIGDIR)/nsbox
+		$(DESTDIR)$(PAMDIR)/pam_nsbox.so $(DESTDIR)$(PAMCONFIGDIR)/nsbox \
+		$(DESTDIR)$(PAMCONFIGDIR)/nsbox-leave
 	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 	@echo "$(DESTDIR)$(SYSCONFDIR)/nsbox.conf is left in place (remove it by hand)."
 

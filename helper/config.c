@@ -20,6 +20,7 @@
 	CFG_STR("hostname", NULL, CFGF_NODEFAULT),                 \
 	CFG_STR("shell", NULL, CFGF_NODEFAULT),                    \
 	CFG_STR_LIST("tmpfs", NULL, CFGF_NODEFAULT),               \
+	CFG_STR("tmpfs_size", NULL, CFGF_NODEFAULT),               \
 	CFG_BOOL("syslog_socket", cfg_false, CFGF_NODEFAULT),      \
 	CFG_STR("on_error", NULL, CFGF_NODEFAULT),                 \
 	CFG_SEC("bind", bind_opts, CFGF_MULTI)
@@ -99,6 +100,19 @@ static int validate_hostname(cfg_t *cfg, cfg_opt_t *opt)
 	return validate_template(cfg, opt, TEMPLATE_HOSTNAME);
 }
 
+/* A tmpfs size: digits and one of k, m, g or %, like tmpfs(5) takes it. */
+static int validate_size(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, 0);
+	size_t digits = v ? strspn(v, "0123456789") : 0;
+
+	if (digits > 0 && digits < 16 && (v[digits] == '\0' ||
+					  (strchr("kmgKMG%", v[digits]) && v[digits + 1] == '\0')))
+		return 0;
+	cfg_error(cfg, "tmpfs_size must be a number with k, m, g or %%, not \"%s\"", v ? v : "");
+	return -1;
+}
+
 static int validate_names(cfg_t *cfg, cfg_opt_t *opt)
 {
 	if (cfg_opt_size(opt) > CONFIG_MAX_NAMES) {
@@ -156,6 +170,7 @@ static void set_validators(cfg_t *cfg)
 		{ "shell", validate_box_path },		{ "tmpfs", validate_box_path },
 		{ "hostname", validate_hostname },	{ "bind|source", validate_path },
 		{ "bind|target", validate_box_path },	{ "bind", validate_bind },
+		{ "tmpfs_size", validate_size },
 	};
 	char key[64];
 
@@ -265,6 +280,7 @@ static int convert_rule(cfg_t *top, cfg_t *sec, struct rule *r)
 	err = err ?: dup_str(sec, top, "rootfs", &r->rootfs);
 	err = err ?: dup_str(sec, top, "hostname", &r->hostname);
 	err = err ?: dup_str(sec, top, "shell", &r->shell);
+	err = err ?: dup_str(sec, top, "tmpfs_size", &r->tmpfs_size);
 	err = err ?: dup_list(scope_of(sec, top, "tmpfs"), "tmpfs", &r->tmpfs, &r->n_tmpfs);
 	err = err ?: dup_binds(scope_of(sec, top, "bind"), r);
 	if (err)
@@ -273,6 +289,8 @@ static int convert_rule(cfg_t *top, cfg_t *sec, struct rule *r)
 	r->syslog_socket = scope && cfg_getbool(scope, "syslog_socket");
 	r->on_error = on_error_of(scope_of(sec, top, "on_error"));
 	if (!r->hostname && !(r->hostname = strdup("nsbox")))
+		return -ENOMEM;
+	if (!r->tmpfs_size && !(r->tmpfs_size = strdup(CONFIG_DEFAULT_TMPFS_SIZE)))
 		return -ENOMEM;
 	if (!r->rootfs) {
 		log_error("%s:%d: rule %s: no rootfs (set it in the rule or at the top level)",
@@ -472,6 +490,7 @@ void config_free(struct config *c)
 		free(r->rootfs);
 		free(r->hostname);
 		free(r->shell);
+		free(r->tmpfs_size);
 		strv_free_n(r->tmpfs, r->n_tmpfs);
 		for (size_t j = 0; j < r->n_binds; j++) {
 			free(r->binds[j].source);

@@ -16,6 +16,8 @@
 #define CONFIG_MAX_RULES 1024
 #define CONFIG_MAX_NAMES 4096 /* users or groups of one rule */
 #define CONFIG_MAX_MOUNTS 64  /* binds, and tmpfs, of one rule */
+/* Each tmpfs of a box may hold at most this much (tmpfs(5) size=). */
+#define CONFIG_DEFAULT_TMPFS_SIZE "25%"
 
 enum on_error {
 	ON_ERROR_DENY = 0,
@@ -41,6 +43,7 @@ struct rule {
 	char *shell;	/* NULL: the user's own login shell */
 	char **tmpfs;
 	size_t n_tmpfs;
+	char *tmpfs_size; /* size= of /tmp, /dev/shm and the tmpfs list */
 	struct bind_template *binds;
 	size_t n_binds;
 	bool syslog_socket;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* All mounts use the new mount API on O_PATH fds: sources come from
- * walk_path() and targets from open_beneath(), so no path string is walked
- * twice and a symlink the user plants cannot redirect a mount
- * (firejail CVE-2021-26910, pam_namespace CVE-2025-6020). */
+/* All mounts use the new mount API on fds: sources are detached trees made
+ * from fds that walk_path() vetted, targets come from open_beneath(), so no
+ * path string is walked twice and a symlink the user plants cannot redirect
+ * a mount (firejail CVE-2021-26910, pam_namespace CVE-2025-6020). */
 #include "mount.h"
 
 #include <errno.h>
@@ -16,95 +16,181 @@
 #include "path.h"
 #include "syscalls.h"
 
+#ifndef NSBOX_MULTIARCH
+#define NSBOX_MULTIARCH "x86_64-linux-gnu"
+#endif
+
 /* The box root: its mount fd and the host path it came from (messages). */
 struct root {
 	int fd;
 	const char *shown;
 };
 
-/* Programs that run as root after the application joins (NSS modules,
- * initgroups reading /etc/group, PAM's own files) come from these: they must
- * be root's, or the user could feed root code or group memberships
- * (sudo CVE-2025-32463 class). */
+/* What root code in the application reads or writes by name once it has
+ * joined the box: NSS configuration and modules, initgroups' /etc/group,
+ * the dynamic linker's files, PAM's, the time zone, utmp and wtmp. None of
+ * it may be the user's, or the user could feed root code
+ * (sudo CVE-2025-32463 class) or make it write where the user points. */
 static const char *const system_paths[] = {
-	"etc",
-	"etc/passwd",
-	"etc/group",
-	"etc/shadow",
-	"etc/nsswitch.conf",
-	"etc/ld.so.preload",
-	"etc/ld.so.cache",
-	"lib",
-	"lib64",
-	"lib32",
-	"usr",
-	"usr/lib",
-	"usr/lib64",
-	"usr/lib32",
-	"bin",
-	"sbin",
-	"usr/bin",
-	"usr/sbin",
+	"etc", "etc/passwd", "etc/group", "etc/shadow", "etc/gshadow", "etc/nsswitch.conf",
+	"etc/ld.so.preload", "etc/ld.so.cache", "etc/ld.so.conf", "etc/ld.so.conf.d",
+	"etc/pam.d", "etc/security", "etc/localtime",
+	"lib", "lib64", "lib32", "lib/" NSBOX_MULTIARCH, "lib/" NSBOX_MULTIARCH "/security",
+	"usr", "usr/lib", "usr/lib64", "usr/lib32", "usr/lib/" NSBOX_MULTIARCH,
+	"usr/lib/" NSBOX_MULTIARCH "/security",
+	"bin", "sbin", "usr/bin", "usr/sbin",
+	"run", "var", "var/run", "var/log", "var/lib",
 };
 
-static int check_system_paths(int rootfd, const char *shown_root)
+/* Each path must be trusted both as the name itself (a symlink must be
+ * root's) and as what it finally resolves to inside the box (a root-owned
+ * link into the user's files is no better). */
+int check_system_paths(int rootfd, const char *shown_root)
 {
-	char shown[4096];
+	char shown[PATH_MAX];
 	int r;
 
 	for (size_t i = 0; i < ARRAY_SIZE(system_paths); i++) {
+		_cleanup_close_ int fd = -1;
+
 		snprintf(shown, sizeof(shown), "%s/%s", shown_root, system_paths[i]);
 		r = check_root_owned_at(rootfd, system_paths[i], shown);
+		if (r < 0)
+			return r;
+		fd = sys_openat2(rootfd, system_paths[i], O_PATH | O_CLOEXEC,
+				 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+		if (fd < 0)
+			continue; /* missing (or dangling): nothing to read there */
+		snprintf(shown, sizeof(shown), "%s/%s (resolved)", shown_root, system_paths[i]);
+		r = check_root_owned_at(fd, "", shown);
 		if (r < 0)
 			return r;
 	}
 	return 0;
 }
 
-int check_rootfs(const char *rootfs, struct stat *ret)
+void box_mounts_init(struct box_mounts *m)
 {
-	_cleanup_close_ int fd = -1;
-	int r;
-
-	r = walk_path("rootfs", rootfs, WALK_DIRECTORY | WALK_ROOT_OWNED, &fd);
-	if (r < 0)
-		return r;
-	if (fstat(fd, ret) < 0)
-		return log_errno(errno, "stat(\"%s\")", rootfs);
-	return check_system_paths(fd, rootfs);
+	m->rootfs_tree = m->tmp_tree = m->shm_tree = NO_TREE;
+	m->tmpfs_trees = NULL;
+	for (size_t i = 0; i < m->n_binds; i++)
+		m->binds[i].tree = NO_TREE;
 }
 
-/* Clone the rootfs tree, lock it down and mount it on top of itself, ready
- * to become "/". The clone is what we pivot into, so the fd that walked the
- * path (which now points below the new mount) is not used afterwards. */
-static int mount_rootfs(const struct box_mounts *m, struct root *ret)
+void box_mounts_release(struct box_mounts *m)
 {
-	_cleanup_close_ int dirfd = -1, tree = -1;
+	closep(&m->rootfs_tree);
+	closep(&m->tmp_tree);
+	closep(&m->shm_tree);
+	for (size_t i = 0; m->tmpfs_trees && i < m->n_tmpfs; i++)
+		closep(&m->tmpfs_trees[i]);
+	free(m->tmpfs_trees);
+	m->tmpfs_trees = NULL;
+	for (size_t i = 0; i < m->n_binds; i++)
+		if (m->binds[i].tree >= 0)
+			closep(&m->binds[i].tree);
+}
+
+int make_fs(const char *fstype, const char *const *opts, uint64_t attrs, const char *shown,
+	    int *ret_tree)
+{
+	_cleanup_close_ int fs = -1;
+	int mnt;
+
+	fs = sys_fsopen(fstype, FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return log_errno(errno, "fsopen(\"%s\")", fstype);
+	for (size_t i = 0; opts && opts[i]; i += 2) {
+		unsigned cmd = opts[i + 1] ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG;
+		if (sys_fsconfig(fs, cmd, opts[i], opts[i + 1], 0) < 0)
+			return log_errno(errno, "%s for %s: option %s=%s", fstype, shown, opts[i],
+					 opts[i + 1] ? opts[i + 1] : "");
+	}
+	if (sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return log_errno(errno, "mount %s on %s", fstype, shown);
+	mnt = sys_fsmount(fs, FSMOUNT_CLOEXEC, (unsigned)attrs);
+	if (mnt < 0)
+		return log_errno(errno, "fsmount(%s on %s)", fstype, shown);
+	*ret_tree = mnt;
+	return 0;
+}
+
+int clone_tree(int fd, uint64_t attrs, const char *shown, int *ret_tree)
+{
+	_cleanup_close_ int tree = -1;
+
+	tree = sys_open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+					     AT_RECURSIVE);
+	if (tree < 0)
+		return log_errno(errno, "open_tree(%s)", shown);
+	/* mount_setattr() only adds flags, so a read-only or noexec source
+	 * stays so (a remount with only nosuid,nodev would fail on those). */
+	if (attrs && sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, attrs, 0) < 0)
+		return log_errno(errno, "mount_setattr(%s)", shown);
+	*ret_tree = TAKE_FD(tree);
+	return 0;
+}
+
+int attach_tree(int tree, int target_fd, const char *shown)
+{
+	if (sys_move_mount(tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return log_errno(errno, "move_mount(%s)", shown);
+	return 0;
+}
+
+static int attach_new_fs(const char *fstype, const char *const *opts, uint64_t attrs,
+			 int target_fd, const char *shown, int *ret_mnt)
+{
+	_cleanup_close_ int mnt = -1;
+	int r;
+
+	if ((r = make_fs(fstype, opts, attrs, shown, &mnt)) < 0 ||
+	    (r = attach_tree(mnt, target_fd, shown)) < 0)
+		return r;
+	if (ret_mnt)
+		*ret_mnt = TAKE_FD(mnt);
+	return 0;
+}
+
+/* The rootless face: clone the caller's rootfs (or the host root,
+ * read-only) here. The PAM face gets it ready-made from the helper. */
+static int clone_rootfs(const struct box_mounts *m, int *ret_tree)
+{
+	_cleanup_close_ int dirfd = -1;
 	const char *path = m->rootfs ? m->rootfs : "/";
 	uint64_t attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 	int r;
 
 	if (!m->rootfs)
 		attrs |= MOUNT_ATTR_RDONLY;
+	r = walk_path("rootfs", path, WALK_DIRECTORY, &dirfd);
+	if (r < 0)
+		return r;
+	return clone_tree(dirfd, attrs, path, ret_tree);
+}
+
+/* Put the rootfs tree on top of "/" of the box's (private) mount namespace,
+ * ready to become "/" by pivot_root. */
+static int mount_rootfs(const struct box_mounts *m, struct root *ret)
+{
+	_cleanup_close_ int tree = -1, slash = -1;
+	int r;
+
 	/* Nothing we mount may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return log_errno(errno, "mount(\"/\", MS_REC|MS_PRIVATE)");
-
-	r = walk_path("rootfs", path, WALK_DIRECTORY | (m->trusted ? WALK_ROOT_OWNED : 0), &dirfd);
-	if (r < 0)
+	if (m->rootfs_tree >= 0) {
+		tree = fcntl(m->rootfs_tree, F_DUPFD_CLOEXEC, 3);
+		if (tree < 0)
+			return log_errno(errno, "dup(rootfs)");
+	} else if ((r = clone_rootfs(m, &tree)) < 0) {
 		return r;
-	tree = sys_open_tree(dirfd, "",
-			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
-	if (tree < 0)
-		return log_errno(errno, "open_tree(\"%s\")", path);
-	/* mount_setattr() only adds flags, so a read-only or noexec source
-	 * stays so (a remount with only nosuid,nodev would fail on those). */
-	if (sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, attrs, 0) < 0)
-		return log_errno(errno, "mount_setattr(\"%s\", nosuid,nodev)", path);
-	if (sys_move_mount(tree, "", dirfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
-	    0)
-		return log_errno(errno, "move_mount(\"%s\")", path);
-
+	}
+	slash = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (slash < 0)
+		return log_errno(errno, "open(\"/\")");
+	if ((r = attach_tree(tree, slash, m->rootfs ? m->rootfs : "/")) < 0)
+		return r;
 	ret->fd = TAKE_FD(tree);
 	ret->shown = m->rootfs ? m->rootfs : "";
 	return 0;
@@ -171,72 +257,30 @@ static int open_mount_point(const struct root *root, const char *rel, bool dir, 
 	return r;
 }
 
-/* Create a new file system of FSTYPE with string options OPTS (pairs of
- * key, value; a NULL value sets a flag) and mount attributes ATTRS, and
- * attach it at TARGET_FD. On success *ret_mnt (if given) is the new mount. */
-static int mount_fs(const char *fstype, const char *const *opts, uint64_t attrs, int target_fd,
-		    const char *shown, int *ret_mnt)
-{
-	_cleanup_close_ int fs = -1, mnt = -1;
-
-	fs = sys_fsopen(fstype, FSOPEN_CLOEXEC);
-	if (fs < 0)
-		return log_errno(errno, "fsopen(\"%s\")", fstype);
-	for (size_t i = 0; opts && opts[i]; i += 2) {
-		unsigned cmd = opts[i + 1] ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG;
-		if (sys_fsconfig(fs, cmd, opts[i], opts[i + 1], 0) < 0)
-			return log_errno(errno, "mount %s on %s: option %s", fstype, shown,
-					 opts[i]);
-	}
-	if (sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		return log_errno(errno, "mount %s on %s", fstype, shown);
-	mnt = sys_fsmount(fs, FSMOUNT_CLOEXEC, (unsigned)attrs);
-	if (mnt < 0)
-		return log_errno(errno, "fsmount(%s on %s)", fstype, shown);
-	if (sys_move_mount(mnt, "", target_fd, "",
-			   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return log_errno(errno, "move_mount(%s on %s)", fstype, shown);
-	if (ret_mnt)
-		*ret_mnt = TAKE_FD(mnt);
-	return 0;
-}
-
-static int mount_fs_at(const struct root *root, const char *rel, const char *fstype,
-		       const char *const *opts, uint64_t attrs, int *ret_mnt)
+/* Attach TREE (made by the helper) at REL, or else a new file system of
+ * FSTYPE made here. */
+static int mount_at(const struct root *root, const char *rel, int tree, const char *fstype,
+		    const char *const *opts, uint64_t attrs, int *ret_mnt)
 {
 	_cleanup_close_ int target = -1;
-	char shown[4096];
+	char shown[PATH_MAX];
 	int r;
 
 	r = open_mount_point(root, rel, true, &target);
 	if (r < 0)
 		return r;
 	snprintf(shown, sizeof(shown), "%s/%s", root->shown, rel);
-	return mount_fs(fstype, opts, attrs, target, shown, ret_mnt);
-}
-
-/* Bind the host file or tree SOURCE_FD onto TARGET_FD. */
-static int bind_fd(int source_fd, int target_fd, uint64_t attrs, const char *shown)
-{
-	_cleanup_close_ int tree = -1;
-
-	tree = sys_open_tree(source_fd, "",
-			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
-	if (tree < 0)
-		return log_errno(errno, "open_tree(%s)", shown);
-	if (attrs && sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, attrs, 0) < 0)
-		return log_errno(errno, "mount_setattr(%s)", shown);
-	if (sys_move_mount(tree, "", target_fd, "",
-			   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return log_errno(errno, "move_mount(%s)", shown);
-	return 0;
+	if (tree >= 0)
+		return attach_tree(tree, target, shown);
+	return attach_new_fs(fstype, opts, attrs, target, shown, ret_mnt);
 }
 
 /* Bind a host device node (or socket) at DEVFD/NAME. The host's /dev is
  * trusted; the placeholder lives on the box's fresh tmpfs. */
 static int bind_host_node(int devfd, const char *host_path, const char *name)
 {
-	_cleanup_close_ int src = -1, target = -1, fd = -1;
+	_cleanup_close_ int src = -1, target = -1, fd = -1, tree = -1;
+	int r;
 
 	src = open(host_path, O_PATH | O_CLOEXEC);
 	if (src < 0)
@@ -247,20 +291,21 @@ static int bind_host_node(int devfd, const char *host_path, const char *name)
 	target = openat(devfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (target < 0)
 		return log_errno(errno, "open /dev/%s", name);
-	return bind_fd(src, target, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, host_path);
+	if ((r = clone_tree(src, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, host_path, &tree)) < 0)
+		return r;
+	return attach_tree(tree, target, host_path);
 }
 
-static int populate_dev(int devfd, bool syslog_socket)
+static int populate_dev(int devfd, const struct box_mounts *m, const char *const *shm_opts)
 {
 	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
 	static const char *const links[][2] = {
-		{ "pts/ptmx", "ptmx" },		 { "/proc/self/fd", "fd" },
-		{ "/proc/self/fd/0", "stdin" },	 { "/proc/self/fd/1", "stdout" },
+		{ "pts/ptmx", "ptmx" },		{ "/proc/self/fd", "fd" },
+		{ "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
 		{ "/proc/self/fd/2", "stderr" },
 	};
-	static const char *const devpts_opts[] = { "newinstance", NULL,	  "ptmxmode", "0666",
-						   "mode",	  "0620", NULL };
-	static const char *const shm_opts[] = { "mode", "1777", NULL };
+	static const char *const devpts_opts[] = { "newinstance", NULL, "ptmxmode", "0666",
+						   "mode", "0620", NULL };
 	_cleanup_close_ int pts = -1, shm = -1;
 	char host[64];
 	int r;
@@ -277,18 +322,21 @@ static int populate_dev(int devfd, bool syslog_socket)
 	if (pts < 0 || shm < 0)
 		return log_errno(errno, "open /dev/pts, /dev/shm");
 	/* No gid=5: the tty group is not mapped in the box's namespace. */
-	r = mount_fs("devpts", devpts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, pts, "/dev/pts",
-		     NULL);
+	r = attach_new_fs("devpts", devpts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, pts,
+			  "/dev/pts", NULL);
 	if (r < 0)
 		return r;
-	r = mount_fs("tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, shm, "/dev/shm",
-		     NULL);
+	if (m->shm_tree >= 0)
+		r = attach_tree(m->shm_tree, shm, "/dev/shm");
+	else
+		r = attach_new_fs("tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, shm,
+				  "/dev/shm", NULL);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
 		if (symlinkat(links[i][0], devfd, links[i][1]) < 0)
 			return log_errno(errno, "symlink /dev/%s", links[i][1]);
-	if (syslog_socket) {
+	if (m->syslog_socket) {
 		struct stat st;
 		if (stat("/dev/log", &st) < 0)
 			log_warning("syslog_socket: the host has no /dev/log to bind into the box");
@@ -299,62 +347,71 @@ static int populate_dev(int devfd, bool syslog_socket)
 }
 
 /* A fresh tmpfs /dev with the usual nodes bound from the host, devpts, and
- * its own /dev/shm; then read-only, because the tmpfs belongs to the user
- * (uid 0 is not mapped) and the application's root code later opens
- * /dev/ptmx and friends there. */
-static int mount_dev(const struct root *root, bool syslog_socket)
+ * its own /dev/shm; then read-only, because in the PAM face the tmpfs
+ * belongs to the user (uid 0 is not mapped) and the application's root
+ * code later opens /dev/ptmx and friends there. */
+static int mount_dev(const struct root *root, const struct box_mounts *m,
+		     const char *const *shm_opts)
 {
 	static const char *const dev_opts[] = { "mode", "0755", "size", "64k", NULL };
 	_cleanup_close_ int dev = -1;
 	int r;
 
-	r = mount_fs_at(root, "dev", "tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
-			&dev);
+	r = mount_at(root, "dev", NO_TREE, "tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
+		     &dev);
 	if (r < 0)
 		return r;
-	if ((r = populate_dev(dev, syslog_socket)) < 0)
+	if ((r = populate_dev(dev, m, shm_opts)) < 0)
 		return r;
 	if (sys_mount_setattr(dev, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY, 0) < 0)
 		return log_errno(errno, "mount_setattr(/dev, ro)");
 	return 0;
 }
 
+/* The rootless face walks bind sources here (there are none yet: nsbox run
+ * has no --bind); the PAM face has them cloned by the helper. */
 static int mount_binds(const struct root *root, const struct box_mounts *m)
 {
 	for (size_t i = 0; i < m->n_binds; i++) {
 		const struct box_bind *b = &m->binds[i];
-		_cleanup_close_ int src = -1, target = -1;
+		_cleanup_close_ int src = -1, tree = -1, target = -1;
 		uint64_t attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 		struct stat st;
 		int r;
 
-		r = walk_path("bind source", b->source, b->optional ? WALK_MISSING_OK : 0, &src);
-		if (r == -ENOENT && b->optional) {
-			log_debug("optional bind source %s is missing, skipped", b->source);
+		if (b->tree == SKIPPED_TREE)
 			continue;
+		if (b->tree >= 0) {
+			tree = fcntl(b->tree, F_DUPFD_CLOEXEC, 3);
+		} else {
+			r = walk_path("bind source", b->source, b->optional ? WALK_MISSING_OK : 0, &src);
+			if (r == -ENOENT && b->optional)
+				continue;
+			if (r < 0)
+				return r;
+			if (b->readonly)
+				attrs |= MOUNT_ATTR_RDONLY;
+			if ((r = clone_tree(src, attrs, b->source, &tree)) < 0)
+				return r;
 		}
-		if (r < 0)
-			return r;
-		if (fstat(src, &st) < 0)
-			return log_errno(errno, "stat(\"%s\")", b->source);
+		if (tree < 0 || fstat(tree, &st) < 0)
+			return log_errno(errno, "bind source %s", b->source);
 		r = open_mount_point(root, b->target + 1, S_ISDIR(st.st_mode), &target);
 		if (r < 0)
 			return r;
-		if (b->readonly)
-			attrs |= MOUNT_ATTR_RDONLY;
-		if ((r = bind_fd(src, target, attrs, b->source)) < 0)
+		if ((r = attach_tree(tree, target, b->source)) < 0)
 			return r;
 	}
 	return 0;
 }
 
-static int mount_extra_tmpfs(const struct root *root, const struct box_mounts *m)
+static int mount_extra_tmpfs(const struct root *root, const struct box_mounts *m,
+			     const char *const *opts)
 {
-	static const char *const opts[] = { "mode", "0755", NULL };
-
 	for (size_t i = 0; i < m->n_tmpfs; i++) {
-		int r = mount_fs_at(root, m->tmpfs[i] + 1, "tmpfs", opts,
-				    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, NULL);
+		int tree = m->tmpfs_trees ? m->tmpfs_trees[i] : NO_TREE;
+		int r = mount_at(root, m->tmpfs[i] + 1, tree, "tmpfs", opts,
+				 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, NULL);
 		if (r < 0)
 			return r;
 	}
@@ -378,7 +435,10 @@ static int enter_root(const struct root *root)
 
 int build_box_root(const struct box_mounts *m)
 {
-	static const char *const tmp_opts[] = { "mode", "1777", NULL };
+	const char *tmp_opts[] = { "mode", "1777", m->tmpfs_size ? "size" : NULL, m->tmpfs_size,
+				   NULL };
+	const char *dir_opts[] = { "mode", "0755", m->tmpfs_size ? "size" : NULL, m->tmpfs_size,
+				   NULL };
 	static const char *const proc_opts[] = { NULL };
 	struct root root = { .fd = -1 };
 	int r;
@@ -387,15 +447,15 @@ int build_box_root(const struct box_mounts *m)
 		return r;
 	/* proc first: the kernel allows a new proc only while a fully visible
 	 * one (the host's) is still in this mount namespace. */
-	r = mount_fs_at(&root, "proc", "proc", proc_opts,
-			MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, NULL);
+	r = mount_at(&root, "proc", NO_TREE, "proc", proc_opts,
+		     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, NULL);
 	if (r == 0)
-		r = mount_dev(&root, m->syslog_socket);
+		r = mount_dev(&root, m, tmp_opts);
 	if (r == 0)
-		r = mount_fs_at(&root, "tmp", "tmpfs", tmp_opts,
-				MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, NULL);
+		r = mount_at(&root, "tmp", m->tmp_tree, "tmpfs", tmp_opts,
+			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, NULL);
 	if (r == 0)
-		r = mount_extra_tmpfs(&root, m);
+		r = mount_extra_tmpfs(&root, m, dir_opts);
 	if (r == 0)
 		r = mount_binds(&root, m);
 	/* Binds and tmpfs mounts may have covered a system path with
@@ -410,7 +470,7 @@ int build_box_root(const struct box_mounts *m)
 
 int bind_login_shell(const char *program, const char *login_shell)
 {
-	_cleanup_close_ int root = -1, src = -1, target = -1;
+	_cleanup_close_ int root = -1, src = -1, target = -1, tree = -1;
 	struct stat st;
 	int r;
 
@@ -441,5 +501,7 @@ int bind_login_shell(const char *program, const char *login_shell)
 			  program);
 		return -EINVAL;
 	}
-	return bind_fd(src, target, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, program);
+	if ((r = clone_tree(src, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, program, &tree)) < 0)
+		return r;
+	return attach_tree(tree, target, program);
 }

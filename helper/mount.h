@@ -1,42 +1,66 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The box's file system: rootfs, /proc, /dev, /tmp, binds, pivot_root.
- * Called by box init, inside the box's mount namespace, with capabilities
- * only in the box's user namespace. */
+/* The box's file system: rootfs, /proc, /dev, /tmp, tmpfs, binds,
+ * pivot_root. build_box_root() runs in box init, inside the box's mount
+ * namespace, with capabilities only in the box's user namespace. For the
+ * PAM face, prepare_box_mounts() (prepare.c) first does on the host, as
+ * root, everything whose safety depends on who owns what, and hands box
+ * init ready-made detached mounts. */
 #ifndef NSBOX_MOUNT_H
 #define NSBOX_MOUNT_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
+
+/* A detached mount that prepare_box_mounts() did not make (the rootless
+ * face makes everything in box init), and a bind that was skipped. */
+#define NO_TREE (-1)
+#define SKIPPED_TREE (-2)
 
 struct box_bind {
 	char *source; /* host path */
 	char *target; /* path inside the box */
 	bool readonly;
 	bool optional; /* a missing source is skipped, not an error */
+	int tree;      /* the source cloned on the host, NO_TREE, or SKIPPED_TREE */
 };
 
 struct box_mounts {
 	const char *rootfs; /* NULL: the host's root, read-only */
-	/* The PAM face: check_rootfs() vetted the rootfs on the host; here it
-	 * must be that same directory, and after all mounts the system paths
-	 * must still not be the user's. */
+	/* The PAM face: the rootfs and everything the user must not own was
+	 * vetted on the host; after all mounts the system paths must still
+	 * not be the user's. */
 	bool trusted;
-	dev_t rootfs_dev;
-	ino_t rootfs_ino;
 	bool syslog_socket; /* bind the host's /dev/log */
-	const struct box_bind *binds;
+	const char *tmpfs_size;	  /* size= for /tmp, /dev/shm and tmpfs; NULL: default */
+	struct box_bind *binds;
 	size_t n_binds;
 	char *const *tmpfs; /* extra tmpfs mount points inside the box */
 	size_t n_tmpfs;
+	/* Filled by prepare_box_mounts(), else NO_TREE. */
+	int rootfs_tree;
+	int tmp_tree, shm_tree;
+	int *tmpfs_trees; /* n_tmpfs of them */
 };
 
-/* On the host, as root, before the box exists: the rootfs and every
- * directory above it must be root's and not writable by group or others
- * (OpenSSH's ChrootDirectory rule), and so must the files root code reads
- * in it after the application joins (/etc/passwd, /etc/group, NSS config,
- * libraries). *RET gets the rootfs's stat for build_box_root(). */
-int check_rootfs(const char *rootfs, struct stat *ret);
+/* Every tree fd NO_TREE, ready for the rootless face or for prepare. */
+void box_mounts_init(struct box_mounts *m);
+void box_mounts_release(struct box_mounts *m);
+
+/* On the host, as root, before the box exists (prepare.c):
+ *  - the rootfs and every directory above it must be root's and not
+ *    writable by group or others (OpenSSH's ChrootDirectory rule), and so
+ *    must the files root code reads in it once the application has joined;
+ *    it is cloned read-only, nosuid, nodev;
+ *  - /tmp, /dev/shm and the configured tmpfs mounts are created owned by
+ *    root (the application's root code writes utmp and reads NSS data by
+ *    fixed names: nothing it reads may be the user's), with the mount
+ *    points of binds inside them;
+ *  - bind sources are walked following root-owned symlinks only and
+ *    cloned nosuid, nodev.
+ * On failure one error is logged and everything made so far released. */
+int prepare_box_mounts(struct box_mounts *m);
 
 /* Build the box's tree and pivot_root into it: afterwards "/" is the rootfs
  * (nosuid, nodev) with fresh /proc, /dev (read-only, with devpts and
@@ -47,5 +71,18 @@ int build_box_root(const struct box_mounts *m);
  * user's passwd shell, which must exist in the box as a regular file), so
  * that what the application execs as the login shell is PROGRAM. */
 int bind_login_shell(const char *program, const char *login_shell);
+
+/* Primitives shared by mount.c and prepare.c. */
+
+/* A new, detached file system of FSTYPE with string options OPTS (pairs of
+ * key, value; a NULL value sets a flag) and mount attributes ATTRS. */
+int make_fs(const char *fstype, const char *const *opts, uint64_t attrs, const char *shown,
+	    int *ret_tree);
+/* A detached clone of the tree at FD (recursive), with ATTRS added. */
+int clone_tree(int fd, uint64_t attrs, const char *shown, int *ret_tree);
+/* Attach the detached TREE on TARGET_FD. */
+int attach_tree(int tree, int target_fd, const char *shown);
+/* Check the files root code reads in a box (beneath ROOTFD). */
+int check_system_paths(int rootfd, const char *shown_root);
 
 #endif

@@ -51,6 +51,9 @@
 #include "protocol.h"
 #include "syscalls.h"
 
+/* How long box init may take to build the box. */
+#define SETUP_TIMEOUT_MS (30 * 1000)
+
 /* The user, copied out of getpwnam's static storage. */
 struct user {
 	struct user_info info;
@@ -177,15 +180,8 @@ static int check_login_shell(const struct user_info *u)
 }
 
 static _noreturn_ void box_init(const struct user_info *u, const struct box_plan *plan,
-				const struct rule *rule, const struct stat *rootfs_st, int go_fd,
-				int report_fd)
+				const struct box_mounts *mounts, int go_fd, int report_fd)
 {
-	const struct box_mounts mounts = {
-		.rootfs = plan->rootfs, .trusted = true, .rootfs_dev = rootfs_st->st_dev,
-		.rootfs_ino = rootfs_st->st_ino, .syslog_socket = rule->syslog_socket,
-		.binds = plan->binds, .n_binds = plan->n_binds,
-		.tmpfs = plan->tmpfs, .n_tmpfs = plan->n_tmpfs,
-	};
 	int sigfd = -1;
 	char go = 0;
 
@@ -202,7 +198,7 @@ static _noreturn_ void box_init(const struct user_info *u, const struct box_plan
 	if (u->uid != 0)
 		path_trust_owner_not(u->uid);
 	if (become_user_keep_caps(u->uid, u->gid) < 0 || set_box_hostname(plan->hostname) < 0 ||
-	    build_box_root(&mounts) < 0 ||
+	    build_box_root(mounts) < 0 ||
 	    (plan->shell && bind_login_shell(plan->shell, u->shell) < 0) ||
 	    drop_all_caps() < 0 || harden_process(true) < 0 || check_login_shell(u) < 0 ||
 	    prepare_serving(report_fd, &sigfd) < 0)
@@ -214,27 +210,52 @@ static _noreturn_ void box_init(const struct user_info *u, const struct box_plan
 	serve(NSBOX_PROTOCOL_FD, sigfd);
 }
 
+/* Box init's report, within SETUP_TIMEOUT_MS: during setup init already runs
+ * as the user, who could stop it (SIGSTOP from another login) or hang it
+ * on a bind source; a box stuck in setup must not live on. */
+static int wait_report(int report_fd, char *msg, size_t size)
+{
+	struct pollfd p = { .fd = report_fd, .events = POLLIN };
+	ssize_t n;
+
+	if (RETRY_EINTR(poll(&p, 1, SETUP_TIMEOUT_MS)) <= 0) {
+		log_error("box init did not finish its setup within %d s", SETUP_TIMEOUT_MS / 1000);
+		return -ETIMEDOUT;
+	}
+	n = RETRY_EINTR(recv(report_fd, msg, size - 1, MSG_DONTWAIT));
+	msg[n > 0 ? n : 0] = '\0';
+	if (n > 0 && streq(msg, "OK"))
+		return 0;
+	log_error("%s", n > 0 ? msg : "box init died during setup");
+	return -EIO;
+}
+
 /* Start box init and wait for its report. On success box init is left
  * running (it outlives us) and its pid and pidfd are returned. */
 static int start_box(const struct user_info *u, const struct box_plan *plan,
 		     const struct rule *rule, pid_t *ret_pid, int *ret_pidfd)
 {
+	struct box_mounts mounts = {
+		.rootfs = plan->rootfs, .syslog_socket = rule->syslog_socket,
+		.tmpfs_size = plan->tmpfs_size, .binds = plan->binds, .n_binds = plan->n_binds,
+		.tmpfs = plan->tmpfs, .n_tmpfs = plan->n_tmpfs,
+	};
 	_cleanup_close_ int pidfd = -1, report_fd = -1, go_fd = -1;
 	int rep[2], go[2], r;
-	struct stat rootfs_st;
 	char msg[1024];
-	ssize_t n;
 	pid_t pid;
 
 	/* As root on the host, where ownership means what it says. */
-	if ((r = check_rootfs(plan->rootfs, &rootfs_st)) < 0)
+	if ((r = prepare_box_mounts(&mounts)) < 0)
 		return r;
-
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, rep) < 0)
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, rep) < 0) {
+		box_mounts_release(&mounts);
 		return log_errno(errno, "socketpair()");
+	}
 	if (pipe2(go, O_CLOEXEC) < 0) {
 		close(rep[0]);
 		close(rep[1]);
+		box_mounts_release(&mounts);
 		return log_errno(errno, "pipe2()");
 	}
 	fflush(NULL);
@@ -242,8 +263,10 @@ static int start_box(const struct user_info *u, const struct box_plan *plan,
 	if (pid == 0) {
 		close(rep[0]);
 		close(go[1]);
-		box_init(u, plan, rule, &rootfs_st, go[0], rep[1]);
+		box_init(u, plan, &mounts, go[0], rep[1]);
 	}
+	/* Box init has its own copies of the prepared mounts. */
+	box_mounts_release(&mounts);
 	report_fd = rep[0];
 	go_fd = go[1];
 	close(rep[1]);
@@ -257,16 +280,10 @@ static int start_box(const struct user_info *u, const struct box_plan *plan,
 	if (r == 0 && write(go_fd, "g", 1) != 1)
 		r = log_errno(errno, "write(go)");
 	closep(&go_fd);
-	if (r == 0) {
-		n = RETRY_EINTR(recv(report_fd, msg, sizeof(msg) - 1, 0));
-		msg[n > 0 ? n : 0] = '\0';
-		if (n > 0 && streq(msg, "OK")) {
-			*ret_pid = pid;
-			*ret_pidfd = TAKE_FD(pidfd);
-			return 0;
-		}
-		log_error("%s", n > 0 ? msg : "box init died during setup");
-		r = -EIO;
+	if (r == 0 && (r = wait_report(report_fd, msg, sizeof(msg))) == 0) {
+		*ret_pid = pid;
+		*ret_pidfd = TAKE_FD(pidfd);
+		return 0;
 	}
 	(void)sys_pidfd_send_signal(pidfd, SIGKILL);
 	(void)RETRY_EINTR(waitpid(pid, NULL, 0));

@@ -204,6 +204,7 @@ int plan_box(const struct rule *r, const struct user_info *u, struct box_plan *r
 	struct box_plan p = { 0 };
 	int err;
 
+	p.tmpfs_size = r->tmpfs_size;
 	err = expand_or_log(r, "rootfs", r->rootfs, u, TEMPLATE_PATH, &p.rootfs);
 	err = err ?: expand_or_log(r, "hostname", r->hostname, u, TEMPLATE_HOSTNAME, &p.hostname);
 	if (!err && r->shell)

@@ -50,6 +50,7 @@ struct box_plan {
 	char *rootfs;
 	char *hostname;
 	char *shell; /* NULL: keep the user's login shell */
+	const char *tmpfs_size; /* the rule's */
 	struct box_bind *binds;
 	size_t n_binds;
 	char **tmpfs;

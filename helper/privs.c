@@ -44,6 +44,10 @@ int become_user_keep_caps(uid_t uid, gid_t gid)
 		return log_errno(errno, "setresgid(%u)", (unsigned)gid);
 	if (setresuid(uid, uid, uid) < 0)
 		return log_errno(errno, "setresuid(%u)", (unsigned)uid);
+	/* Now the user's uid: not traceable by the user (the kernel clears it
+	 * only when fs.suid_dumpable is 0), for the rest of the setup. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return log_errno(errno, "prctl(PR_SET_DUMPABLE, 0)");
 
 	if (getresuid(&ruid, &euid, &suid) < 0 || getresgid(&rgid, &egid, &sgid) < 0)
 		return log_errno(errno, "getresuid()");

@@ -190,9 +190,11 @@ static _noreturn_ void run_cmd(const struct run_opts *o, char **cmd, const sigse
 static _noreturn_ void run_init(const struct run_opts *o, const char *cwd, const sigset_t *wait_set,
 				const sigset_t *cmd_mask)
 {
-	const struct box_mounts mounts = { .rootfs = o->rootfs };
+	struct box_mounts mounts = { .rootfs = o->rootfs };
 	int status = 0;
 	pid_t cmd;
+
+	box_mounts_init(&mounts);
 
 	if (set_box_hostname(o->hostname) < 0)
 		_exit(EXIT_NSBOX_FAILED);

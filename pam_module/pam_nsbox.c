@@ -10,9 +10,16 @@
  * close_session: go back to the saved namespaces and kill box init (the
  * kernel then kills the whole box), without waiting.
  *
+ * A second entry with the argument "leave", first in the session stack,
+ * restores the namespaces at close before the other modules close (PAM
+ * runs close_session in the same order as open_session), so none of them
+ * runs its close as root inside the box.
+ *
  * Everything privileged this module does, and why it is safe:
- *  - fork+exec of the helper: a path fixed at build time, no environment,
- *    no fds but the socket (pam_mkhomedir's pattern);
+ *  - vfork+exec of the helper: a path fixed at build time, all ids reset to
+ *    root (su keeps its caller's real uid, who must not be able to signal
+ *    the helper or box init), no environment, no fds but the socket
+ *    (pam_mkhomedir's pattern);
  *  - setns(pidfd): the pidfd comes from the helper's clone3(CLONE_PIDFD) of
  *    a box it just built, never from a pid that could be reused;
  *  - restoring namespaces: the fds were opened from /proc/self before
@@ -35,7 +42,6 @@
 #include <security/pam_modules.h>
 #include <security/pam_modutil.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,6 +65,7 @@
 
 struct args {
 	bool debug;
+	bool leave; /* the first-in-stack entry: only restores at close */
 	const char *config;
 	const char *helper;
 };
@@ -78,7 +85,10 @@ static const struct {
 
 struct box_session {
 	int saved_ns[N_NS];
-	int saved_root, saved_cwd;
+	/* A path, not an fd: sshd's unprivileged child inherits our fds, and
+	 * an fd of the host's tree would be a way out of the box for it. */
+	char *saved_cwd;
+	bool restored;
 	int pidfd; /* box init */
 	int sock;  /* our end of the protocol socket: box init dies on EOF */
 	pid_t init_pid;
@@ -93,6 +103,8 @@ static int parse_args(pam_handle_t *pamh, int argc, const char **argv, struct ar
 
 		if (streq(argv[i], "debug"))
 			ret->debug = true;
+		else if (streq(argv[i], "leave"))
+			ret->leave = true;
 		else if ((v = startswith(argv[i], "config=")) && v[0] == '/')
 			ret->config = v;
 #ifdef NSBOX_TEST_BUILD
@@ -133,8 +145,7 @@ static void session_free(struct box_session *s)
 		return;
 	for (size_t i = 0; i < N_NS; i++)
 		closep(&s->saved_ns[i]);
-	closep(&s->saved_root);
-	closep(&s->saved_cwd);
+	free(s->saved_cwd);
 	closep(&s->pidfd);
 	closep(&s->sock);
 	free(s);
@@ -155,44 +166,65 @@ static struct box_session *session_new(void)
 		return NULL;
 	for (size_t i = 0; i < N_NS; i++)
 		s->saved_ns[i] = -1;
-	s->saved_root = s->saved_cwd = s->pidfd = s->sock = -1;
+	s->pidfd = s->sock = -1;
 	return s;
 }
 
-/* pam_mkhomedir's pattern, with posix_spawn (vfork-like: no copy of the
- * application's page tables): fixed path, no environment, default signal
- * dispositions, nothing blocked, fds 0-2 on /dev/null, the socket on fd 3,
- * every other fd closed. Returns 0 and the helper's pid, or -errno. */
-static int spawn_helper(const struct args *a, int sock, pid_t *ret_pid)
+/* The helper's side of the vfork: only system calls, no memory writes but
+ * *ERR (the parent's, shared until execve). */
+static _noreturn_ void exec_helper(const char *helper, int sock, volatile int *err)
 {
 	char *const argv[] = { NSBOX_HELPER_ARGV0, NSBOX_HELPER_COMMAND, NULL };
 	char *const envp[] = { NULL };
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t all, none;
-	int r;
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t none;
+	int null;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &dfl, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Only root's ids: the invoking user of a setuid su must not be able
+	 * to signal the helper or the box init it starts. */
+	if (syscall(SYS_setgroups, 0, NULL) < 0 || syscall(SYS_setresgid, 0, 0, 0) < 0 ||
+	    syscall(SYS_setresuid, 0, 0, 0) < 0)
+		goto fail;
+	if (sock == NSBOX_PROTOCOL_FD ? fcntl(sock, F_SETFD, 0) < 0
+				      : dup2(sock, NSBOX_PROTOCOL_FD) < 0)
+		goto fail;
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+		goto fail;
+	sys_close_range(NSBOX_PROTOCOL_FD + 1, ~0U, 0);
+	execve(helper, argv, envp);
+fail:
+	*err = errno;
+	_exit(127);
+}
+
+/* Start the helper with vfork (no copy of the application's page tables).
+ * Signals stay blocked in the parent until the child has exec'd: a handler
+ * of the application must not run on the child's borrowed stack. */
+static int spawn_helper(const struct args *a, int sock, pid_t *ret_pid)
+{
+	volatile int err = 0;
+	sigset_t all, old;
+	pid_t pid;
 
 	sigfillset(&all);
-	sigemptyset(&none);
-	if ((r = posix_spawn_file_actions_init(&fa)) != 0)
-		return -r;
-	if ((r = posix_spawnattr_init(&attr)) != 0) {
-		posix_spawn_file_actions_destroy(&fa);
-		return -r;
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pid = vfork();
+	if (pid == 0)
+		exec_helper(a->helper, sock, &err);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (pid < 0)
+		return -errno;
+	if (err) {
+		(void)RETRY_EINTR(waitpid(pid, NULL, 0));
+		return -err;
 	}
-	/* dup2 onto itself clears close-on-exec (glibc >= 2.29, POSIX 2017). */
-	r = posix_spawn_file_actions_adddup2(&fa, sock, NSBOX_PROTOCOL_FD);
-	r = r ?: posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDWR, 0);
-	r = r ?: posix_spawn_file_actions_adddup2(&fa, 0, 1);
-	r = r ?: posix_spawn_file_actions_adddup2(&fa, 0, 2);
-	r = r ?: posix_spawn_file_actions_addclosefrom_np(&fa, NSBOX_PROTOCOL_FD + 1);
-	r = r ?: posix_spawnattr_setsigdefault(&attr, &all);
-	r = r ?: posix_spawnattr_setsigmask(&attr, &none);
-	r = r ?: posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-	r = r ?: posix_spawn(ret_pid, a->helper, &fa, &attr, argv, envp);
-	posix_spawnattr_destroy(&attr);
-	posix_spawn_file_actions_destroy(&fa);
-	return -r;
+	*ret_pid = pid;
+	return 0;
 }
 
 static int send_request(pam_handle_t *pamh, int sock, const struct args *a, const char *user)
@@ -218,12 +250,13 @@ static int send_request(pam_handle_t *pamh, int sock, const struct args *a, cons
 
 static int recv_reply(pam_handle_t *pamh, int sock, struct nsbox_reply *rep, int *ret_pidfd)
 {
-	char control[CMSG_SPACE(sizeof(int))];
+	char control[CMSG_SPACE(sizeof(int))] = { 0 };
 	struct iovec iov = { .iov_base = rep, .iov_len = sizeof(*rep) };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
 			      .msg_controllen = sizeof(control) };
 	struct pollfd pfd = { .fd = sock, .events = POLLIN };
 	struct cmsghdr *c;
+	int fd = -1;
 	ssize_t n;
 
 	if (RETRY_EINTR(poll(&pfd, 1, HELPER_TIMEOUT_MS)) <= 0) {
@@ -231,15 +264,21 @@ static int recv_reply(pam_handle_t *pamh, int sock, struct nsbox_reply *rep, int
 		return -ETIMEDOUT;
 	}
 	n = RETRY_EINTR(recvmsg(sock, &msg, MSG_CMSG_CLOEXEC));
+	if (n < 0) {
+		pam_syslog(pamh, LOG_ERR, "no answer from helper: %m");
+		return -EPROTO;
+	}
 	c = CMSG_FIRSTHDR(&msg);
 	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
 	    c->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(ret_pidfd, CMSG_DATA(c), sizeof(int));
+		memcpy(&fd, CMSG_DATA(c), sizeof(int));
 	if (n != (ssize_t)sizeof(*rep) || rep->version != NSBOX_PROTOCOL_VERSION ||
 	    (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
-		pam_syslog(pamh, LOG_ERR, "no valid answer from helper %s", NSBOX_HELPER_PATH);
+		closep(&fd);
+		pam_syslog(pamh, LOG_ERR, "no valid answer from helper");
 		return -EPROTO;
 	}
+	*ret_pidfd = fd;
 	rep->rule[sizeof(rep->rule) - 1] = '\0';
 	rep->rootfs[sizeof(rep->rootfs) - 1] = '\0';
 	rep->message[sizeof(rep->message) - 1] = '\0';
@@ -291,12 +330,19 @@ static int ask_helper(pam_handle_t *pamh, const struct args *a, const char *user
  * number is compared on its low 32 bits, as the kernel reads it. */
 static int install_tty_filter(void)
 {
+/* The compat ABI of each supported architecture has ioctl as 54. */
 #if defined(__x86_64__)
 #define NATIVE_ARCH AUDIT_ARCH_X86_64
+#define COMPAT_ARCH AUDIT_ARCH_I386
+#define X32_IOCTL (0x40000000 | 514)
 #elif defined(__aarch64__)
 #define NATIVE_ARCH AUDIT_ARCH_AARCH64
+#define COMPAT_ARCH AUDIT_ARCH_ARM
+#define X32_IOCTL __NR_ioctl
 #elif defined(__i386__)
 #define NATIVE_ARCH AUDIT_ARCH_I386
+#define COMPAT_ARCH AUDIT_ARCH_I386
+#define X32_IOCTL __NR_ioctl
 #else
 #error "add this architecture's AUDIT_ARCH to pam_nsbox.c"
 #endif
@@ -308,19 +354,11 @@ static int install_tty_filter(void)
 	struct sock_filter filter[] = {
 		/* 0 */ LD_ABS(arch),
 		/* 1 */ JEQ(NATIVE_ARCH, 2, 0),
-#ifdef __x86_64__
-		/* 2 */ JEQ(AUDIT_ARCH_I386, 5, 0), /* i386: ioctl is 54 */
-#else
-		/* 2 */ JEQ(NATIVE_ARCH, 0, 0),
-#endif
-		/* 3 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* 2 */ JEQ(COMPAT_ARCH, 5, 0),
+		/* 3 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS), /* unknown ABI */
 		/* 4 */ LD_ABS(nr),
 		/* 5 */ JEQ(__NR_ioctl, 4, 0),
-#ifdef __x86_64__
-		/* 6 */ JEQ(0x40000000 | 514, 3, 0), /* x32's ioctl */
-#else
-		/* 6 */ JEQ(__NR_ioctl, 3, 0),
-#endif
+		/* 6 */ JEQ(X32_IOCTL, 3, 0),
 		/* 7 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		/* 8 */ LD_ABS(nr),
 		/* 9 */ JEQ(54, 0, 3),
@@ -402,12 +440,10 @@ static int save_namespaces(pam_handle_t *pamh, struct box_session *s)
 			return -errno;
 		}
 	}
-	s->saved_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	s->saved_cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (s->saved_root < 0 || s->saved_cwd < 0) {
-		pam_syslog(pamh, LOG_ERR, "open(\"/\", \".\"): %m");
-		return -errno;
-	}
+	/* setns() into a mount namespace moves root and cwd to its root;
+	 * remember where the application was. (Chrooted applications are not
+	 * supported: their root is not restored.) */
+	s->saved_cwd = getcwd(NULL, 0);
 	return 0;
 }
 
@@ -417,17 +453,19 @@ static int restore_namespaces(pam_handle_t *pamh, struct box_session *s)
 {
 	int r = 0;
 
+	if (s->restored)
+		return 0;
 	for (size_t i = 0; i < N_NS; i++)
 		if (setns(s->saved_ns[i], joined_ns[i].flag) < 0) {
 			pam_syslog(pamh, LOG_ERR, "setns(%s) back to the application's: %m",
 				   joined_ns[i].name);
 			r = -errno;
 		}
-	/* Entering a mount namespace moved root and cwd to its root. */
-	if (fchdir(s->saved_root) < 0 || chroot(".") < 0 || fchdir(s->saved_cwd) < 0) {
-		pam_syslog(pamh, LOG_ERR, "restoring root and cwd: %m");
+	if ((!s->saved_cwd || chdir(s->saved_cwd) < 0) && chdir("/") < 0) {
+		pam_syslog(pamh, LOG_ERR, "chdir after restoring namespaces: %m");
 		r = -errno;
 	}
+	s->restored = true;
 	return r;
 }
 
@@ -509,6 +547,8 @@ EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags _unused_, int argc,
 
 	if (parse_args(pamh, argc, argv, &a) < 0)
 		return PAM_SESSION_ERR;
+	if (a.leave)
+		return PAM_IGNORE; /* the box is opened by the last entry */
 	if (pam_get_item(pamh, PAM_USER, &item) != PAM_SUCCESS || !item || !*(const char *)item) {
 		pam_syslog(pamh, LOG_ERR, "no user name");
 		return PAM_SESSION_ERR;
@@ -555,6 +595,8 @@ EXPORT int pam_sm_close_session(pam_handle_t *pamh, int flags _unused_, int argc
 		return PAM_SUCCESS; /* no box: close without open, or twice */
 	s = (struct box_session *)data;
 	restore_namespaces(pamh, s);
+	if (a.leave)
+		return PAM_SUCCESS; /* the last entry stops the box */
 	/* Killing PID 1 kills every process of its PID namespace; the kernel
 	 * reaps them, we do not wait (sshd closes before it reaps). */
 	if (sys_pidfd_send_signal(s->pidfd, SIGKILL) < 0 && errno != ESRCH)

@@ -19,6 +19,8 @@ MODULE_ARGS="helper=$NSBOX config=$CONF debug"
 # A service whose session stack ends with pam_nsbox (it must be last: PAM
 # runs close_session in the same order, and the modules after it would run
 # inside the box).
+# The "leave" entry first restores the namespaces at close before the other
+# modules close. HOOK (if set) is a session line placed between the two.
 write_service() {
 	name=$1
 	shift
@@ -26,7 +28,9 @@ write_service() {
 auth	sufficient	pam_rootok.so
 auth	required	pam_deny.so
 account	required	pam_permit.so
+${NO_LEAVE:+#}session	optional	$MODULE leave
 session	optional	pam_permit.so
+${HOOK:-}
 session	required	$MODULE $*
 EOF
 }

@@ -20,11 +20,12 @@ ssh_setup() {
 	chmod 0755 /run/sshd "$SSH_DIR"
 	ssh-keygen -q -t ed25519 -N '' -f "$SSH_DIR/host_key" </dev/null
 	ssh-keygen -q -t ed25519 -N '' -f "$SSH_DIR/id" </dev/null
-	# The stack ends with pam_nsbox; pam_unix before it logs the session
-	# open on the host and, at close, from inside the box.
+	# As README.md tells admins: pam_nsbox's "leave" entry first, so
+	# pam_unix closes on the host, and the boxing entry last.
 	cat >"$T/pam.d/sshd" <<EOF
 auth	required	pam_deny.so
 account	required	pam_permit.so
+session	optional	$MODULE leave
 session	required	pam_unix.so
 session	required	$MODULE $MODULE_ARGS
 EOF

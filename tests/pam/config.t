@@ -105,8 +105,10 @@ make_box badgroup
 chown alice "$T/boxes/badgroup/etc/group"
 good_conf "$T/boxes/badgroup"
 expect_denied "the box's /etc/group owned by the user" "$T/boxes/badgroup/etc/group is owned by uid 62001"
-good_conf "" 'tmpfs = {"/etc"}'
-expect_denied "a user-owned tmpfs over the box's /etc" "$T/boxes/good/etc is owned by the user"
+mkdir -p "$T/useretc"
+chown alice "$T/useretc"
+good_conf "" "bind { source = \"$T/useretc\" target = \"/etc\" }"
+expect_denied "a user-owned bind over the box's /etc" "$T/boxes/good/etc is owned by the user"
 make_box nobash
 good_conf "$T/boxes/nobash"
 : >"$T/syslog"

@@ -134,9 +134,22 @@ is "logout: they are gone once the connection closed" "$(pgrep -f 'sleep 100[1-3
 
 # --- logging through the box's /dev/log ---------------------------------------
 log_has "pam_unix\(sshd:session\): session closed for user alice"
-ok $? "syslog_socket = true: pam_unix's close line (logged inside the box) reaches syslog"
-log_has "sshd\[[0-9]+\]: Close session: user alice"
-ok $? "syslog_socket = true: sshd's lines after the join reach syslog"
+ok $? "pam_unix's close line reaches syslog"
+log_has "sshd\[[0-9]+\]: Disconnected from user alice"
+ok $? "syslog_socket = true: sshd's lines from inside the box reach syslog"
+
+# --- sshd's session child (in the box) holds no fd of the host's tree ------------
+ssh_as alice 'sleep 3' &
+sleeper=$!
+sleep 1
+child=$(pgrep -u 62001 -f '^sshd: alice' | head -n 1)
+dirs=""
+for fd in /proc/$child/fd/*; do
+	[ -d "$fd" ] && dirs="$dirs $(readlink "$fd")"
+done
+ok $([ -n "$child" ] && [ -z "$dirs" ]; echo $?) \
+	"sshd's child in the box has no directory fd (host / would be a way out):$dirs"
+wait $sleeper
 
 sshd_stop
 sleep 0.3

@@ -8,6 +8,8 @@
  *     -t           start a second thread first (pam_nsbox must refuse)
  *     -o           open only, never close (pam_end then runs the cleanup)
  *     -C           call close_session without a prior open, then again
+ *     -w PATH      after open, as root (the application), try to write PATH
+ *                  and print root_write=OK or the error
  *
  * Prints one line per event and, at the end:
  *   fds_before=A fds_after=B rss_kb_before=C rss_kb_after=D children_left=E
@@ -15,6 +17,7 @@
  * loads lazily are in, so growth means a leak. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -109,15 +112,16 @@ static int children_left(void)
 int main(int argc, char **argv)
 {
 	struct pam_conv conv = { no_conv, NULL };
-	const char *cmd = NULL;
+	const char *cmd = NULL, *write_path = NULL;
 	bool thread = false, open_only = false, close_first = false;
 	int cycles = 1, c, fds_before = -1;
 	long rss_before = -1;
 	pam_handle_t *pamh;
 	int r, failures = 0;
 
-	while ((c = getopt(argc, argv, "n:c:toC")) != -1) {
+	while ((c = getopt(argc, argv, "n:c:toCw:")) != -1) {
 		switch (c) {
+		case 'w': write_path = optarg; break;
 		case 'n': cycles = atoi(optarg); break;
 		case 'c': cmd = optarg; break;
 		case 't': thread = true; break;
@@ -161,6 +165,12 @@ int main(int argc, char **argv)
 		if (r != PAM_SUCCESS) {
 			failures++;
 			continue;
+		}
+		if (write_path) {
+			int fd = open(write_path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+			printf("root_write=%s\n", fd >= 0 ? "OK" : strerror(errno));
+			if (fd >= 0)
+				close(fd);
 		}
 		if (cmd)
 			printf("cmd_status=%d\n", run_as(cmd));

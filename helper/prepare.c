@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The PAM face's host side of the mounts: run by the helper as root, in the
+ * host's mount namespace, before the box exists. Everything whose safety
+ * depends on ownership is decided here, where ownership means what it says
+ * (inside the box's user namespace every other user, root included, shows
+ * as the overflow uid). Box init then only attaches the detached mounts
+ * made here; it walks no host path itself.
+ *
+ * Privileged operations, and why each is safe:
+ *  - walking the rootfs and bind sources as root: one O_PATH|O_NOFOLLOW
+ *    component at a time, following only root-owned symlinks, nothing
+ *    opened for reading (no FIFO or device can block us);
+ *  - open_tree(OPEN_TREE_CLONE) of them: a detached copy, nothing in the
+ *    host's mount table changes; flags are only added (ro, nosuid, nodev);
+ *  - fsopen/fsmount of tmpfs as root: detached, owned by root, so nothing
+ *    the application's root code later reads or writes by name in the box
+ *    (/run/utmp, /run/userdb, /tmp) can be the user's. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "mount.h"
+#include "path.h"
+#include "syscalls.h"
+
+static bool under(const char *path, const char *dir)
+{
+	const char *rest = startswith(path, dir);
+	return rest && *rest == '/';
+}
+
+static int prepare_rootfs(struct box_mounts *m)
+{
+	_cleanup_close_ int dirfd = -1;
+	int r;
+
+	r = walk_path("rootfs", m->rootfs, WALK_DIRECTORY | WALK_ROOT_OWNED, &dirfd);
+	if (r < 0)
+		return r;
+	if ((r = check_system_paths(dirfd, m->rootfs)) < 0)
+		return r;
+	/* Read-only: the user cannot write it anyway, and the application's
+	 * root code, which later runs with the box as its root, must not
+	 * write it either. */
+	return clone_tree(dirfd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+			  m->rootfs, &m->rootfs_tree);
+}
+
+static int prepare_binds(struct box_mounts *m)
+{
+	for (size_t i = 0; i < m->n_binds; i++) {
+		struct box_bind *b = &m->binds[i];
+		uint64_t attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+		_cleanup_close_ int src = -1;
+		int r;
+
+		r = walk_path("bind source", b->source, b->optional ? WALK_MISSING_OK : 0, &src);
+		if (r == -ENOENT && b->optional) {
+			log_debug("optional bind source %s is missing, skipped", b->source);
+			b->tree = SKIPPED_TREE;
+			continue;
+		}
+		if (r < 0)
+			return r;
+		if (b->readonly)
+			attrs |= MOUNT_ATTR_RDONLY;
+		if ((r = clone_tree(src, attrs, b->source, &b->tree)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Inside a tmpfs the user cannot write, make the mount points of the binds
+ * that land in it (directories, or an empty file for a file bind). */
+static int make_mount_points(int tree, const char *tmpfs, const struct box_mounts *m)
+{
+	for (size_t i = 0; i < m->n_binds; i++) {
+		const struct box_bind *b = &m->binds[i];
+		char rel[PATH_MAX], *slash;
+		struct stat st;
+		int fd;
+
+		if (b->tree < 0 || !under(b->target, tmpfs) || fstat(b->tree, &st) < 0)
+			continue;
+		snprintf(rel, sizeof(rel), "%s", b->target + strlen(tmpfs) + 1);
+		/* The tmpfs is new and ours: no symlinks, no races in it. */
+		for (slash = strchr(rel, '/'); slash; slash = strchr(slash + 1, '/')) {
+			*slash = '\0';
+			if (mkdirat(tree, rel, 0755) < 0 && errno != EEXIST)
+				return log_errno(errno, "mkdir %s/%s", tmpfs, rel);
+			*slash = '/';
+		}
+		if (S_ISDIR(st.st_mode))
+			fd = mkdirat(tree, rel, 0755) < 0 && errno != EEXIST ? -1 : 0;
+		else
+			fd = openat(tree, rel, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return log_errno(errno, "mount point %s/%s", tmpfs, rel);
+		if (fd > 0)
+			close(fd);
+	}
+	return 0;
+}
+
+static int prepare_tmpfs(struct box_mounts *m)
+{
+	const char *sticky[] = { "mode", "1777", "uid", "0", "gid", "0",
+				 m->tmpfs_size ? "size" : NULL, m->tmpfs_size, NULL };
+	const char *plain[] = { "mode", "0755", "uid", "0", "gid", "0",
+				m->tmpfs_size ? "size" : NULL, m->tmpfs_size, NULL };
+	const uint64_t attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+	int r;
+
+	if ((r = make_fs("tmpfs", sticky, attrs, "/tmp", &m->tmp_tree)) < 0 ||
+	    (r = make_fs("tmpfs", sticky, attrs, "/dev/shm", &m->shm_tree)) < 0)
+		return r;
+	if (m->n_tmpfs == 0)
+		return 0;
+	m->tmpfs_trees = calloc(m->n_tmpfs, sizeof(int));
+	if (!m->tmpfs_trees)
+		return log_errno(ENOMEM, "tmpfs");
+	for (size_t i = 0; i < m->n_tmpfs; i++)
+		m->tmpfs_trees[i] = NO_TREE;
+	for (size_t i = 0; i < m->n_tmpfs; i++) {
+		if ((r = make_fs("tmpfs", plain, attrs, m->tmpfs[i], &m->tmpfs_trees[i])) < 0 ||
+		    (r = make_mount_points(m->tmpfs_trees[i], m->tmpfs[i], m)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+int prepare_box_mounts(struct box_mounts *m)
+{
+	int r;
+
+	box_mounts_init(m);
+	m->trusted = true;
+	r = prepare_rootfs(m);
+	if (r == 0)
+		r = prepare_binds(m);
+	if (r == 0)
+		r = prepare_tmpfs(m);
+	if (r < 0)
+		box_mounts_release(m);
+	return r;
+}
