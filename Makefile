@@ -60,7 +60,7 @@ DEPS_CHECK := $(DEPS_DEMO) perl openssh-server openssh-client tmux
 DEPS_BENCH := $(DEPS_CHECK) hyperfine bubblewrap firejail gnuplot-nox
 
 .PHONY: FORCE all clean install uninstall deps deps-demo deps-check deps-bench rootfs check demo \
-	units bench bench-tools
+	units bench bench-tools fuzz deps-fuzz
 .DELETE_ON_ERROR:
 
 all: helper/nsbox pam_module/pam_nsbox.so
@@ -113,13 +113,52 @@ $(B)/tools/%: tests/tools/%.c
 	$(E) CC $<
 	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -pie -o $@ $< $(NSBOX_LDFLAGS) $(PAM_LIBS) -lpthread -ldl
 
+# The fuzz target: replayed over the corpus by make check (gcc), fuzzed by
+# make fuzz (clang's libFuzzer, ASan, UBSan) for FUZZ_TIME seconds.
+FUZZ_TIME ?= 600
+FUZZ_SRCS := tests/fuzz/fuzz_config.c helper/config.c helper/policy.c helper/path.c \
+             helper/log.c helper/box.c
+$(B)/tests/test_fuzz_replay: tests/fuzz/replay.c tests/fuzz/fuzz_config.c $(HELPER_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(E) CC $@
+	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -Ihelper -pie -o $@ tests/fuzz/replay.c \
+		tests/fuzz/fuzz_config.c $(HELPER_LIB_OBJS) $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
+
+$(B)/fuzz/fuzz_config: $(FUZZ_SRCS) $(HELPER_HDRS)
+	@mkdir -p $(@D)
+	$(E) CLANG $@
+	$(Q)clang -std=gnu11 -D_GNU_SOURCE -DNSBOX_VERSION='"$(VERSION)"' -g -O1 -Ihelper \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $(FUZZ_SRCS) \
+		$(CONFUSE_LIBS)
+
+deps-fuzz:
+	@sh conf/deps.sh $(DEPS_BUILD) clang libclang-rt-14-dev
+
+fuzz: deps-fuzz
+	$(MAKE) $(B)/fuzz/fuzz_config
+	mkdir -p $(B)/fuzz/corpus
+	$(B)/fuzz/fuzz_config -max_total_time=$(FUZZ_TIME) -timeout=10 -max_len=65536 \
+		$(B)/fuzz/corpus tests/fuzz/corpus
+
 # Escape attempts run inside boxes whose rootfs has no libc: static.
 $(B)/tools/attack: tests/escape/attack.c
 	@mkdir -p $(@D)
 	$(E) CC $<
 	$(Q)$(CC) $(NSBOX_CFLAGS) -static -o $@ $< $(SANFLAGS)
 
-units: $(UNIT_BINS) $(TOOL_BINS) $(B)/tools/attack $(B)/tests/pam_nsbox_test.so
+# The test build of the helper honours the fault tests' pause requests.
+TEST_HELPER_OBJS := $(patsubst helper/%.c,$(B)/test-helper/%.o,$(HELPER_SRCS))
+$(B)/test-helper/%.o: helper/%.c $(HELPER_HDRS)
+	@mkdir -p $(@D)
+	$(E) CC $< "(test build)"
+	$(Q)$(CC) $(NSBOX_CFLAGS) -DNSBOX_TEST_BUILD -fPIE -c -o $@ $<
+$(B)/tests/nsbox-test: $(TEST_HELPER_OBJS)
+	$(E) LD $@
+	$(Q)$(CC) $(NSBOX_CFLAGS) -pie -o $@ $^ $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
+
+units: $(UNIT_BINS) $(TOOL_BINS) $(B)/tools/attack $(B)/tests/pam_nsbox_test.so \
+	$(B)/tests/nsbox-test \
+	$(B)/tests/test_fuzz_replay
 
 deps:
 	@sh conf/deps.sh $(DEPS_BUILD)

@@ -50,6 +50,10 @@
 #include "privs.h"
 #include "protocol.h"
 #include "syscalls.h"
+#include "testpause.h"
+
+/* The step the fault tests want us to stop at (test builds only). */
+static const char *pause_step;
 
 /* How long box init may take to build the box. */
 #define SETUP_TIMEOUT_MS (30 * 1000)
@@ -197,13 +201,18 @@ static _noreturn_ void box_init(const struct user_info *u, const struct box_plan
 	 * confined against itself: see SECURITY.md.) */
 	if (u->uid != 0)
 		path_trust_owner_not(u->uid);
-	if (become_user_keep_caps(u->uid, u->gid) < 0 || set_box_hostname(plan->hostname) < 0 ||
-	    build_box_root(mounts) < 0 ||
-	    (plan->shell && bind_login_shell(plan->shell, u->shell) < 0) ||
-	    drop_all_caps() < 0 || harden_process(true) < 0 || check_login_shell(u) < 0 ||
+	if (become_user_keep_caps(u->uid, u->gid) < 0)
+		init_failed(report_fd);
+	test_pause_at(pause_step, "init-user");
+	if (set_box_hostname(plan->hostname) < 0 || build_box_root(mounts) < 0 ||
+	    (plan->shell && bind_login_shell(plan->shell, u->shell) < 0))
+		init_failed(report_fd);
+	test_pause_at(pause_step, "init-mounted");
+	if (drop_all_caps() < 0 || harden_process(true) < 0 || check_login_shell(u) < 0 ||
 	    prepare_serving(report_fd, &sigfd) < 0)
 		init_failed(report_fd);
 
+	test_pause_at(pause_step, "init-ready");
 	report(report_fd, "OK");
 	close(report_fd);
 	set_process_title(BOX_INIT_NAME);
@@ -248,6 +257,7 @@ static int start_box(const struct user_info *u, const struct box_plan *plan,
 	/* As root on the host, where ownership means what it says. */
 	if ((r = prepare_box_mounts(&mounts)) < 0)
 		return r;
+	test_pause_at(pause_step, "prepared");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, rep) < 0) {
 		box_mounts_release(&mounts);
 		return log_errno(errno, "socketpair()");
@@ -407,7 +417,11 @@ int cmd_pam_helper(void)
 	/* Errors travel to the module in the reply and are logged there, once;
 	 * warnings and debug lines go to syslog from here. */
 	log_setup(LOG_TO_SYSLOG | LOG_ERRORS_TO_CALLER, req.flags & NSBOX_REQUEST_DEBUG);
+	if (memchr(req.test_pause, 0, sizeof(req.test_pause)) && req.test_pause[0])
+		pause_step = req.test_pause;
+	test_pause_at(pause_step, "helper");
 	handle(&req, &rep, &pidfd);
+	test_pause_at(pause_step, "reply");
 	if (send_reply(NSBOX_PROTOCOL_FD, &rep, pidfd) < 0) {
 		/* The module is gone: take the box down with us. */
 		if (pidfd >= 0)

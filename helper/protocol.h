@@ -29,6 +29,10 @@ struct nsbox_request {
 	char user[256];
 	char service[64];
 	char config[1024];
+	/* Test builds only (module and helper built with NSBOX_TEST_BUILD):
+	 * the setup step at which to wait for SIGUSR1, for fault tests. The
+	 * release helper ignores it; the release module never sets it. */
+	char test_pause[32];
 };
 
 enum nsbox_verdict {

@@ -53,6 +53,7 @@
 
 #include "../helper/protocol.h"
 #include "../helper/syscalls.h"
+#include "../helper/testpause.h"
 #include "../helper/util.h"
 
 #ifndef NSBOX_HELPER_PATH
@@ -67,6 +68,7 @@ struct args {
 	bool debug;
 	bool leave; /* the first-in-stack entry: only restores at close */
 	const char *config;
+	const char *test_pause; /* test builds only */
 	const char *helper;
 };
 
@@ -110,6 +112,8 @@ static int parse_args(pam_handle_t *pamh, int argc, const char **argv, struct ar
 #ifdef NSBOX_TEST_BUILD
 		else if ((v = startswith(argv[i], "helper=")) && v[0] == '/')
 			ret->helper = v;
+		else if ((v = startswith(argv[i], "test_pause=")))
+			ret->test_pause = v;
 #endif
 		else {
 			pam_syslog(pamh, LOG_ERR, "unknown or invalid argument \"%s\"", argv[i]);
@@ -240,6 +244,8 @@ static int send_request(pam_handle_t *pamh, int sock, const struct args *a, cons
 	snprintf(req.user, sizeof(req.user), "%s", user);
 	snprintf(req.service, sizeof(req.service), "%s", service ? (const char *)service : "");
 	snprintf(req.config, sizeof(req.config), "%s", a->config);
+	if (a->test_pause)
+		snprintf(req.test_pause, sizeof(req.test_pause), "%s", a->test_pause);
 	req.flags = a->debug ? NSBOX_REQUEST_DEBUG : 0;
 	if (send(sock, &req, sizeof(req), MSG_NOSIGNAL) != (ssize_t)sizeof(req)) {
 		pam_syslog(pamh, LOG_ERR, "send to helper: %m");
@@ -527,6 +533,7 @@ static int verdict_to_pam(pam_handle_t *pamh, const struct args *a, const char *
 			pam_syslog(pamh, LOG_ERR, "user %s denied: cannot join the box", user);
 			return PAM_SESSION_ERR;
 		}
+		test_pause_at(a->test_pause, "joined");
 		return PAM_SUCCESS;
 	case NSBOX_VERDICT_DENY:
 	default:

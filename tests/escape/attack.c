@@ -397,6 +397,18 @@ static int a_ptrace_init(void)
 	return refused("ptrace(ATTACH, 1)");
 }
 
+/* From the host: the half-built box init of PID (fault tests). */
+static int a_ptrace_pid(void)
+{
+	const char *p = get("PID");
+
+	if (!p)
+		return say(UNTESTED, "no PID");
+	if (ptrace(PTRACE_ATTACH, atoi(p), NULL, NULL) == 0)
+		return say(ESCAPED, "attached to pid %s", p);
+	return refused("ptrace(ATTACH)");
+}
+
 static int a_proc1_mem(void)
 {
 	int fd = open("/proc/1/mem", O_RDWR);
@@ -765,6 +777,7 @@ static const struct {
 	{ "dev_nodes", a_dev_nodes },
 	{ "dev_ptmx_swap", a_dev_ptmx_swap },
 	{ "kill_everything", a_kill_everything },
+	{ "ptrace_pid", a_ptrace_pid },
 };
 #define N_ATTACKS (sizeof(attacks) / sizeof(attacks[0]))
 
@@ -790,7 +803,8 @@ static int run_all(bool skip_kill)
 	for (size_t i = 0; i < N_ATTACKS; i++) {
 		int status;
 		pid_t pid;
-		if (skip_kill && strcmp(attacks[i].name, "kill_everything") == 0)
+		if (skip_kill && (strcmp(attacks[i].name, "kill_everything") == 0 ||
+				  strcmp(attacks[i].name, "ptrace_pid") == 0))
 			continue;
 		pid = fork();
 		if (pid == 0)

@@ -1,0 +1,92 @@
+#!/bin/bash
+# Faults at every step of setup, with the test builds of the module and
+# helper pausing there: kill -9 of the helper, of box init and of the
+# application, and a same-uid host process trying to trace the half-built
+# box init (bwrap CVE-2016-8659 class). Each time: the login fails closed,
+# nothing is left behind, the next login works. And 1000 sessions in one
+# process: no growth in fds, memory, processes or mounts.
+. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/users.sh"
+[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP PAM tests need root"; exit 0; }
+enter_private_ns "$@"
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/pam.sh"
+pam_setup
+TEST_HELPER=$TOP/build/tests/nsbox-test
+ATTACK=$TOP/build/tools/attack
+
+add_user alice 62001
+make_box alice
+write_conf <<EOF
+syslog_socket = true
+rule main {
+	users = {"alice"}
+	rootfs = "$T/boxes/%u"
+	hostname = "%u-box"
+	bind { source = "%h" }
+}
+EOF
+before=$(host_state)
+
+# Start a session that pauses at STEP; sets DRIVER_PID and PAUSED (the pid
+# of the paused process).
+start_paused() {
+	write_service nsbox-test "helper=$TEST_HELPER config=$CONF test_pause=$1"
+	: >"$T/syslog"
+	"$DRIVER" -c 'hostname' nsbox-test alice >"$T/driver.out" 2>&1 &
+	DRIVER_PID=$!
+	disown $DRIVER_PID # it is killed on purpose: no job notices
+	PAUSED=""
+	for _ in $(seq 100); do
+		PAUSED=$(grep -ao "test-pause $1 pid=[0-9]*" "$T/syslog" | head -n 1 | sed 's/.*pid=//')
+		[ -n "$PAUSED" ] && return 0
+		sleep 0.05
+	done
+	diag "no pause at $1: $(cat "$T/syslog")"
+	return 1
+}
+
+finish() { # wait for the driver (killed or not) and check the aftermath
+	for _ in $(seq 100); do kill -0 $DRIVER_PID 2>/dev/null || break; sleep 0.1; done
+	kill -9 $DRIVER_PID 2>/dev/null
+	no_leftovers "$before" >/dev/null
+	is "$1: no box init or mount left behind" "$(host_state)" "$before"
+	write_service nsbox-test "$MODULE_ARGS"
+	out=$(drive alice -c hostname 2>&1)
+	like "$1: the next login works" "$out" "^alice-box$"
+}
+
+for step in helper prepared init-user init-mounted init-ready reply; do
+	start_paused $step
+	ok $? "pause at $step"
+	case $step in init-*)
+		out=$(setpriv --reuid=alice --regid=alice --clear-groups "$ATTACK" run ptrace_pid "PID=$PAUSED" 2>&1)
+		like "$step: the user cannot ptrace the half-built box init from the host" "$out" "blocked"
+		out=$(setpriv --reuid=alice --regid=alice --clear-groups cat "/proc/$PAUSED/mem" 2>&1)
+		like "$step: nor read its memory" "$out" "Permission denied"
+		;;
+	esac
+	kill -9 "$PAUSED"
+	finish "kill -9 of the paused process at $step"
+	unlike "kill -9 at $step: the login failed closed" "$(cat "$T/driver.out")" "^open=0 "
+
+	start_paused $step
+	kill -9 $DRIVER_PID
+	kill -USR1 "$PAUSED" 2>/dev/null
+	finish "kill -9 of the application at $step"
+done
+
+start_paused joined
+ok $? "pause at joined (the application is inside the box)"
+kill -9 $DRIVER_PID
+finish "kill -9 of the application while it is in the box"
+
+# --- 1000 sessions in one process ------------------------------------------------
+out=$(drive alice -n 1000 2>&1)
+like "1000 open/close cycles: no failure" "$out" "failures=0"
+set -- $(sed -n 's/.*fds_before=\([0-9]*\) fds_after=\([0-9]*\) rss_kb_before=\([0-9]*\) rss_kb_after=\([0-9]*\) children_left=\([0-9]*\).*/\1 \2 \3 \4 \5/p' <<<"$out")
+is "1000 cycles: no fd growth ($1 -> $2)" "$2" "$1"
+ok $([ "$4" -le $(($3 + 256)) ]; echo $?) "1000 cycles: RSS of the application does not grow ($3 -> $4 kB)"
+is "1000 cycles: no child process left" "$5" "0"
+no_leftovers "$before"
+done_testing
