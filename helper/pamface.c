@@ -187,14 +187,15 @@ static _noreturn_ void box_init(const struct user_info *u, const struct box_plan
 				const struct box_mounts *mounts, int go_fd, int report_fd)
 {
 	int sigfd = -1;
-	char go = 0;
+	pid_t host_pid = 0; /* "go" from the helper: our pid as the host sees it */
 
 	/* Leave the application's session: no controlling terminal here. */
 	if (setsid() < 0)
 		log_errno(errno, "setsid()");
-	if (read(go_fd, &go, 1) != 1 || go != 'g')
+	if (read(go_fd, &host_pid, sizeof(host_pid)) != sizeof(host_pid))
 		_exit(1);
 	close(go_fd);
+	test_pause_set_pid(host_pid);
 
 	/* Inside the box's user namespace root shows as the overflow uid.
 	 * (A boxed root, confine_root = true, has uid 0 mapped and is not
@@ -287,7 +288,7 @@ static int start_box(const struct user_info *u, const struct box_plan *plan,
 	/* Root writes the maps: only the user's own uid and gid exist inside,
 	 * and setgroups stays allowed so init can clear its groups. */
 	r = write_id_maps(pid, u->uid, u->uid, u->gid, u->gid, false);
-	if (r == 0 && write(go_fd, "g", 1) != 1)
+	if (r == 0 && write(go_fd, &pid, sizeof(pid)) != sizeof(pid))
 		r = log_errno(errno, "write(go)");
 	closep(&go_fd);
 	if (r == 0 && (r = wait_report(report_fd, msg, sizeof(msg))) == 0) {

@@ -12,6 +12,9 @@
 #include <syslog.h>
 #include <unistd.h>
 
+/* The pid the host sees: box init must set it (getpid() says 1 there). */
+static int test_pause_pid;
+
 static inline void test_pause_at(const char *wanted, const char *step)
 {
 	sigset_t set;
@@ -21,11 +24,18 @@ static inline void test_pause_at(const char *wanted, const char *step)
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	syslog(LOG_NOTICE, "test-pause %s pid=%d", step, (int)getpid());
+	syslog(LOG_NOTICE, "test-pause %s pid=%d", step,
+	       test_pause_pid ? test_pause_pid : (int)getpid());
 	sigwaitinfo(&set, NULL);
+}
+
+static inline void test_pause_set_pid(int pid)
+{
+	test_pause_pid = pid;
 }
 #else
 #define test_pause_at(wanted, step) ((void)(wanted), (void)(step))
+#define test_pause_set_pid(pid) ((void)(pid))
 #endif
 
 #endif

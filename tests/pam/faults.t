@@ -39,7 +39,13 @@ start_paused() {
 	PAUSED=""
 	for _ in $(seq 100); do
 		PAUSED=$(grep -ao "test-pause $1 pid=[0-9]*" "$T/syslog" | head -n 1 | sed 's/.*pid=//')
-		[ -n "$PAUSED" ] && return 0
+		# Never signal a pid we did not start (say, the host's PID 1).
+		if [ -n "$PAUSED" ]; then
+			[ "$PAUSED" -gt 1 ] && grep -aq nsbox "/proc/$PAUSED/cmdline" && return 0
+			diag "test-pause gave pid $PAUSED, which is not ours"
+			PAUSED=""
+			return 1
+		fi
 		sleep 0.05
 	done
 	diag "no pause at $1: $(cat "$T/syslog")"
@@ -66,13 +72,13 @@ for step in helper prepared init-user init-mounted init-ready reply; do
 		like "$step: nor read its memory" "$out" "Permission denied"
 		;;
 	esac
-	kill -9 "$PAUSED"
+	[ -n "$PAUSED" ] && kill -9 "$PAUSED"
 	finish "kill -9 of the paused process at $step"
 	unlike "kill -9 at $step: the login failed closed" "$(cat "$T/driver.out")" "^open=0 "
 
 	start_paused $step
 	kill -9 $DRIVER_PID
-	kill -USR1 "$PAUSED" 2>/dev/null
+	[ -n "$PAUSED" ] && kill -USR1 "$PAUSED" 2>/dev/null
 	finish "kill -9 of the application at $step"
 done
 
