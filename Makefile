@@ -105,7 +105,7 @@ $(B)/tests/test_%: tests/unit/test_%.c tests/unit/tap.h $(HELPER_LIB_OBJS)
 	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -Ihelper -pie -o $@ $< $(HELPER_LIB_OBJS) $(NSBOX_LDFLAGS) \
 		$(CONFUSE_LIBS)
 
-TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_SRCS := $(filter-out tests/tools/evil.c,$(wildcard tests/tools/*.c))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
 $(B)/tools/%: tests/tools/%.c
@@ -156,7 +156,12 @@ $(B)/tests/nsbox-test: $(TEST_HELPER_OBJS)
 	$(E) LD $@
 	$(Q)$(CC) $(NSBOX_CFLAGS) -pie -o $@ $^ $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
 
-units: $(UNIT_BINS) $(TOOL_BINS) $(B)/tools/attack $(B)/tests/pam_nsbox_test.so \
+$(B)/tools/evil.so: tests/tools/evil.c
+	@mkdir -p $(@D)
+	$(E) CC $@
+	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIC -shared -o $@ $<
+
+units: $(UNIT_BINS) $(TOOL_BINS) $(B)/tools/attack $(B)/tools/evil.so $(B)/tests/pam_nsbox_test.so \
 	$(B)/tests/nsbox-test \
 	$(B)/tests/test_fuzz_replay
 
