@@ -73,24 +73,29 @@ MODULE_LDFLAGS = -Wl,--version-script=pam_module/pam_nsbox.map -Wl,-z,defs $(NSB
                  $(PAM_LIBS)
 
 # Rebuild the module when the helper path it carries changes (make install
-# PREFIX=/usr after a plain make must not ship /usr/local's path).
+# PREFIX=/usr after a plain make must not ship /usr/local's path), and
+# everything when the compiler flags change (make check SANITIZE=1).
 $(B)/helper-path: FORCE
 	@mkdir -p $(B)
 	@echo '$(HELPER_PATH)' | cmp -s - $@ 2>/dev/null || echo '$(HELPER_PATH)' >$@
+$(B)/flags: FORCE
+	@mkdir -p $(B)
+	@echo '$(NSBOX_CFLAGS) $(NSBOX_LDFLAGS)' | cmp -s - $@ 2>/dev/null || \
+		echo '$(NSBOX_CFLAGS) $(NSBOX_LDFLAGS)' >$@
 FORCE:
 
-pam_module/pam_nsbox.so: $(MODULE_DEPS) $(B)/helper-path
+pam_module/pam_nsbox.so: $(MODULE_DEPS) $(B)/helper-path $(B)/flags
 	$(E) CC $@
 	$(Q)$(CC) $(MODULE_CFLAGS) -o $@ $< $(MODULE_LDFLAGS)
 
 # The test build of the module also takes helper=PATH (the installed one
 # runs only $(HELPER_PATH)); everything else is the same source.
-$(B)/tests/pam_nsbox_test.so: $(MODULE_DEPS) $(B)/helper-path
+$(B)/tests/pam_nsbox_test.so: $(MODULE_DEPS) $(B)/helper-path $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $@
 	$(Q)$(CC) $(MODULE_CFLAGS) -DNSBOX_TEST_BUILD -o $@ $< $(MODULE_LDFLAGS)
 
-$(B)/helper/%.o: helper/%.c $(HELPER_HDRS)
+$(B)/helper/%.o: helper/%.c $(HELPER_HDRS) $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
 	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -c -o $@ $<
@@ -99,7 +104,7 @@ helper/nsbox: $(HELPER_OBJS)
 	$(E) LD $@
 	$(Q)$(CC) $(NSBOX_CFLAGS) -pie -o $@ $^ $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
 
-$(B)/tests/test_%: tests/unit/test_%.c tests/unit/tap.h $(HELPER_LIB_OBJS)
+$(B)/tests/test_%: tests/unit/test_%.c tests/unit/tap.h $(HELPER_LIB_OBJS) $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
 	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -Ihelper -pie -o $@ $< $(HELPER_LIB_OBJS) $(NSBOX_LDFLAGS) \
@@ -108,7 +113,7 @@ $(B)/tests/test_%: tests/unit/test_%.c tests/unit/tap.h $(HELPER_LIB_OBJS)
 TOOL_SRCS := $(filter-out tests/tools/evil.c,$(wildcard tests/tools/*.c))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
-$(B)/tools/%: tests/tools/%.c
+$(B)/tools/%: tests/tools/%.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
 	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -pie -o $@ $< $(NSBOX_LDFLAGS) $(PAM_LIBS) -lpthread -ldl
@@ -144,11 +149,11 @@ fuzz: deps-fuzz
 $(B)/tools/attack: tests/escape/attack.c
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(NSBOX_CFLAGS) -static -o $@ $< $(SANFLAGS)
+	$(Q)$(CC) $(filter-out -fsanitize=%,$(NSBOX_CFLAGS)) -static -o $@ $<
 
 # The test build of the helper honours the fault tests' pause requests.
 TEST_HELPER_OBJS := $(patsubst helper/%.c,$(B)/test-helper/%.o,$(HELPER_SRCS))
-$(B)/test-helper/%.o: helper/%.c $(HELPER_HDRS)
+$(B)/test-helper/%.o: helper/%.c $(HELPER_HDRS) $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $< "(test build)"
 	$(Q)$(CC) $(NSBOX_CFLAGS) -DNSBOX_TEST_BUILD -fPIE -c -o $@ $<
@@ -156,7 +161,7 @@ $(B)/tests/nsbox-test: $(TEST_HELPER_OBJS)
 	$(E) LD $@
 	$(Q)$(CC) $(NSBOX_CFLAGS) -pie -o $@ $^ $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
 
-$(B)/tools/evil.so: tests/tools/evil.c
+$(B)/tools/evil.so: tests/tools/evil.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $@
 	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIC -shared -o $@ $<
@@ -182,8 +187,12 @@ rootfs: $(ROOTFS)/.built
 $(ROOTFS)/.built: conf/mkrootfs.sh
 	sh conf/mkrootfs.sh $(ROOTFS) nsbox-demo:64000:64000
 
+# SANITIZE=1: programs that load the module but are not ours (pamtester,
+# su, sshd) get the ASan runtime preloaded; see tests/lib/common.sh.
 check: deps-check
 	$(MAKE) all units rootfs
+	@if [ "$(SANITIZE)" = 1 ]; then echo "$$(gcc -print-file-name=libasan.so)" >$(B)/sanitize; \
+		else rm -f $(B)/sanitize; fi
 	sh tests/run.sh
 
 BENCH_BINS := $(B)/bench/interleave $(B)/bench/boxes

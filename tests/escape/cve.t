@@ -60,7 +60,7 @@ conf ""
 # empty environment.
 write_service nsbox-test "helper=$TEST_HELPER config=$CONF test_pause=helper"
 : >"$T/syslog"
-env LD_PRELOAD="$TOP/build/tools/evil.so" EVIL_MARK="$T/evil-ran" \
+env LD_PRELOAD="${SAN_LIB:+$SAN_LIB }$TOP/build/tools/evil.so" EVIL_MARK="$T/evil-ran" \
 	GCONV_PATH=/tmp/evil LD_LIBRARY_PATH=/tmp/evil "$DRIVER" nsbox-test alice >/dev/null 2>&1 &
 drv=$!
 disown $drv
@@ -112,7 +112,7 @@ write_service nsbox-test "$MODULE_ARGS"
 
 # bwrap CVE-2017-5226: TIOCSTI into the terminal of the program that ran
 # the session. The module installs a seccomp filter failing it with EPERM.
-out=$(script -qec "su -l alice -c '/usr/local/bin/attack run tiocsti'" /dev/null 2>&1 | tr -d '\r')
+out=$(script -qec "$SU_CMD -l alice -c '/usr/local/bin/attack run tiocsti'" /dev/null 2>&1 | tr -d '\r')
 like "bwrap CVE-2017-5226 (TIOCSTI on the session terminal) is blocked" "$out" "tiocsti: blocked"
 
 # firejail CVE-2022-31214: a login joined a namespace the user had built.

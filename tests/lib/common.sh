@@ -12,6 +12,19 @@ TEST_UID=61234
 TEST_GID=61234
 
 [ -x "$NSBOX" ] || { echo "Bail out! $NSBOX is not built (run make)"; exit 1; }
+# make check SANITIZE=1: the module is built with ASan, so programs that
+# load it and are not built with it (pamtester, su, sshd) need the runtime
+# first. Leaks are reported by our own programs (the helper exits non-zero
+# on one), not by every tool of the test.
+SAN_ENV=()
+SAN_LIB=""
+if [ -f "$TOP/build/sanitize" ]; then
+	SAN_LIB=$(cat "$TOP/build/sanitize")
+	SAN_ENV=(env "LD_PRELOAD=$SAN_LIB" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1)
+fi
+pamtester() { "${SAN_ENV[@]}" /usr/bin/pamtester "$@"; }
+su() { "${SAN_ENV[@]}" /bin/su "$@"; }
+SU_CMD="${SAN_ENV[*]} su"
 [ -f "$ROOTFS/.built" ] || { echo "Bail out! $ROOTFS is not built (run make rootfs)"; exit 1; }
 
 T=$(mktemp -d /tmp/nsbox-test.XXXXXX)
@@ -58,17 +71,23 @@ host_state() {
 	ps -e -o pid=,stat=,comm= | awk '$3 == "nsbox-init" && $2 !~ /Z/ {print $1}' | sort
 }
 
+# settle "$before": wait (up to 5 s) until the host looks as it did. A
+# killed box init leaves only once every process of its PID namespace is
+# reaped, some by parents outside it (sshd's monitor reaps its session
+# child after close_session).
+settle() {
+	for _ in $(seq 50); do
+		[ "$(host_state)" = "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # no_leftovers "$before": the host looks as it did (mounts, live box
 # inits); on failure the difference is shown.
 no_leftovers() {
-	# A killed box init leaves only once every process of its PID
-	# namespace is reaped, some by parents outside it (sshd's monitor
-	# reaps its session child after close_session): give them time.
-	for _ in $(seq 50); do
-		now=$(host_state)
-		[ "$now" = "$1" ] && break
-		sleep 0.1
-	done
+	settle "$1"
+	now=$(host_state)
 	if [ "$now" = "$1" ]; then
 		ok 0 "nothing left on the host (mounts, box inits)"
 	else

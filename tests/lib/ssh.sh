@@ -68,7 +68,7 @@ LogLevel VERBOSE
 SyslogFacility AUTH
 Subsystem sftp $subsystem
 EOF
-	"$SSHD" -D -f "$SSH_DIR/sshd_config" &
+	"${SAN_ENV[@]}" "$SSHD" -D -f "$SSH_DIR/sshd_config" &
 	SSHD_PID=$!
 	at_exit "sshd_stop"
 	for _ in $(seq 100); do
