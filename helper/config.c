@@ -95,6 +95,26 @@ static int validate_box_path(cfg_t *cfg, cfg_opt_t *opt)
 	return validate_template(cfg, opt, TEMPLATE_BOX_PATH);
 }
 
+static int validate_tmpfs(cfg_t *cfg, cfg_opt_t *opt)
+{
+	if (cfg_opt_size(opt) > CONFIG_MAX_MOUNTS) {
+		cfg_error(cfg, "tmpfs: more than %d entries", CONFIG_MAX_MOUNTS);
+		return -1;
+	}
+	for (unsigned i = 0; i < cfg_opt_size(opt); i++) {
+		const char *v = cfg_opt_getnstr(opt, i), *why = NULL;
+		_cleanup_free_ char *path = NULL;
+		unsigned mode;
+
+		if (!v || split_tmpfs_entry(v, &path, &mode, &why) < 0 ||
+		    template_check(path, TEMPLATE_BOX_PATH, &why) < 0) {
+			cfg_error(cfg, "tmpfs \"%s\": %s", v ? v : "", why ? why : "invalid");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int validate_hostname(cfg_t *cfg, cfg_opt_t *opt)
 {
 	return validate_template(cfg, opt, TEMPLATE_HOSTNAME);
@@ -167,7 +187,7 @@ static void set_validators(cfg_t *cfg)
 		cfg_validate_callback_t fn;
 	} checks[] = {
 		{ "on_error", validate_on_error },	{ "rootfs", validate_path },
-		{ "shell", validate_box_path },		{ "tmpfs", validate_box_path },
+		{ "shell", validate_box_path },		{ "tmpfs", validate_tmpfs },
 		{ "hostname", validate_hostname },	{ "bind|source", validate_path },
 		{ "bind|target", validate_box_path },	{ "bind", validate_bind },
 		{ "tmpfs_size", validate_size },

@@ -37,6 +37,7 @@ struct box_mounts {
 	struct box_bind *binds;
 	size_t n_binds;
 	char *const *tmpfs; /* extra tmpfs mount points inside the box */
+	const unsigned *tmpfs_modes; /* their modes (PAM face; root-owned) */
 	size_t n_tmpfs;
 	/* Filled by prepare_box_mounts(), else NO_TREE. */
 	int rootfs_tree;

@@ -248,7 +248,7 @@ static int start_box(const struct user_info *u, const struct box_plan *plan,
 	struct box_mounts mounts = {
 		.rootfs = plan->rootfs, .syslog_socket = rule->syslog_socket,
 		.tmpfs_size = plan->tmpfs_size, .binds = plan->binds, .n_binds = plan->n_binds,
-		.tmpfs = plan->tmpfs, .n_tmpfs = plan->n_tmpfs,
+		.tmpfs = plan->tmpfs, .tmpfs_modes = plan->tmpfs_modes, .n_tmpfs = plan->n_tmpfs,
 	};
 	_cleanup_close_ int pidfd = -1, report_fd = -1, go_fd = -1;
 	int rep[2], go[2], r;

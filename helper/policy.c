@@ -134,6 +134,36 @@ int expand_template(const char *tmpl, const struct user_info *u, enum template_k
 	return *ret ? 0 : -ENOMEM;
 }
 
+int split_tmpfs_entry(const char *entry, char **ret_path, unsigned *ret_mode, const char **why)
+{
+	const char *colon = strrchr(entry, ':');
+	unsigned long mode = 0755;
+	char *end;
+
+	*ret_path = NULL;
+	if (colon) {
+		errno = 0;
+		mode = strtoul(colon + 1, &end, 8);
+		if (colon[1] == '\0' || *end || errno || mode > 07777) {
+			*why = "the mode after ':' must be octal, as in /var/tmp:1777";
+			return -EINVAL;
+		}
+		/* Group/other-writable without the sticky bit would let users
+		 * replace root's entries in it. */
+		if ((mode & 022) && !(mode & 01000)) {
+			*why = "a tmpfs writable by group or others needs the sticky bit (1777)";
+			return -EINVAL;
+		}
+	}
+	*ret_path = colon ? strndup(entry, (size_t)(colon - entry)) : strdup(entry);
+	if (!*ret_path) {
+		*why = "out of memory";
+		return -ENOMEM;
+	}
+	*ret_mode = (unsigned)mode;
+	return 0;
+}
+
 int template_check(const char *tmpl, enum template_kind kind, const char **why)
 {
 	static const struct user_info sample = {
@@ -209,11 +239,18 @@ int plan_box(const struct rule *r, const struct user_info *u, struct box_plan *r
 	err = err ?: expand_or_log(r, "hostname", r->hostname, u, TEMPLATE_HOSTNAME, &p.hostname);
 	if (!err && r->shell)
 		err = expand_or_log(r, "shell", r->shell, u, TEMPLATE_BOX_PATH, &p.shell);
-	if (!err && r->n_tmpfs && !(p.tmpfs = calloc(r->n_tmpfs, sizeof(char *))))
+	if (!err && r->n_tmpfs && (!(p.tmpfs = calloc(r->n_tmpfs, sizeof(char *))) ||
+				   !(p.tmpfs_modes = calloc(r->n_tmpfs, sizeof(unsigned)))))
 		err = -ENOMEM;
 	for (size_t i = 0; !err && i < r->n_tmpfs; i++) {
-		err = expand_or_log(r, "tmpfs", r->tmpfs[i], u, TEMPLATE_BOX_PATH, &p.tmpfs[i]);
+		_cleanup_free_ char *path = NULL;
+		const char *why = "";
 		p.n_tmpfs = i + 1;
+		err = split_tmpfs_entry(r->tmpfs[i], &path, &p.tmpfs_modes[i], &why);
+		if (err < 0)
+			log_error("rule %s: tmpfs \"%s\": %s", r->name, r->tmpfs[i], why);
+		else
+			err = expand_or_log(r, "tmpfs", path, u, TEMPLATE_BOX_PATH, &p.tmpfs[i]);
 	}
 	if (!err && r->n_binds && !(p.binds = calloc(r->n_binds, sizeof(*p.binds))))
 		err = -ENOMEM;
@@ -245,6 +282,7 @@ void plan_free(struct box_plan *p)
 	for (size_t i = 0; i < p->n_tmpfs; i++)
 		free(p->tmpfs[i]);
 	free(p->tmpfs);
+	free(p->tmpfs_modes);
 	for (size_t i = 0; i < p->n_binds; i++) {
 		free(p->binds[i].source);
 		free(p->binds[i].target);

@@ -36,6 +36,11 @@ typedef int (*group_lookup_fn)(const char *name, gid_t *ret_gid);
 int expand_template(const char *tmpl, const struct user_info *u, enum template_kind kind,
 		    char **ret, const char **why);
 
+/* A tmpfs entry of the config: "PATH" or "PATH:MODE" with MODE octal
+ * (0755 by default; group/other-writable only with the sticky bit, as
+ * 1777). *RET_PATH points into a copy the caller frees. */
+int split_tmpfs_entry(const char *entry, char **ret_path, unsigned *ret_mode, const char **why);
+
 /* Check a template as the parser sees it (expanded for a sample user). */
 int template_check(const char *tmpl, enum template_kind kind, const char **why);
 
@@ -54,6 +59,7 @@ struct box_plan {
 	struct box_bind *binds;
 	size_t n_binds;
 	char **tmpfs;
+	unsigned *tmpfs_modes;
 	size_t n_tmpfs;
 };
 

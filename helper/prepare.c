@@ -110,7 +110,8 @@ static int prepare_tmpfs(struct box_mounts *m)
 {
 	const char *sticky[] = { "mode", "1777", "uid", "0", "gid", "0",
 				 m->tmpfs_size ? "size" : NULL, m->tmpfs_size, NULL };
-	const char *plain[] = { "mode", "0755", "uid", "0", "gid", "0",
+	char mode[8] = "0755";
+	const char *plain[] = { "mode", mode, "uid", "0", "gid", "0",
 				m->tmpfs_size ? "size" : NULL, m->tmpfs_size, NULL };
 	const uint64_t attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 	int r;
@@ -126,6 +127,7 @@ static int prepare_tmpfs(struct box_mounts *m)
 	for (size_t i = 0; i < m->n_tmpfs; i++)
 		m->tmpfs_trees[i] = NO_TREE;
 	for (size_t i = 0; i < m->n_tmpfs; i++) {
+		snprintf(mode, sizeof(mode), "%04o", m->tmpfs_modes ? m->tmpfs_modes[i] : 0755);
 		if ((r = make_fs("tmpfs", plain, attrs, m->tmpfs[i], &m->tmpfs_trees[i])) < 0 ||
 		    (r = make_mount_points(m->tmpfs_trees[i], m->tmpfs[i], m)) < 0)
 			return r;

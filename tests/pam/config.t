@@ -45,6 +45,9 @@ like "the good config boxes alice" "$out" "alice-box"
 out=$("$NSBOX" check -f "$CONF" 2>&1)
 ok $? "nsbox check: a good config passes"
 is "nsbox check: silent when fine" "$out" ""
+cp "$TOP/conf/nsbox.conf" "$T/example.conf"
+out=$("$NSBOX" check -f "$T/example.conf" 2>&1)
+is "nsbox check: the shipped example conf/nsbox.conf passes" "$out" ""
 out=$("$NSBOX" check -f "$CONF" -u alice 2>&1)
 like "nsbox check -u: names the rule and rootfs" "$out" "^alice: confined by rule main: rootfs $T/boxes/good, hostname alice-box"
 

@@ -22,7 +22,7 @@ rule main {
 	users = {"alice"}
 	rootfs = "$T/boxes/shared"
 	hostname = "%u-box"
-	tmpfs = {"/run"}
+	tmpfs = {"/run", "/var/tmp:1777"}
 	tmpfs_size = "16m"
 	bind { source = "%h" }
 	$1
@@ -41,6 +41,8 @@ out=$(su -l alice -c 'touch /run/utmp && echo WROTE-RUN; echo "run=$(stat -c %u 
 unlike "the user cannot plant files in /run, where root code writes utmp" "$out" "WROTE-RUN"
 like "/run, /tmp and /dev/shm belong to root, not the user" "$out" "run=0 tmp=0:1777 shm=0:1777"
 like "tmpfs mounts have the configured size" "$out" " /tmp .*size=16384k"
+out=$(su -l alice -c 'touch /var/tmp/mine && stat -c "%u:%a" /var/tmp/mine /var/tmp' 2>&1)
+like "a tmpfs with mode 1777 is usable by the user (and sticky)" "$(tr '\n' ' ' <<<"$out")" "^62001:644 0:1777 $"
 out=$(drive alice -w /run/utmp 2>&1)
 like "root code can still write its own /run/utmp" "$out" "root_write=OK"
 

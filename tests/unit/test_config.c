@@ -106,6 +106,15 @@ static void parsing(void)
 	       "%h in a hostname fails");
 	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x\" shell = \"sh\" }\n", &c), -EINVAL,
 	       "a relative shell fails");
+	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x\" tmpfs = {\"/var/tmp:1777\", \"/run:0700\"} }\n", &c),
+	       0, "tmpfs entries with a mode parse");
+	config_free(c);
+	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x\" tmpfs = {\"/var/tmp:0777\"} }\n", &c),
+	       -EINVAL, "a world-writable tmpfs without the sticky bit fails");
+	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x\" tmpfs = {\"/var/tmp:9\"} }\n", &c),
+	       -EINVAL, "a non-octal tmpfs mode fails");
+	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x\" tmpfs_size = \"12q\" }\n", &c),
+	       -EINVAL, "a bad tmpfs_size fails");
 }
 
 static void expansion(void)
@@ -184,7 +193,7 @@ static void planning(void)
 	struct config *c;
 
 	parse("rule r {\n users = {\"*\"}\n rootfs = \"/srv/%u\"\n hostname = \"%u-box\"\n"
-	      " tmpfs = {\"/run/%u\"}\n bind { source = \"%h\" target = \"/home/%u\" }\n}\n",
+	      " tmpfs = {\"/run/%u:1777\"}\n bind { source = \"%h\" target = \"/home/%u\" }\n}\n",
 	      &c);
 	if (!c)
 		return;
@@ -192,6 +201,7 @@ static void planning(void)
 	is_str(p.rootfs, "/srv/alice", "rootfs expanded");
 	is_str(p.hostname, "alice-box", "hostname expanded");
 	is_str(p.tmpfs[0], "/run/alice", "tmpfs expanded");
+	is_int(p.tmpfs_modes[0], 01777, "tmpfs mode kept");
 	is_str(p.binds[0].source, "/home/alice", "bind source expanded");
 	is_str(p.binds[0].target, "/home/alice", "bind target expanded");
 	plan_free(&p);
