@@ -9,6 +9,7 @@ PREFIX      ?= /usr/local
 BINDIR      ?= $(PREFIX)/bin
 LIBEXECDIR  ?= $(PREFIX)/libexec/nsbox
 SYSCONFDIR  ?= /etc
+MANDIR      ?= $(PREFIX)/share/man
 # pam-auth-update reads profiles from here only, whatever PREFIX is.
 PAMCONFIGDIR ?= /usr/share/pam-configs
 MULTIARCH   := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || $(CC) -print-multiarch 2>/dev/null)
@@ -219,6 +220,13 @@ install: all
 	ln -sf $(LIBEXECDIR)/nsbox $(DESTDIR)$(BINDIR)/nsbox
 	install -m 0644 pam_module/pam_nsbox.so $(DESTDIR)$(PAMDIR)/pam_nsbox.so
 	install -m 0644 conf/pam-configs/nsbox conf/pam-configs/nsbox-leave $(DESTDIR)$(PAMCONFIGDIR)/
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/apparmor.d
+	sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|' conf/apparmor/nsbox >$(DESTDIR)$(SYSCONFDIR)/apparmor.d/nsbox
+	chmod 0644 $(DESTDIR)$(SYSCONFDIR)/apparmor.d/nsbox
+	install -d -m 0755 $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 man/nsbox.1 $(DESTDIR)$(MANDIR)/man1/nsbox.1
+	install -m 0644 man/nsbox.conf.5 $(DESTDIR)$(MANDIR)/man5/nsbox.conf.5
+	install -m 0644 man/pam_nsbox.8 $(DESTDIR)$(MANDIR)/man8/pam_nsbox.8
 	@# An admin's config is never overwritten.
 	[ -e $(DESTDIR)$(SYSCONFDIR)/nsbox.conf ] || \
 		install -m 0644 conf/nsbox.conf $(DESTDIR)$(SYSCONFDIR)/nsbox.conf
@@ -226,7 +234,9 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nsbox $(DESTDIR)$(LIBEXECDIR)/nsbox \
 		$(DESTDIR)$(PAMDIR)/pam_nsbox.so $(DESTDIR)$(PAMCONFIGDIR)/nsbox \
-		$(DESTDIR)$(PAMCONFIGDIR)/nsbox-leave
+		$(DESTDIR)$(PAMCONFIGDIR)/nsbox-leave $(DESTDIR)$(SYSCONFDIR)/apparmor.d/nsbox \
+		$(DESTDIR)$(MANDIR)/man1/nsbox.1 $(DESTDIR)$(MANDIR)/man5/nsbox.conf.5 \
+		$(DESTDIR)$(MANDIR)/man8/pam_nsbox.8
 	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 	@echo "$(DESTDIR)$(SYSCONFDIR)/nsbox.conf is left in place (remove it by hand)."
 

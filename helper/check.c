@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* `nsbox check [-f FILE] [-u USER]`: validate a config like `sshd -t`:
+/* `nsbox check [-f FILE] [-u USER] [-v]`: validate a config like `sshd -t`:
  * silent and exit 0 when it is fine, "FILE:LINE: what" and exit 1 when not.
- * With -u, also say what the policy does with USER. */
+ * With -u, also say what the policy does with USER; with -v, summarise
+ * whom each rule confines and how. */
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
@@ -57,21 +58,53 @@ static int explain_user(const struct config *cfg, const char *name)
 	return 0;
 }
 
+static void print_list(const char *label, char *const *list, size_t n)
+{
+	if (n == 0)
+		return;
+	printf("  %s:", label);
+	for (size_t i = 0; i < n; i++)
+		printf(" %s", streq(list[i], "*") ? "(everyone)" : list[i]);
+	printf("\n");
+}
+
+static void summarise(const struct config *cfg)
+{
+	printf("%s: %zu rule%s; root is %s\n", cfg->path, cfg->n_rules, cfg->n_rules == 1 ? "" : "s",
+	       cfg->confine_root ? "confined if a rule names it" : "never confined");
+	for (size_t i = 0; i < cfg->n_rules; i++) {
+		const struct rule *r = &cfg->rules[i];
+		printf("rule %s (first match wins, #%zu)\n", r->name, i + 1);
+		print_list("users", r->users, r->n_users);
+		print_list("groups", r->groups, r->n_groups);
+		printf("  rootfs %s, hostname %s, on_error %s%s\n", r->rootfs, r->hostname,
+		       r->on_error == ON_ERROR_ALLOW ? "allow" : "deny",
+		       r->syslog_socket ? ", syslog socket bound" : "");
+		print_list("tmpfs", r->tmpfs, r->n_tmpfs);
+		for (size_t j = 0; j < r->n_binds; j++)
+			printf("  bind %s -> %s%s%s\n", r->binds[j].source, r->binds[j].target,
+			       r->binds[j].readonly ? " (read-only)" : "",
+			       r->binds[j].optional ? " (optional)" : "");
+	}
+}
+
 int cmd_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "file", required_argument, NULL, 'f' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *path = NSBOX_DEFAULT_CONFIG, *user = NULL;
 	struct config *cfg = NULL;
+	bool verbose = false;
 	int c, rc;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+f:u:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+f:u:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			path = optarg;
@@ -79,11 +112,17 @@ int cmd_check(int argc, char **argv)
 		case 'u':
 			user = optarg;
 			break;
+		case 'v':
+			verbose = true;
+			break;
 		case 'h':
-			printf("Usage: nsbox check [-f FILE] [-u USER]\n"
+			printf("Usage: nsbox check [-f FILE] [-u USER] [-v]\n"
 			       "Validate FILE (default %s) as pam_nsbox will read it: silent\n"
-			       "and exit 0 when fine, FILE:LINE errors and exit 1 otherwise.\n"
-			       "-u USER also prints which rule confines USER, and how.\n",
+			       "and exit 0 when fine, FILE:LINE errors and exit 1 otherwise.\n\n"
+			       "  -f, --file FILE   the config to check\n"
+			       "  -u, --user USER   also print which rule confines USER, and how\n"
+			       "  -v, --verbose     also print whom each rule confines, and how\n"
+			       "  -h, --help        show this help\n",
 			       NSBOX_DEFAULT_CONFIG);
 			return 0;
 		default:
@@ -100,6 +139,8 @@ int cmd_check(int argc, char **argv)
 	clearenv();
 	if (config_load(path, true, &cfg) < 0)
 		return 1;
+	if (verbose)
+		summarise(cfg);
 	rc = user ? explain_user(cfg, user) : 0;
 	config_free(cfg);
 	return rc;

@@ -58,11 +58,13 @@ static const char *pause_step;
 /* How long box init may take to build the box. */
 #define SETUP_TIMEOUT_MS (30 * 1000)
 
-/* The user, copied out of getpwnam's static storage. */
+/* The user, copied out of getpwnam's static storage or the request. */
 struct user {
 	struct user_info info;
 	char *name, *home, *shell;
 	gid_t *groups;
+	char **group_names;
+	size_t n_group_names;
 };
 
 static void user_free(struct user *u)
@@ -71,6 +73,9 @@ static void user_free(struct user *u)
 	free(u->home);
 	free(u->shell);
 	free(u->groups);
+	for (size_t i = 0; i < u->n_group_names; i++)
+		free(u->group_names[i]);
+	free(u->group_names);
 }
 
 static int user_lookup(const char *name, struct user *ret)
@@ -102,6 +107,54 @@ static int user_lookup(const char *name, struct user *ret)
 	}
 	log_error("user %s: cannot list groups", name);
 	return -ENOMEM;
+}
+
+/* The user as the module sent it: the application's name service already
+ * answered, so the helper need not load one (and, as root, load no NSS
+ * module at all). */
+static int user_from_request(const struct nsbox_request *req, struct user *ret)
+{
+	const char *p = req->group_names, *end = req->group_names + sizeof(req->group_names);
+
+	if (!memchr(req->home, 0, sizeof(req->home)) || !memchr(req->shell, 0, sizeof(req->shell)) ||
+	    req->n_groups > NSBOX_REQUEST_GROUP_BYTES / 2)
+		return -EPROTO;
+	ret->name = strdup(req->user);
+	ret->home = strdup(req->home);
+	ret->shell = strdup(req->shell[0] ? req->shell : "/bin/sh");
+	ret->group_names = calloc(req->n_groups + 1, sizeof(char *));
+	if (!ret->name || !ret->home || !ret->shell || !ret->group_names)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < req->n_groups; i++) {
+		const char *nul = memchr(p, 0, (size_t)(end - p));
+		if (!nul || nul == p)
+			return -EPROTO;
+		if (!(ret->group_names[i] = strdup(p)))
+			return -ENOMEM;
+		ret->n_group_names = i + 1;
+		p = nul + 1;
+	}
+	ret->info = (struct user_info){ .name = ret->name, .uid = req->uid, .gid = req->gid,
+					.home = ret->home, .shell = ret->shell,
+					.group_names = ret->group_names,
+					.n_group_names = ret->n_group_names };
+	return 0;
+}
+
+static int resolve_user(const struct nsbox_request *req, struct user *ret)
+{
+	const unsigned all = NSBOX_REQUEST_HAS_USER | NSBOX_REQUEST_ALL_GROUPS;
+	int r;
+
+	if ((req->flags & all) == all) {
+		r = user_from_request(req, ret);
+		if (r == -EPROTO)
+			log_error("malformed user data from the module");
+		else if (r < 0)
+			log_errno(-r, "user %s", req->user);
+		return r;
+	}
+	return user_lookup(req->user, ret);
 }
 
 static int lookup_group(const char *name, gid_t *ret_gid)
@@ -323,7 +376,7 @@ static void handle(const struct nsbox_request *req, struct nsbox_reply *rep, int
 	pid_t pid = 0;
 
 	rep->verdict = NSBOX_VERDICT_DENY;
-	if (user_lookup(req->user, &user) < 0) {
+	if (resolve_user(req, &user) < 0) {
 		fail(rep, ON_ERROR_DENY);
 		goto out;
 	}

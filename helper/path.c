@@ -34,9 +34,12 @@ static bool owner_trusted(const struct stat *st)
 static int log_untrusted_owner(const char *shown, const struct stat *st)
 {
 	if (trust_not_user)
-		log_error("%s is owned by the user (uid %u)", shown, (unsigned)st->st_uid);
+		log_error("%s is owned by the user (uid %u); it must be root's (see nsbox.conf(5))",
+			  shown, (unsigned)st->st_uid);
 	else
-		log_error("%s is owned by uid %u, not root", shown, (unsigned)st->st_uid);
+		log_error("%s is owned by uid %u, not root; make it root's (chown root), see "
+			  "nsbox.conf(5)",
+			  shown, (unsigned)st->st_uid);
 	return -EPERM;
 }
 
@@ -70,8 +73,9 @@ static int check_trusted(const char *shown, const struct stat *st, bool last)
 		return log_untrusted_owner(shown, st);
 	if ((st->st_mode & (S_IWGRP | S_IWOTH)) &&
 	    !(S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX) && !last)) {
-		log_error("%s is writable by group or others (mode %04o)", shown,
-			  (unsigned)(st->st_mode & 07777));
+		log_error("%s is writable by group or others (mode %04o); make it 0755 or "
+			  "chmod go-w, see nsbox.conf(5)",
+			  shown, (unsigned)(st->st_mode & 07777));
 		return -EPERM;
 	}
 	return 0;

@@ -186,6 +186,13 @@ static bool in_list(char *const *list, size_t n, const char *name)
 
 static bool in_groups(const struct rule *r, const struct user_info *u, group_lookup_fn lookup)
 {
+	if (u->group_names) {
+		for (size_t i = 0; i < r->n_groups; i++)
+			for (size_t j = 0; j < u->n_group_names; j++)
+				if (streq(r->groups[i], u->group_names[j]))
+					return true;
+		return false;
+	}
 	for (size_t i = 0; i < r->n_groups; i++) {
 		gid_t gid;
 		if (lookup(r->groups[i], &gid) < 0)

@@ -26,6 +26,9 @@ struct user_info {
 	const char *shell;
 	const gid_t *groups; /* every group of the user, the primary one too */
 	size_t n_groups;
+	/* Or, when the application resolved them, their names. */
+	char *const *group_names;
+	size_t n_group_names;
 };
 
 /* Resolve a group name (getgrnam in the helper, a stub in tests). */

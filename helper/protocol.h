@@ -21,7 +21,13 @@
 
 enum nsbox_request_flags {
 	NSBOX_REQUEST_DEBUG = 1 << 0,
+	/* uid, gid, home, shell come from the application's name service */
+	NSBOX_REQUEST_HAS_USER = 1 << 1,
+	/* group_names holds every group of the user */
+	NSBOX_REQUEST_ALL_GROUPS = 1 << 2,
 };
+
+#define NSBOX_REQUEST_GROUP_BYTES 8192
 
 struct nsbox_request {
 	uint32_t version;
@@ -33,6 +39,15 @@ struct nsbox_request {
 	 * the setup step at which to wait for SIGUSR1, for fault tests. The
 	 * release helper ignores it; the release module never sets it. */
 	char test_pause[32];
+	/* The user as the application resolved it (sshd, su and login have
+	 * the name service loaded already; the helper then loads none). The
+	 * helper falls back to its own lookup when a flag above is missing. */
+	uint32_t uid;
+	uint32_t gid;
+	char home[1024];
+	char shell[256];
+	uint32_t n_groups;
+	char group_names[NSBOX_REQUEST_GROUP_BYTES]; /* NUL-separated */
 };
 
 enum nsbox_verdict {

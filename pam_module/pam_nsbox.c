@@ -32,11 +32,13 @@
 #define PAM_SM_SESSION
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/keyctl.h>
 #include <linux/seccomp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <sched.h>
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
@@ -231,6 +233,64 @@ static int spawn_helper(const struct args *a, int sock, pid_t *ret_pid)
 	return 0;
 }
 
+/* The user as this application's name service sees it, so the helper need
+ * not load one. Anything missing or too large is left to the helper's own
+ * lookup (the flags say what is there). The _r calls keep no state in the
+ * PAM handle, so thousands of sessions in one process do not grow it. */
+static void describe_user(const char *user, struct nsbox_request *req)
+{
+	_cleanup_free_ char *buf = NULL;
+	_cleanup_free_ gid_t *gids = NULL;
+	struct passwd pw, *pwp = NULL;
+	size_t used = 0, bufsize = 16384;
+	int n = 64;
+
+	if (!(buf = malloc(bufsize)) || getpwnam_r(user, &pw, buf, bufsize, &pwp) != 0 || !pwp ||
+	    strlen(pw.pw_dir) >= sizeof(req->home) || strlen(pw.pw_shell) >= sizeof(req->shell))
+		return;
+	req->uid = pw.pw_uid;
+	req->gid = pw.pw_gid;
+	snprintf(req->home, sizeof(req->home), "%s", pw.pw_dir);
+	snprintf(req->shell, sizeof(req->shell), "%s", pw.pw_shell);
+	req->flags |= NSBOX_REQUEST_HAS_USER;
+
+	for (int tries = 0; tries < 3; tries++) {
+		gid_t *g = realloc(gids, (size_t)n * sizeof(gid_t));
+		if (!g)
+			return;
+		gids = g;
+		if (getgrouplist(user, pw.pw_gid, gids, &n) >= 0)
+			break;
+		if (tries == 2)
+			return;
+	}
+	for (int i = 0; i < n; i++) {
+		struct group gr, *grp = NULL;
+		size_t len;
+		int r;
+
+		while ((r = getgrgid_r(gids[i], &gr, buf, bufsize, &grp)) == ERANGE &&
+		       bufsize < (1 << 24)) {
+			char *bigger = realloc(buf, bufsize * 4);
+			if (!bigger)
+				return;
+			buf = bigger;
+			bufsize *= 4;
+		}
+		if (r != 0)
+			return; /* unsure: the helper asks its name service */
+		if (!grp)
+			continue; /* a gid without a name cannot be named in a rule */
+		len = strlen(gr.gr_name) + 1;
+		if (used + len > sizeof(req->group_names))
+			return; /* incomplete: the helper asks its name service */
+		memcpy(req->group_names + used, gr.gr_name, len);
+		used += len;
+		req->n_groups++;
+	}
+	req->flags |= NSBOX_REQUEST_ALL_GROUPS;
+}
+
 static int send_request(pam_handle_t *pamh, int sock, const struct args *a, const char *user)
 {
 	struct nsbox_request req = { .version = NSBOX_PROTOCOL_VERSION };
@@ -247,6 +307,7 @@ static int send_request(pam_handle_t *pamh, int sock, const struct args *a, cons
 	if (a->test_pause)
 		snprintf(req.test_pause, sizeof(req.test_pause), "%s", a->test_pause);
 	req.flags = a->debug ? NSBOX_REQUEST_DEBUG : 0;
+	describe_user(user, &req);
 	if (send(sock, &req, sizeof(req), MSG_NOSIGNAL) != (ssize_t)sizeof(req)) {
 		pam_syslog(pamh, LOG_ERR, "send to helper: %m");
 		return -EIO;

@@ -183,6 +183,16 @@ static void matching(void)
 	parse("rule r { groups = {\"students\", \"nosuchgroup\"} rootfs = \"/d\" }\n", &c);
 	ok(c && policy_match(c, &carol, stub_group, NULL) != NULL, "a supplementary group matches");
 	ok(c && policy_match(c, &alice, stub_group, NULL) == NULL, "no rule: NULL (PAM_IGNORE)");
+	{
+		char *names[] = { "carol", "students" }, *other[] = { "staff", "*" };
+		struct user_info by_name = { .name = "carol", .uid = 1001, .gid = 1001, .home = "/h",
+					     .group_names = names, .n_group_names = 2 };
+		ok(c && policy_match(c, &by_name, NULL, NULL) != NULL,
+		   "group names from the application match without a lookup");
+		by_name.group_names = other;
+		ok(c && policy_match(c, &by_name, NULL, NULL) == NULL,
+		   "a group called * in the user's list is not a wildcard");
+	}
 	config_free(c);
 }
 

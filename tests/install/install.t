@@ -1,0 +1,49 @@
+#!/bin/bash
+# make install into a DESTDIR: the tree admins get (paths, modes, nothing
+# setuid, the helper path the module carries), and make uninstall.
+. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/common.sh"
+
+STAGE=$T/stage
+MULTIARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
+PAMDIR=/lib/$MULTIARCH/security
+# The default PREFIX, so the build tree's module need not be rebuilt.
+out=$(make -s -C "$TOP" install DESTDIR="$STAGE" 2>&1)
+ok $? "make install DESTDIR=... runs"
+[ $? = 0 ] || diag "$out"
+
+mode() { stat -c %a "$STAGE$1" 2>/dev/null; }
+is "the helper: /usr/local/libexec/nsbox/nsbox, 0755" "$(mode /usr/local/libexec/nsbox/nsbox)" "755"
+is "the command: /usr/local/bin/nsbox points at the helper" \
+	"$(readlink "$STAGE/usr/local/bin/nsbox")" "/usr/local/libexec/nsbox/nsbox"
+is "the module: $PAMDIR/pam_nsbox.so, 0644" "$(mode "$PAMDIR/pam_nsbox.so")" "644"
+is "the config: /etc/nsbox.conf, 0644" "$(mode /etc/nsbox.conf)" "644"
+is "pam-auth-update profiles: nsbox, nsbox-leave" \
+	"$(ls "$STAGE/usr/share/pam-configs" 2>&1 | tr '\n' ' ')" "nsbox nsbox-leave "
+like "the AppArmor profile names the installed helper" "$(cat "$STAGE/etc/apparmor.d/nsbox" 2>&1)" \
+	"profile nsbox /usr/local/libexec/nsbox/nsbox "
+for page in man1/nsbox.1 man5/nsbox.conf.5 man8/pam_nsbox.8; do
+	if [ -d "$TOP/man" ]; then
+		is "man page $page, 0644" "$(mode "/usr/local/share/man/$page")" "644"
+	else
+		skip "no man pages in this tree" "man page $page"
+	fi
+done
+is "nothing setuid or setgid in the tree" "$(find "$STAGE" -perm /6000 | wc -l)" "0"
+is "no file writable by group or others" "$(find "$STAGE" -type f -perm /022 | wc -l)" "0"
+ok $(strings "$STAGE$PAMDIR/pam_nsbox.so" | grep -qx /usr/local/libexec/nsbox/nsbox; echo $?) \
+	"the module runs the installed helper"
+ok $(! strings "$STAGE$PAMDIR/pam_nsbox.so" | grep -q 'helper='; echo $?) \
+	"the installed module does not take helper="
+out=$("$TOP/build/tools/dlcheck" "$STAGE$PAMDIR/pam_nsbox.so" 2>&1)
+ok $? "the installed module loads with dlopen(RTLD_NOW)"
+
+# An admin's config is never overwritten.
+echo "# mine" >"$STAGE/etc/nsbox.conf"
+make -s -C "$TOP" install DESTDIR="$STAGE" >/dev/null 2>&1
+is "a second make install keeps the admin's /etc/nsbox.conf" "$(cat "$STAGE/etc/nsbox.conf")" "# mine"
+
+make -s -C "$TOP" uninstall DESTDIR="$STAGE" >/dev/null 2>&1
+is "make uninstall leaves only the admin's config" \
+	"$(cd "$STAGE" && find . -type f -o -type l | sort | tr '\n' ' ')" "./etc/nsbox.conf "
+done_testing
