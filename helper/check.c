@@ -104,7 +104,7 @@ int cmd_check(int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+f:u:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:f:u:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			path = optarg;
@@ -125,6 +125,9 @@ int cmd_check(int argc, char **argv)
 			       "  -h, --help        show this help\n",
 			       NSBOX_DEFAULT_CONFIG);
 			return 0;
+		case ':':
+			log_error("check: option '%s' needs an argument", argv[optind - 1]);
+			return 2;
 		default:
 			log_error("check: unknown option '%s' (see nsbox check --help)", argv[optind - 1]);
 			return 2;

@@ -60,7 +60,7 @@ int parse_run_args(int argc, char **argv, struct run_opts *ret)
 
 	optind = 0; /* glibc: re-initialise, parse_run_args may run twice */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			o.rootfs = optarg;

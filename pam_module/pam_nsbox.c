@@ -551,16 +551,23 @@ static int join_box(pam_handle_t *pamh, struct box_session *s)
 	return 0;
 }
 
-/* No verdict from the helper at all: deny, except for root. */
-static int helper_failed(pam_handle_t *pamh, const char *user)
+static bool is_root(const char *user)
 {
-	struct passwd *pw = pam_modutil_getpwnam(pamh, user);
+	struct passwd pw, *pwp = NULL;
+	char buf[4096];
 
-	if (pw && pw->pw_uid == 0) {
-		pam_syslog(pamh, LOG_WARNING, "user %s not boxed: helper failed, root is exempt", user);
+	return getpwnam_r(user, &pw, buf, sizeof(buf), &pwp) == 0 && pwp && pw.pw_uid == 0;
+}
+
+/* A session nsbox cannot box: refused, except root's (root is exempt unless
+ * the config confines it, and then the config could not be read). */
+static int refuse(pam_handle_t *pamh, const char *user, const char *why)
+{
+	if (is_root(user)) {
+		pam_syslog(pamh, LOG_WARNING, "user %s not boxed: %s, root is exempt", user, why);
 		return PAM_IGNORE;
 	}
-	pam_syslog(pamh, LOG_ERR, "user %s denied: helper failed", user);
+	pam_syslog(pamh, LOG_ERR, "user %s denied: %s", user, why);
 	return PAM_SESSION_ERR;
 }
 
@@ -612,30 +619,28 @@ EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags _unused_, int argc,
 	const char *user;
 	struct args a;
 	int r;
+	bool args_ok = parse_args(pamh, argc, argv, &a) == 0;
 
-	if (parse_args(pamh, argc, argv, &a) < 0)
-		return PAM_SESSION_ERR;
-	if (a.leave)
+	if (args_ok && a.leave)
 		return PAM_IGNORE; /* the box is opened by the last entry */
 	if (pam_get_item(pamh, PAM_USER, &item) != PAM_SUCCESS || !item || !*(const char *)item) {
 		pam_syslog(pamh, LOG_ERR, "no user name");
 		return PAM_SESSION_ERR;
 	}
 	user = item;
-	if (pam_get_data(pamh, DATA_KEY, &data) == PAM_SUCCESS && data) {
-		pam_syslog(pamh, LOG_ERR, "user %s: session already open in this handle", user);
-		return PAM_SESSION_ERR;
-	}
-	if (!single_threaded()) {
-		pam_syslog(pamh, LOG_ERR, "user %s denied: the application is multi-threaded", user);
-		return PAM_SESSION_ERR;
-	}
+	if (!args_ok)
+		return refuse(pamh, user, "invalid module arguments");
+	if (pam_get_data(pamh, DATA_KEY, &data) == PAM_SUCCESS && data)
+		return refuse(pamh, user, "a session is already open in this PAM handle");
+	/* setns() of a PID or mount namespace needs a single thread. */
+	if (!single_threaded())
+		return refuse(pamh, user, "the application is multi-threaded");
 	s = session_new();
 	if (!s)
 		return PAM_BUF_ERR;
 	if (ask_helper(pamh, &a, user, &rep, s) < 0) {
 		session_free(s);
-		return helper_failed(pamh, user);
+		return refuse(pamh, user, "helper failed");
 	}
 	r = verdict_to_pam(pamh, &a, user, &rep, s);
 	if (r != PAM_SUCCESS) {
@@ -657,8 +662,9 @@ EXPORT int pam_sm_close_session(pam_handle_t *pamh, int flags _unused_, int argc
 	struct box_session *s;
 	struct args a;
 
+	/* Bad arguments were logged at open; closing must still work. */
 	if (parse_args(pamh, argc, argv, &a) < 0)
-		return PAM_SESSION_ERR;
+		a.leave = false;
 	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data)
 		return PAM_SUCCESS; /* no box: close without open, or twice */
 	s = (struct box_session *)data;

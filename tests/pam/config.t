@@ -156,6 +156,10 @@ out=$(drive alice 2>&1)
 unlike "unknown module argument: the session is refused" "$out" "^open=0 "
 log_has 'unknown or invalid argument "bogus_arg"'
 ok $? "unknown module argument: logged at LOG_ERR"
+out=$(drive root 2>&1)
+like "unknown module argument: root still gets a session" "$out" "^open=0 "
+log_has "user root not boxed: invalid module arguments, root is exempt"
+ok $? "unknown module argument: root's exemption is logged"
 write_service nsbox-test "helper=$NSBOX" "config=$CONF"
 sed -i "s|$MODULE|$RELEASE_MODULE|" "$T/pam.d/nsbox-test"
 : >"$T/syslog"
