@@ -23,6 +23,15 @@
 	CFG_STR("tmpfs_size", NULL, CFGF_NODEFAULT),               \
 	CFG_BOOL("syslog_socket", cfg_false, CFGF_NODEFAULT),      \
 	CFG_STR("on_error", NULL, CFGF_NODEFAULT),                 \
+	CFG_STR("share", NULL, CFGF_NODEFAULT),                    \
+	CFG_STR("linger", NULL, CFGF_NODEFAULT),                   \
+	CFG_STR("network", NULL, CFGF_NODEFAULT),                  \
+	CFG_INT("pids_max", 0, CFGF_NODEFAULT),                    \
+	CFG_STR("memory_max", NULL, CFGF_NODEFAULT),               \
+	CFG_INT("cpu_weight", 0, CFGF_NODEFAULT),                  \
+	CFG_INT("nofile", 0, CFGF_NODEFAULT),                      \
+	CFG_STR("rootfs_lower", NULL, CFGF_NODEFAULT),             \
+	CFG_STR("rootfs_upper", NULL, CFGF_NODEFAULT),             \
 	CFG_SEC("bind", bind_opts, CFGF_MULTI)
 
 static cfg_opt_t bind_opts[] = {
@@ -133,6 +142,75 @@ static int validate_size(cfg_t *cfg, cfg_opt_t *opt)
 	return -1;
 }
 
+static int validate_choice(cfg_t *cfg, cfg_opt_t *opt, const char *a, const char *b)
+{
+	const char *v = cfg_opt_getnstr(opt, 0);
+
+	if (v && (streq(v, a) || streq(v, b)))
+		return 0;
+	cfg_error(cfg, "%s must be \"%s\" or \"%s\", not \"%s\"", cfg_opt_name(opt), a, b,
+		  v ? v : "");
+	return -1;
+}
+
+static int validate_share(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return validate_choice(cfg, opt, "session", "user");
+}
+
+static int validate_network(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return validate_choice(cfg, opt, "host", "none");
+}
+
+static int validate_linger(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, 0);
+	long secs;
+
+	if (v && parse_duration(v, &secs) == 0)
+		return 0;
+	cfg_error(cfg, "linger must be a duration (30s, 5m, 2h, 1d, 0) or \"forever\", not \"%s\"",
+		  v ? v : "");
+	return -1;
+}
+
+static int validate_bytes(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, 0);
+	unsigned long long bytes;
+
+	if (v && parse_bytes(v, &bytes) == 0)
+		return 0;
+	cfg_error(cfg, "%s must be a size (512m, 2g...), not \"%s\"", cfg_opt_name(opt), v ? v : "");
+	return -1;
+}
+
+static int validate_range(cfg_t *cfg, cfg_opt_t *opt, long lo, long hi)
+{
+	long v = cfg_opt_getnint(opt, 0);
+
+	if (v >= lo && v <= hi)
+		return 0;
+	cfg_error(cfg, "%s must be between %ld and %ld, not %ld", cfg_opt_name(opt), lo, hi, v);
+	return -1;
+}
+
+static int validate_pids(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return validate_range(cfg, opt, 1, 4194304);
+}
+
+static int validate_weight(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return validate_range(cfg, opt, 1, 10000);
+}
+
+static int validate_nofile(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return validate_range(cfg, opt, 16, 1048576);
+}
+
 static int validate_names(cfg_t *cfg, cfg_opt_t *opt)
 {
 	if (cfg_opt_size(opt) > CONFIG_MAX_NAMES) {
@@ -190,7 +268,11 @@ static void set_validators(cfg_t *cfg)
 		{ "shell", validate_box_path },		{ "tmpfs", validate_tmpfs },
 		{ "hostname", validate_hostname },	{ "bind|source", validate_path },
 		{ "bind|target", validate_box_path },	{ "bind", validate_bind },
-		{ "tmpfs_size", validate_size },
+		{ "tmpfs_size", validate_size },	{ "share", validate_share },
+		{ "network", validate_network },	{ "linger", validate_linger },
+		{ "memory_max", validate_bytes },	{ "pids_max", validate_pids },
+		{ "cpu_weight", validate_weight },	{ "nofile", validate_nofile },
+		{ "rootfs_lower", validate_path },	{ "rootfs_upper", validate_path },
 	};
 	char key[64];
 
@@ -286,6 +368,29 @@ static enum on_error on_error_of(cfg_t *scope)
 								       : ON_ERROR_DENY;
 }
 
+/* share, linger, network and the limits (all validated while parsing). */
+static void convert_lifecycle(cfg_t *sec, cfg_t *top, struct rule *r)
+{
+	cfg_t *scope;
+
+	scope = scope_of(sec, top, "share");
+	r->share = scope && streq(cfg_getstr(scope, "share"), "user") ? SHARE_USER : SHARE_SESSION;
+	scope = scope_of(sec, top, "linger");
+	if (!scope || parse_duration(cfg_getstr(scope, "linger"), &r->linger) < 0)
+		r->linger = 0;
+	scope = scope_of(sec, top, "network");
+	r->network_none = scope && streq(cfg_getstr(scope, "network"), "none");
+	scope = scope_of(sec, top, "pids_max");
+	r->pids_max = scope ? cfg_getint(scope, "pids_max") : 0;
+	scope = scope_of(sec, top, "cpu_weight");
+	r->cpu_weight = scope ? cfg_getint(scope, "cpu_weight") : 0;
+	scope = scope_of(sec, top, "nofile");
+	r->nofile = scope ? cfg_getint(scope, "nofile") : 0;
+	scope = scope_of(sec, top, "memory_max");
+	if (!scope || parse_bytes(cfg_getstr(scope, "memory_max"), &r->memory_max) < 0)
+		r->memory_max = 0;
+}
+
 static int convert_rule(cfg_t *top, cfg_t *sec, struct rule *r)
 {
 	cfg_t *scope;
@@ -301,6 +406,8 @@ static int convert_rule(cfg_t *top, cfg_t *sec, struct rule *r)
 	err = err ?: dup_str(sec, top, "hostname", &r->hostname);
 	err = err ?: dup_str(sec, top, "shell", &r->shell);
 	err = err ?: dup_str(sec, top, "tmpfs_size", &r->tmpfs_size);
+	err = err ?: dup_str(sec, top, "rootfs_lower", &r->rootfs_lower);
+	err = err ?: dup_str(sec, top, "rootfs_upper", &r->rootfs_upper);
 	err = err ?: dup_list(scope_of(sec, top, "tmpfs"), "tmpfs", &r->tmpfs, &r->n_tmpfs);
 	err = err ?: dup_binds(scope_of(sec, top, "bind"), r);
 	if (err)
@@ -312,7 +419,18 @@ static int convert_rule(cfg_t *top, cfg_t *sec, struct rule *r)
 		return -ENOMEM;
 	if (!r->tmpfs_size && !(r->tmpfs_size = strdup(CONFIG_DEFAULT_TMPFS_SIZE)))
 		return -ENOMEM;
-	if (!r->rootfs) {
+	convert_lifecycle(sec, top, r);
+	if (!r->rootfs_lower != !r->rootfs_upper) {
+		log_error("%s:%d: rule %s: rootfs_lower and rootfs_upper go together", parsing_name,
+			  r->line, r->name);
+		return -EINVAL;
+	}
+	if (r->rootfs_lower && r->rootfs && cfg_size(sec, "rootfs") > 0) {
+		log_error("%s:%d: rule %s: set rootfs or rootfs_lower/rootfs_upper, not both",
+			  parsing_name, r->line, r->name);
+		return -EINVAL;
+	}
+	if (!r->rootfs && !r->rootfs_lower) {
 		log_error("%s:%d: rule %s: no rootfs (set it in the rule or at the top level)",
 			  parsing_name, r->line, r->name);
 		return -EINVAL;
@@ -511,6 +629,8 @@ void config_free(struct config *c)
 		free(r->hostname);
 		free(r->shell);
 		free(r->tmpfs_size);
+		free(r->rootfs_lower);
+		free(r->rootfs_upper);
 		strv_free_n(r->tmpfs, r->n_tmpfs);
 		for (size_t j = 0; j < r->n_binds; j++) {
 			free(r->binds[j].source);

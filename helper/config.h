@@ -24,6 +24,13 @@ enum on_error {
 	ON_ERROR_ALLOW = 1,
 };
 
+enum share {
+	SHARE_SESSION = 0, /* a fresh box per session, gone at close */
+	SHARE_USER = 1,	   /* one box for all sessions of a user */
+};
+
+#define LINGER_FOREVER (-1L)
+
 struct bind_template {
 	char *source; /* templates: %u %U %h %% expanded per user */
 	char *target;
@@ -48,6 +55,17 @@ struct rule {
 	size_t n_binds;
 	bool syslog_socket;
 	enum on_error on_error;
+	enum share share;
+	long linger; /* seconds a shared box outlives its last session */
+	bool network_none;
+	/* Limits; 0 means none. */
+	long pids_max;
+	unsigned long long memory_max;
+	long cpu_weight;
+	long nofile;
+	/* An overlay rootfs instead of rootfs (templates). */
+	char *rootfs_lower;
+	char *rootfs_upper;
 };
 
 struct config {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "admin.h"
 #include "box.h"
 #include "check.h"
 #include "log.h"
@@ -19,7 +20,10 @@
 static void usage(FILE *out)
 {
 	fprintf(out, "Usage: nsbox run [OPTIONS] [--] [CMD [ARGS...]]\n"
-		     "       nsbox check [-f FILE] [-u USER]\n"
+		     "       nsbox check [-f FILE] [-u USER] [-v]\n"
+		     "       nsbox list [--json]\n"
+		     "       nsbox enter BOX|USER [-- CMD [ARGS...]]\n"
+		     "       nsbox stop BOX|USER\n"
 		     "       nsbox --version | --help\n"
 		     "See nsbox run --help, nsbox check --help.\n");
 }
@@ -37,6 +41,12 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (streq(argv[1], "check"))
 		return cmd_check(argc - 1, argv + 1);
+	if (streq(argv[1], "list"))
+		return cmd_list(argc - 1, argv + 1);
+	if (streq(argv[1], "enter"))
+		return cmd_enter(argc - 1, argv + 1);
+	if (streq(argv[1], "stop"))
+		return cmd_stop(argc - 1, argv + 1);
 	if (streq(argv[1], NSBOX_HELPER_COMMAND))
 		return cmd_pam_helper();
 	if (streq(argv[1], "--version")) {

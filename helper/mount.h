@@ -28,6 +28,9 @@ struct box_bind {
 
 struct box_mounts {
 	const char *rootfs; /* NULL: the host's root, read-only */
+	/* PAM face: an overlay of rootfs (the lower, shared and read-only)
+	 * and this per-user directory (its upper and work directories). */
+	const char *rootfs_upper;
 	/* The PAM face: the rootfs and everything the user must not own was
 	 * vetted on the host; after all mounts the system paths must still
 	 * not be the user's. */

@@ -134,6 +134,60 @@ int expand_template(const char *tmpl, const struct user_info *u, enum template_k
 	return *ret ? 0 : -ENOMEM;
 }
 
+int parse_duration(const char *s, long *ret_seconds)
+{
+	unsigned long long v;
+	char *end;
+
+	if (streq(s, "forever")) {
+		*ret_seconds = LINGER_FOREVER;
+		return 0;
+	}
+	if (!*s || !strchr("0123456789", *s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || v > 100000000ULL)
+		return -EINVAL;
+	switch (*end) {
+	case '\0': case 's': break;
+	case 'm': v *= 60; break;
+	case 'h': v *= 3600; break;
+	case 'd': v *= 86400; break;
+	default: return -EINVAL;
+	}
+	if (*end && end[1])
+		return -EINVAL;
+	*ret_seconds = (long)v;
+	return 0;
+}
+
+int parse_bytes(const char *s, unsigned long long *ret_bytes)
+{
+	unsigned long long v;
+	unsigned shift = 0;
+	char *end;
+
+	if (!*s || !strchr("0123456789", *s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -EINVAL;
+	switch (*end) {
+	case '\0': break;
+	case 'k': case 'K': shift = 10; break;
+	case 'm': case 'M': shift = 20; break;
+	case 'g': case 'G': shift = 30; break;
+	case 't': case 'T': shift = 40; break;
+	default: return -EINVAL;
+	}
+	if ((*end && end[1]) || v == 0 || v > (~0ULL >> shift))
+		return -EINVAL;
+	*ret_bytes = v << shift;
+	return 0;
+}
+
 int split_tmpfs_entry(const char *entry, char **ret_path, unsigned *ret_mode, const char **why)
 {
 	const char *colon = strrchr(entry, ':');
@@ -242,7 +296,13 @@ int plan_box(const struct rule *r, const struct user_info *u, struct box_plan *r
 	int err;
 
 	p.tmpfs_size = r->tmpfs_size;
-	err = expand_or_log(r, "rootfs", r->rootfs, u, TEMPLATE_PATH, &p.rootfs);
+	if (r->rootfs_lower) {
+		err = expand_or_log(r, "rootfs_lower", r->rootfs_lower, u, TEMPLATE_PATH, &p.rootfs);
+		err = err ?: expand_or_log(r, "rootfs_upper", r->rootfs_upper, u, TEMPLATE_PATH,
+					   &p.rootfs_upper);
+	} else {
+		err = expand_or_log(r, "rootfs", r->rootfs, u, TEMPLATE_PATH, &p.rootfs);
+	}
 	err = err ?: expand_or_log(r, "hostname", r->hostname, u, TEMPLATE_HOSTNAME, &p.hostname);
 	if (!err && r->shell)
 		err = expand_or_log(r, "shell", r->shell, u, TEMPLATE_BOX_PATH, &p.shell);
@@ -284,6 +344,7 @@ int plan_box(const struct rule *r, const struct user_info *u, struct box_plan *r
 void plan_free(struct box_plan *p)
 {
 	free(p->rootfs);
+	free(p->rootfs_upper);
 	free(p->hostname);
 	free(p->shell);
 	for (size_t i = 0; i < p->n_tmpfs; i++)

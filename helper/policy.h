@@ -44,6 +44,12 @@ int expand_template(const char *tmpl, const struct user_info *u, enum template_k
  * 1777). *RET_PATH points into a copy the caller frees. */
 int split_tmpfs_entry(const char *entry, char **ret_path, unsigned *ret_mode, const char **why);
 
+/* "30s", "5m", "2h", "1d", "0" (seconds without a unit) or "forever"
+ * (LINGER_FOREVER). */
+int parse_duration(const char *s, long *ret_seconds);
+/* "512m", "2g", "4096" (bytes), with k, m, g, t as powers of 1024. */
+int parse_bytes(const char *s, unsigned long long *ret_bytes);
+
 /* Check a template as the parser sees it (expanded for a sample user). */
 int template_check(const char *tmpl, enum template_kind kind, const char **why);
 
@@ -55,7 +61,8 @@ const struct rule *policy_match(const struct config *c, const struct user_info *
 
 /* A rule made concrete for one user. */
 struct box_plan {
-	char *rootfs;
+	char *rootfs;	    /* or the overlay's lower */
+	char *rootfs_upper; /* the overlay's per-user directory, or NULL */
 	char *hostname;
 	char *shell; /* NULL: keep the user's login shell */
 	const char *tmpfs_size; /* the rule's */

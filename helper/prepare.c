@@ -50,6 +50,65 @@ static int prepare_rootfs(struct box_mounts *m)
 			  m->rootfs, &m->rootfs_tree);
 }
 
+/* The per-user upper layer of an overlay rootfs: DIR must lie in root-owned
+ * directories; nsbox makes DIR (0700) and its upper/ (0755) and work/
+ * (0700), root's, on first use. The user never gets a path to them: what
+ * the user writes in the box lands there through the overlay. */
+static int prepare_upper(const char *dir, char *upper, char *work, size_t size)
+{
+	_cleanup_close_ int parent = -1, fd = -1;
+	_cleanup_free_ char *copy = strdup(dir);
+	char *slash = copy ? strrchr(copy, '/') : NULL;
+	int r;
+
+	if (!slash || slash == copy || !slash[1])
+		return log_errno(EINVAL, "rootfs_upper %s", dir);
+	*slash = '\0';
+	if ((r = walk_path("rootfs_upper", copy, WALK_DIRECTORY | WALK_ROOT_OWNED, &parent)) < 0)
+		return r;
+	if (mkdirat(parent, slash + 1, 0700) < 0 && errno != EEXIST)
+		return log_errno(errno, "mkdir(\"%s\")", dir);
+	if ((r = check_root_owned_at(parent, slash + 1, dir)) < 0)
+		return r;
+	fd = openat(parent, slash + 1, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return log_errno(errno, "rootfs_upper %s", dir);
+	for (const char *sub = "upper"; sub; sub = streq(sub, "upper") ? "work" : NULL) {
+		char shown[PATH_MAX];
+		snprintf(shown, sizeof(shown), "%s/%s", dir, sub);
+		if (mkdirat(fd, sub, streq(sub, "upper") ? 0755 : 0700) < 0 && errno != EEXIST)
+			return log_errno(errno, "mkdir(\"%s\")", shown);
+		if ((r = check_root_owned_at(fd, sub, shown)) < 0)
+			return r;
+	}
+	snprintf(upper, size, "%s/upper", dir);
+	snprintf(work, size, "%s/work", dir);
+	return 0;
+}
+
+/* rootfs_lower + rootfs_upper: overlayfs, made here by root. The lower is
+ * checked like any rootfs, and so is the merged tree. */
+static int prepare_overlay(struct box_mounts *m)
+{
+	char upper[PATH_MAX], work[PATH_MAX], shown[2 * PATH_MAX + 32];
+	_cleanup_close_ int lowerfd = -1;
+	int r;
+
+	/* Overlay options are a comma and colon separated string. */
+	if (strpbrk(m->rootfs, ",:\\") || strpbrk(m->rootfs_upper, ",:\\"))
+		return log_errno(EINVAL, "rootfs_lower/rootfs_upper with ',', ':' or '\\'");
+	r = walk_path("rootfs_lower", m->rootfs, WALK_DIRECTORY | WALK_ROOT_OWNED, &lowerfd);
+	if (r < 0 || (r = check_system_paths(lowerfd, m->rootfs)) < 0 ||
+	    (r = prepare_upper(m->rootfs_upper, upper, work, sizeof(upper))) < 0)
+		return r;
+	const char *opts[] = { "lowerdir", m->rootfs, "upperdir", upper, "workdir", work, NULL };
+	snprintf(shown, sizeof(shown), "overlay of %s and %s", m->rootfs, upper);
+	r = make_fs("overlay", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, shown, &m->rootfs_tree);
+	if (r < 0)
+		return r;
+	return check_system_paths(m->rootfs_tree, shown);
+}
+
 static int prepare_binds(struct box_mounts *m)
 {
 	for (size_t i = 0; i < m->n_binds; i++) {
@@ -141,7 +200,7 @@ int prepare_box_mounts(struct box_mounts *m)
 
 	box_mounts_init(m);
 	m->trusted = true;
-	r = prepare_rootfs(m);
+	r = m->rootfs_upper ? prepare_overlay(m) : prepare_rootfs(m);
 	if (r == 0)
 		r = prepare_binds(m);
 	if (r == 0)

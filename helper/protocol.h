@@ -57,14 +57,30 @@ enum nsbox_verdict {
 	NSBOX_VERDICT_UNCONFINED = 4, /* on_error = allow: log a warning, go on */
 };
 
+enum nsbox_reply_flags {
+	/* A shared box: the session leaves it at close, it is not stopped. */
+	NSBOX_REPLY_SHARED = 1 << 0,
+	/* A second fd comes with the pidfd: this session's hold on a shared
+	 * box, to keep instead of the protocol socket. */
+	NSBOX_REPLY_CONNECTION = 1 << 1,
+	/* The box has its own network namespace (network = none): join it. */
+	NSBOX_REPLY_JOIN_NET = 1 << 2,
+};
+
 struct nsbox_reply {
 	uint32_t version;
 	uint32_t verdict;
 	int32_t init_pid; /* host pid of box init, for the log line */
-	uint32_t reserved;
+	uint32_t flags;
 	char rule[128];
 	char rootfs[1024];
 	char message[1024]; /* why: for every verdict but BOXED */
+	char box_id[80];    /* the box's record in /run/nsbox (see registry.h) */
+	/* Limits the module sets on the session (0: none): RLIMIT_NPROC,
+	 * RLIMIT_AS, RLIMIT_NOFILE. */
+	uint64_t rlimit_nproc;
+	uint64_t rlimit_as;
+	uint64_t rlimit_nofile;
 };
 
 #endif

@@ -49,6 +49,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <syslog.h>
@@ -89,14 +90,25 @@ static const struct {
 
 struct box_session {
 	int saved_ns[N_NS];
+	int saved_net; /* network = none: the application's network namespace */
 	/* A path, not an fd: sshd's unprivileged child inherits our fds, and
 	 * an fd of the host's tree would be a way out of the box for it. */
 	char *saved_cwd;
 	bool restored;
 	int pidfd; /* box init */
-	int sock;  /* our end of the protocol socket: box init dies on EOF */
+	/* Our hold on the box: the protocol socket, or for a later session of
+	 * a shared box the connection the helper made; box init counts it. */
+	int sock;
 	pid_t init_pid;
+	uint32_t flags; /* NSBOX_REPLY_* */
+	char box_id[80];
+	/* The application's limits before the box's were set. */
+	struct rlimit saved_limits[3];
+	bool limits_set;
 };
+
+/* The limits a box may set (nsbox_reply.rlimit_*), in this order. */
+static const int box_rlimits[] = { RLIMIT_NPROC, RLIMIT_AS, RLIMIT_NOFILE };
 
 static int parse_args(pam_handle_t *pamh, int argc, const char **argv, struct args *ret)
 {
@@ -151,6 +163,7 @@ static void session_free(struct box_session *s)
 		return;
 	for (size_t i = 0; i < N_NS; i++)
 		closep(&s->saved_ns[i]);
+	closep(&s->saved_net);
 	free(s->saved_cwd);
 	closep(&s->pidfd);
 	closep(&s->sock);
@@ -172,7 +185,7 @@ static struct box_session *session_new(void)
 		return NULL;
 	for (size_t i = 0; i < N_NS; i++)
 		s->saved_ns[i] = -1;
-	s->pidfd = s->sock = -1;
+	s->pidfd = s->sock = s->saved_net = -1;
 	return s;
 }
 
@@ -315,15 +328,17 @@ static int send_request(pam_handle_t *pamh, int sock, const struct args *a, cons
 	return 0;
 }
 
-static int recv_reply(pam_handle_t *pamh, int sock, struct nsbox_reply *rep, int *ret_pidfd)
+/* The verdict, with box init's pidfd and, for a later session of a shared
+ * box, its connection to it. Any fd of an invalid reply is closed. */
+static int recv_reply(pam_handle_t *pamh, int sock, struct nsbox_reply *rep, int fds[2])
 {
-	char control[CMSG_SPACE(sizeof(int))] = { 0 };
+	char control[CMSG_SPACE(2 * sizeof(int))] = { 0 };
 	struct iovec iov = { .iov_base = rep, .iov_len = sizeof(*rep) };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
 			      .msg_controllen = sizeof(control) };
 	struct pollfd pfd = { .fd = sock, .events = POLLIN };
 	struct cmsghdr *c;
-	int fd = -1;
+	int got[2] = { -1, -1 };
 	ssize_t n;
 
 	if (RETRY_EINTR(poll(&pfd, 1, HELPER_TIMEOUT_MS)) <= 0) {
@@ -337,18 +352,22 @@ static int recv_reply(pam_handle_t *pamh, int sock, struct nsbox_reply *rep, int
 	}
 	c = CMSG_FIRSTHDR(&msg);
 	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-	    c->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	    (c->cmsg_len == CMSG_LEN(sizeof(int)) || c->cmsg_len == CMSG_LEN(2 * sizeof(int))))
+		memcpy(got, CMSG_DATA(c), c->cmsg_len - CMSG_LEN(0));
 	if (n != (ssize_t)sizeof(*rep) || rep->version != NSBOX_PROTOCOL_VERSION ||
-	    (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
-		closep(&fd);
+	    (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
+	    ((rep->flags & NSBOX_REPLY_CONNECTION) && got[1] < 0)) {
+		closep(&got[0]);
+		closep(&got[1]);
 		pam_syslog(pamh, LOG_ERR, "no valid answer from helper");
 		return -EPROTO;
 	}
-	*ret_pidfd = fd;
+	fds[0] = got[0];
+	fds[1] = got[1];
 	rep->rule[sizeof(rep->rule) - 1] = '\0';
 	rep->rootfs[sizeof(rep->rootfs) - 1] = '\0';
 	rep->message[sizeof(rep->message) - 1] = '\0';
+	rep->box_id[sizeof(rep->box_id) - 1] = '\0';
 	return 0;
 }
 
@@ -374,9 +393,15 @@ static int ask_helper(pam_handle_t *pamh, const struct args *a, const char *user
 	if (r < 0) {
 		pam_syslog(pamh, LOG_ERR, "cannot run helper %s: %s", a->helper, strerror(-r));
 	} else {
+		int fds[2] = { -1, -1 };
 		r = send_request(pamh, sock, a, user);
 		if (r == 0)
-			r = recv_reply(pamh, sock, rep, &s->pidfd);
+			r = recv_reply(pamh, sock, rep, fds);
+		s->pidfd = fds[0];
+		if (fds[1] >= 0) { /* a later session of a shared box */
+			closep(&sock);
+			sock = fds[1];
+		}
 		if (r < 0)
 			kill(pid, SIGKILL);
 		if (RETRY_EINTR(waitpid(pid, &status, 0)) == pid && r == 0 &&
@@ -507,11 +532,48 @@ static int save_namespaces(pam_handle_t *pamh, struct box_session *s)
 			return -errno;
 		}
 	}
+	if (s->flags & NSBOX_REPLY_JOIN_NET) {
+		s->saved_net = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (s->saved_net < 0) {
+			pam_syslog(pamh, LOG_ERR, "open(\"/proc/self/ns/net\"): %m");
+			return -errno;
+		}
+	}
 	/* setns() into a mount namespace moves root and cwd to its root;
 	 * remember where the application was. (Chrooted applications are not
 	 * supported: their root is not restored.) */
 	s->saved_cwd = getcwd(NULL, 0);
 	return 0;
+}
+
+/* The box's limits on the application, inherited by the shell it starts
+ * (RLIMIT_NPROC is checked when that child becomes the user). */
+static int set_limits(pam_handle_t *pamh, struct box_session *s, const struct nsbox_reply *rep)
+{
+	const uint64_t values[] = { rep->rlimit_nproc, rep->rlimit_as, rep->rlimit_nofile };
+
+	for (size_t i = 0; i < ARRAY_SIZE(box_rlimits); i++)
+		if (getrlimit(box_rlimits[i], &s->saved_limits[i]) < 0)
+			return -errno;
+	s->limits_set = true;
+	for (size_t i = 0; i < ARRAY_SIZE(box_rlimits); i++) {
+		struct rlimit lim = { (rlim_t)values[i], (rlim_t)values[i] };
+		if (values[i] && setrlimit(box_rlimits[i], &lim) < 0) {
+			pam_syslog(pamh, LOG_ERR, "setrlimit(%d, %llu): %m", box_rlimits[i],
+				   (unsigned long long)values[i]);
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+static void restore_limits(struct box_session *s)
+{
+	if (!s->limits_set)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(box_rlimits); i++)
+		(void)setrlimit(box_rlimits[i], &s->saved_limits[i]);
+	s->limits_set = false;
 }
 
 /* Back to where the application was. Each step is tried and logged on its
@@ -528,6 +590,11 @@ static int restore_namespaces(pam_handle_t *pamh, struct box_session *s)
 				   joined_ns[i].name);
 			r = -errno;
 		}
+	if (s->saved_net >= 0 && setns(s->saved_net, CLONE_NEWNET) < 0) {
+		pam_syslog(pamh, LOG_ERR, "setns(net) back to the application's: %m");
+		r = -errno;
+	}
+	restore_limits(s);
 	if ((!s->saved_cwd || chdir(s->saved_cwd) < 0) && chdir("/") < 0) {
 		pam_syslog(pamh, LOG_ERR, "chdir after restoring namespaces: %m");
 		r = -errno;
@@ -536,19 +603,32 @@ static int restore_namespaces(pam_handle_t *pamh, struct box_session *s)
 	return r;
 }
 
-static int join_box(pam_handle_t *pamh, struct box_session *s)
+static int join_box(pam_handle_t *pamh, struct box_session *s, const struct nsbox_reply *rep)
 {
+	int flags = JOIN_FLAGS | ((s->flags & NSBOX_REPLY_JOIN_NET) ? CLONE_NEWNET : 0);
+
 	if (save_namespaces(pamh, s) < 0)
 		return -1;
-	if (setns(s->pidfd, JOIN_FLAGS) < 0) {
+	if (setns(s->pidfd, flags) < 0) {
 		pam_syslog(pamh, LOG_ERR, "setns(box init pid %d): %m", (int)s->init_pid);
 		return -1;
 	}
-	if (harden_after_join(pamh) < 0) {
+	if (harden_after_join(pamh) < 0 || set_limits(pamh, s, rep) < 0) {
 		restore_namespaces(pamh, s);
 		return -1;
 	}
 	return 0;
+}
+
+/* The record of a box of one session goes with it (registry.h). */
+static void remove_record(const char *id)
+{
+	char path[160];
+
+	if (!*id || strchr(id, '/') || id[0] == '.')
+		return;
+	snprintf(path, sizeof(path), "/run/nsbox/boxes/%s.box", id);
+	(void)unlink(path);
 }
 
 static bool is_root(const char *user)
@@ -591,13 +671,16 @@ static int verdict_to_pam(pam_handle_t *pamh, const struct args *a, const char *
 			return PAM_SESSION_ERR;
 		}
 		s->init_pid = rep->init_pid;
+		s->flags = rep->flags;
+		snprintf(s->box_id, sizeof(s->box_id), "%s", rep->box_id);
 		/* Logged before joining: once inside, syslog() would reach
 		 * the box's /dev/log, which is the host's only with
 		 * syslog_socket = true. A failed join says so right after. */
 		pam_syslog(pamh, LOG_INFO, "user %s boxed rule=%s rootfs=%s pid=%d", user, rep->rule,
 			   rep->rootfs, (int)rep->init_pid);
-		if (join_box(pamh, s) < 0) {
-			(void)sys_pidfd_send_signal(s->pidfd, SIGKILL);
+		if (join_box(pamh, s, rep) < 0) {
+			if (!(s->flags & NSBOX_REPLY_SHARED))
+				(void)sys_pidfd_send_signal(s->pidfd, SIGKILL);
 			pam_syslog(pamh, LOG_ERR, "user %s denied: cannot join the box", user);
 			return PAM_SESSION_ERR;
 		}
@@ -649,7 +732,8 @@ EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags _unused_, int argc,
 	}
 	if (pam_set_data(pamh, DATA_KEY, s, session_cleanup) != PAM_SUCCESS) {
 		restore_namespaces(pamh, s);
-		(void)sys_pidfd_send_signal(s->pidfd, SIGKILL);
+		if (!(s->flags & NSBOX_REPLY_SHARED))
+			(void)sys_pidfd_send_signal(s->pidfd, SIGKILL);
 		session_free(s);
 		return PAM_BUF_ERR;
 	}
@@ -671,12 +755,20 @@ EXPORT int pam_sm_close_session(pam_handle_t *pamh, int flags _unused_, int argc
 	restore_namespaces(pamh, s);
 	if (a.leave)
 		return PAM_SUCCESS; /* the last entry stops the box */
-	/* Killing PID 1 kills every process of its PID namespace; the kernel
-	 * reaps them, we do not wait (sshd closes before it reaps). */
-	if (sys_pidfd_send_signal(s->pidfd, SIGKILL) < 0 && errno != ESRCH)
-		pam_syslog(pamh, LOG_ERR, "kill box init pid %d: %m", (int)s->init_pid);
-	if (a.debug)
-		pam_syslog(pamh, LOG_DEBUG, "box of pid %d stopped", (int)s->init_pid);
+	if (s->flags & NSBOX_REPLY_SHARED) {
+		/* Other sessions may hold it: closing our connection (in the
+		 * cleanup below) is all; box init counts the rest. */
+		if (a.debug)
+			pam_syslog(pamh, LOG_DEBUG, "left shared box of pid %d", (int)s->init_pid);
+	} else {
+		/* Killing PID 1 kills every process of its PID namespace; the
+		 * kernel reaps them, we do not wait (sshd closes first). */
+		if (sys_pidfd_send_signal(s->pidfd, SIGKILL) < 0 && errno != ESRCH)
+			pam_syslog(pamh, LOG_ERR, "kill box init pid %d: %m", (int)s->init_pid);
+		remove_record(s->box_id);
+		if (a.debug)
+			pam_syslog(pamh, LOG_DEBUG, "box of pid %d stopped", (int)s->init_pid);
+	}
 	/* Replacing the data runs session_cleanup, which closes our fds. */
 	pam_set_data(pamh, DATA_KEY, NULL, NULL);
 	return PAM_SUCCESS;

@@ -8,6 +8,7 @@
  *   attack euid                      print the effective uid (for the
  *                                    setuid and file-capability copies)
  *   attack setcap FILE               (host, root) give FILE cap_setuid+ep
+ *   attack forks N                   fork up to N children: how many worked
  *   attack serve-abstract NAME       (host) listen on @NAME until killed
  *   attack with-key CMD...           (host) run CMD in a new session keyring
  *                                    with a key of root's, "@KEYID@" in
@@ -899,10 +900,40 @@ static int with_key(char **cmd)
 	return 127;
 }
 
+/* A bounded fork bomb: fork up to N sleeping children, say how many it
+ * got and why it stopped, then end them. */
+static int forks(int n)
+{
+	int got = 0, err = 0;
+	pid_t *kids = calloc((size_t)n, sizeof(pid_t));
+
+	for (int i = 0; i < n && kids; i++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			pause();
+			_exit(0);
+		}
+		if (pid < 0) {
+			err = errno;
+			break;
+		}
+		kids[got++] = pid;
+	}
+	printf("forked=%d stopped_by=%s\n", got, err ? strerror(err) : "none");
+	fflush(stdout);
+	for (int i = 0; i < got; i++)
+		kill(kids[i], SIGKILL);
+	while (wait(NULL) > 0)
+		;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
 		return 2;
+	if (strcmp(argv[1], "forks") == 0 && argc == 3)
+		return forks(atoi(argv[2]));
 	if (strcmp(argv[1], "serve-abstract") == 0 && argc == 3)
 		return serve_abstract(argv[2]);
 	if (strcmp(argv[1], "with-key") == 0 && argc >= 3)

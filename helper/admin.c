@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The admin commands: nsbox list, nsbox enter, nsbox stop. Root only: they
+ * read /run/nsbox (root's, 0700) and act on boxes through pidfds verified
+ * against their records (registry.c), never through a pid from /proc. */
+#include "admin.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "boxinit.h"
+#include "log.h"
+#include "registry.h"
+#include "syscalls.h"
+
+enum { EXIT_NO_BOX = 1, EXIT_USAGE = 2 };
+
+static bool need_root(const char *cmd)
+{
+	if (geteuid() == 0)
+		return true;
+	log_error("%s: only root may manage boxes (they are recorded in %s)", cmd, NSBOX_RUN_DIR);
+	return false;
+}
+
+/* The memory of a box: the resident memory of every process of its PID
+ * namespace (box init's), from the host's /proc. */
+static long box_memory_kb(pid_t init)
+{
+	char path[300], line[128];
+	struct stat ns, other;
+	struct dirent *e;
+	long total = 0, kb;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
+	if (stat(path, &ns) < 0 || !(d = opendir("/proc")))
+		return -1;
+	while ((e = readdir(d))) {
+		FILE *f;
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/ns/pid", e->d_name);
+		if (stat(path, &other) < 0 || other.st_ino != ns.st_ino || other.st_dev != ns.st_dev)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/status", e->d_name);
+		if (!(f = fopen(path, "re")))
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
+				total += kb;
+		fclose(f);
+	}
+	closedir(d);
+	return total;
+}
+
+static int box_sessions(const struct box_record *r)
+{
+	char path[PATH_MAX];
+	int n = -1;
+
+	if (!r->shared)
+		return 1;
+	box_socket_path(r->id, path, sizeof(path));
+	return query_box_sessions(path, &n) == 0 ? n : -1;
+}
+
+static void format_age(long long seconds, char *buf, size_t size)
+{
+	if (seconds < 60)
+		snprintf(buf, size, "%llds", seconds);
+	else if (seconds < 3600)
+		snprintf(buf, size, "%lldm%02llds", seconds / 60, seconds % 60);
+	else if (seconds < 86400)
+		snprintf(buf, size, "%lldh%02lldm", seconds / 3600, seconds / 60 % 60);
+	else
+		snprintf(buf, size, "%lldd%02lldh", seconds / 86400, seconds / 3600 % 24);
+}
+
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void print_json(const struct box_record *all, size_t n)
+{
+	printf("[");
+	for (size_t i = 0; i < n; i++) {
+		const struct box_record *r = &all[i];
+		printf("%s\n  {\"id\": ", i ? "," : "");
+		json_string(r->id);
+		printf(", \"user\": ");
+		json_string(r->user);
+		printf(", \"uid\": %u, \"rule\": ", r->uid);
+		json_string(r->rule);
+		printf(", \"shared\": %s, \"pid\": %d, \"sessions\": %d, \"age_seconds\": %lld, "
+		       "\"memory_kb\": %ld, \"rootfs\": ",
+		       r->shared ? "true" : "false", (int)r->pid, box_sessions(r),
+		       (long long)time(NULL) - r->created, box_memory_kb(r->pid));
+		json_string(r->rootfs);
+		printf("}");
+	}
+	printf("%s]\n", n ? "\n" : "");
+}
+
+static void print_table(const struct box_record *all, size_t n)
+{
+	printf("%-24s %-12s %-12s %-8s %-8s %-9s %s\n", "ID", "USER", "RULE", "PID", "SESSIONS",
+	       "AGE", "MEMORY");
+	for (size_t i = 0; i < n; i++) {
+		const struct box_record *r = &all[i];
+		char age[32], sessions[16];
+		int s = box_sessions(r);
+
+		format_age((long long)time(NULL) - r->created, age, sizeof(age));
+		snprintf(sessions, sizeof(sessions), s < 0 ? "?" : "%d%s", s,
+			 r->shared ? " shared" : "");
+		printf("%-24s %-12s %-12s %-8d %-8s %-9s %ldK\n", r->id, r->user, r->rule,
+		       (int)r->pid, sessions, age, box_memory_kb(r->pid));
+	}
+}
+
+int cmd_list(int argc, char **argv)
+{
+	_cleanup_free_ struct box_record *all = NULL;
+	bool json = argc == 2 && streq(argv[1], "--json");
+	size_t n;
+
+	if (argc > 2 || (argc == 2 && !json)) {
+		log_error("usage: nsbox list [--json]");
+		return EXIT_USAGE;
+	}
+	if (!need_root("list"))
+		return EXIT_USAGE;
+	if (registry_list(&all, &n) < 0)
+		return EXIT_NO_BOX;
+	if (json)
+		print_json(all, n);
+	else
+		print_table(all, n);
+	return 0;
+}
+
+/* The boxes NAME means: one box id, or every box of user NAME. */
+static int find_boxes(const char *name, struct box_record **ret, size_t *ret_n)
+{
+	_cleanup_free_ struct box_record *all = NULL;
+	size_t n, found = 0;
+	int r = registry_list(&all, &n);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		if (streq(all[i].id, name) || streq(all[i].user, name))
+			all[found++] = all[i];
+	if (found == 0) {
+		log_error("no box %s (nsbox list shows the boxes)", name);
+		return -ENOENT;
+	}
+	*ret = TAKE_PTR(all);
+	*ret_n = found;
+	return 0;
+}
+
+int cmd_stop(int argc, char **argv)
+{
+	_cleanup_free_ struct box_record *boxes = NULL;
+	size_t n;
+	int failed = 0;
+
+	if (argc != 2) {
+		log_error("usage: nsbox stop BOX|USER");
+		return EXIT_USAGE;
+	}
+	if (!need_root("stop"))
+		return EXIT_USAGE;
+	if (find_boxes(argv[1], &boxes, &n) < 0)
+		return EXIT_NO_BOX;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_close_ int pidfd = -1;
+		struct pollfd p;
+
+		if (box_pidfd(&boxes[i], &pidfd) < 0) {
+			registry_remove(boxes[i].id); /* gone meanwhile */
+			continue;
+		}
+		/* PID 1 dies, and the kernel kills the rest of the box. */
+		if (sys_pidfd_send_signal(pidfd, SIGKILL) < 0) {
+			log_errno(errno, "kill box %s", boxes[i].id);
+			failed++;
+			continue;
+		}
+		p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+		if (poll(&p, 1, 5000) <= 0) {
+			log_error("box %s did not stop within 5 s", boxes[i].id);
+			failed++;
+			continue;
+		}
+		registry_remove(boxes[i].id);
+		printf("stopped %s\n", boxes[i].id);
+	}
+	return failed ? EXIT_NO_BOX : 0;
+}
+
+static bool has_own_net(pid_t pid)
+{
+	char path[64];
+	struct stat box, ours;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	return stat(path, &box) == 0 && stat("/proc/self/ns/net", &ours) == 0 &&
+	       box.st_ino != ours.st_ino;
+}
+
+/* Like nsenter or machinectl shell: root joins the box's namespaces (not
+ * its user namespace: it stays root) and runs CMD there. */
+static int enter_and_run(const struct box_record *r, char **cmd)
+{
+	static char *shell[] = { "/bin/sh", "-l", NULL };
+	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWCGROUP;
+	_cleanup_close_ int pidfd = -1;
+	int status;
+	pid_t pid;
+
+	if (box_pidfd(r, &pidfd) < 0) {
+		log_error("box %s is gone", r->id);
+		return EXIT_NO_BOX;
+	}
+	if (has_own_net(r->pid))
+		flags |= CLONE_NEWNET;
+	if (setns(pidfd, flags) < 0)
+		return log_errno(errno, "setns(box %s)", r->id), EXIT_NO_BOX;
+	pid = fork(); /* the child is born in the box's PID namespace */
+	if (pid < 0)
+		return log_errno(errno, "fork()"), EXIT_NO_BOX;
+	if (pid == 0) {
+		char **argv = cmd && cmd[0] ? cmd : shell;
+		if (chdir("/") < 0)
+			_exit(126);
+		execvp(argv[0], argv);
+		log_errno(errno, "%s in box %s", argv[0], r->id);
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	if (RETRY_EINTR(waitpid(pid, &status, 0)) < 0)
+		return EXIT_NO_BOX;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int cmd_enter(int argc, char **argv)
+{
+	_cleanup_free_ struct box_record *boxes = NULL;
+	size_t n;
+
+	if (argc < 2 || (argc > 2 && !streq(argv[2], "--"))) {
+		log_error("usage: nsbox enter BOX|USER [-- CMD [ARGS...]]");
+		return EXIT_USAGE;
+	}
+	if (!need_root("enter"))
+		return EXIT_USAGE;
+	if (find_boxes(argv[1], &boxes, &n) < 0)
+		return EXIT_NO_BOX;
+	if (n > 1) {
+		log_error("%s has %zu boxes; name one:", argv[1], n);
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, "  %s\n", boxes[i].id);
+		return EXIT_USAGE;
+	}
+	return enter_and_run(&boxes[0], argc > 3 ? argv + 3 : NULL);
+}

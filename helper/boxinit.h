@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Box init of the PAM face: how the helper starts it, what it does, and
+ * how a later session of a shared box gets hold of it. */
+#ifndef NSBOX_BOXINIT_H
+#define NSBOX_BOXINIT_H
+
+#include <sys/types.h>
+
+#include "config.h"
+#include "policy.h"
+
+struct box_start {
+	const struct user_info *user;
+	const struct box_plan *plan;
+	const struct rule *rule;
+	const char *pause_step; /* test builds: where to wait for SIGUSR1 */
+	/* Shared boxes: init accepts further sessions on this listening
+	 * socket; -1 for a box of one session (it lives as long as fd 3). */
+	int listen_fd;
+};
+
+/* Check and prepare on the host, clone box init into its namespaces, write
+ * its id maps and wait (30 s at most) until it reports the box ready. On
+ * success box init runs on (it outlives the helper) and *RET_PID and
+ * *RET_PIDFD say which it is. */
+int start_box(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd);
+
+/* A socket listening at PATH (root-only directory), for a shared box. */
+int make_box_listener(const char *path, int *ret_fd);
+
+/* A new session's hold on the shared box listening at PATH: while the
+ * returned fd is open the box counts the session. */
+int connect_box(const char *path, int *ret_fd);
+
+/* How many sessions the shared box listening at PATH has. */
+int query_box_sessions(const char *path, int *ret_n);
+
+#endif

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "registry.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "log.h"
+#include "syscalls.h"
+
+#define BOXES_DIR NSBOX_RUN_DIR "/boxes"
+#define LOCKS_DIR NSBOX_RUN_DIR "/locks"
+#define MAX_RECORDS 100000
+
+bool box_id_is_valid(const char *id)
+{
+	size_t len = strlen(id);
+
+	if (len == 0 || len >= sizeof(((struct box_record *)0)->id) || id[0] == '.')
+		return false;
+	for (const char *p = id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || strchr("._-", *p)))
+			return false;
+	return true;
+}
+
+void box_socket_path(const char *id, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s.sock", BOXES_DIR, id);
+}
+
+/* /run/nsbox and its subdirectories: root's, 0700, created on demand. */
+static int ensure_dirs(void)
+{
+	static const char *const dirs[] = { NSBOX_RUN_DIR, BOXES_DIR, LOCKS_DIR };
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		struct stat st;
+		if (mkdir(dirs[i], 0700) < 0 && errno != EEXIST)
+			return log_errno(errno, "mkdir(\"%s\")", dirs[i]);
+		if (lstat(dirs[i], &st) < 0)
+			return log_errno(errno, "stat(\"%s\")", dirs[i]);
+		if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 077)) {
+			log_error("%s must be a directory owned by root, mode 0700", dirs[i]);
+			return -EPERM;
+		}
+	}
+	return 0;
+}
+
+static int read_starttime(pid_t pid, unsigned long long *ret)
+{
+	char path[64], buf[1024], *p;
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	/* The name may hold anything: fields start after the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p)
+		return -EIO;
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%llu", ret) != 1)
+		return -EIO;
+	return 0;
+}
+
+int record_init(struct box_record *r, const char *user, uint32_t uid, const char *rule,
+		bool shared, pid_t pid, const char *rootfs)
+{
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->id, sizeof(r->id), "%s-%d", user, (int)pid);
+	snprintf(r->user, sizeof(r->user), "%s", user);
+	snprintf(r->rule, sizeof(r->rule), "%s", rule);
+	snprintf(r->rootfs, sizeof(r->rootfs), "%s", rootfs ? rootfs : "");
+	r->uid = uid;
+	r->shared = shared;
+	r->pid = pid;
+	r->created = (long long)time(NULL);
+	if (!box_id_is_valid(r->id)) /* an odd user name: fall back to the uid */
+		snprintf(r->id, sizeof(r->id), "uid%u-%d", uid, (int)pid);
+	err = read_starttime(pid, &r->starttime);
+	return err < 0 ? log_errno(-err, "start time of box init %d", (int)pid) : 0;
+}
+
+/* A record is a fixed-size binary struct: nothing to parse but its
+ * strings' termination, and only root writes the directory. */
+int registry_write(const struct box_record *r)
+{
+	char path[PATH_MAX], tmp[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	int err;
+
+	if ((err = ensure_dirs()) < 0)
+		return err;
+	snprintf(path, sizeof(path), "%s/%s.box", BOXES_DIR, r->id);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", BOXES_DIR, r->id);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return log_errno(errno, "open(\"%s\")", tmp);
+	if (write(fd, r, sizeof(*r)) != (ssize_t)sizeof(*r))
+		return log_errno(errno ?: EIO, "write(\"%s\")", tmp);
+	if (rename(tmp, path) < 0)
+		return log_errno(errno, "rename(\"%s\")", path);
+	return 0;
+}
+
+int registry_remove(const char *id)
+{
+	char path[PATH_MAX];
+
+	if (!box_id_is_valid(id))
+		return -EINVAL;
+	snprintf(path, sizeof(path), "%s/%s.box", BOXES_DIR, id);
+	(void)unlink(path);
+	box_socket_path(id, path, sizeof(path));
+	(void)unlink(path);
+	return 0;
+}
+
+static int read_record(int dirfd, const char *name, struct box_record *r)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0 || read(fd, r, sizeof(*r)) != (ssize_t)sizeof(*r))
+		return -EIO;
+	if (!memchr(r->id, 0, sizeof(r->id)) || !memchr(r->user, 0, sizeof(r->user)) ||
+	    !memchr(r->rule, 0, sizeof(r->rule)) || !memchr(r->rootfs, 0, sizeof(r->rootfs)) ||
+	    !box_id_is_valid(r->id))
+		return -EIO;
+	return 0;
+}
+
+int box_pidfd(const struct box_record *r, int *ret_pidfd)
+{
+	_cleanup_close_ int pidfd = sys_pidfd_open(r->pid, 0);
+	unsigned long long start;
+	char path[64], line[128];
+	bool uid_ok = false, name_ok = false;
+	FILE *f;
+
+	struct pollfd p;
+
+	if (pidfd < 0)
+		return -ESRCH;
+	/* A pidfd polls readable once its process has exited: a dead box init
+	 * waiting to be reaped is no box. */
+	p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+	if (poll(&p, 1, 0) != 0)
+		return -ESRCH;
+	/* With the pidfd held, the pid cannot be reused: if the start time
+	 * matches now, the pidfd is the box init of the record. */
+	if (read_starttime(r->pid, &start) < 0 || start != r->starttime)
+		return -ESRCH;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)r->pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -ESRCH;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned ruid;
+		if (streq(line, "Name:\tnsbox-init\n"))
+			name_ok = true;
+		if (sscanf(line, "Uid:\t%u", &ruid) == 1)
+			uid_ok = ruid == r->uid;
+	}
+	fclose(f);
+	if (!name_ok || !uid_ok)
+		return -ESRCH;
+	*ret_pidfd = TAKE_FD(pidfd);
+	return 0;
+}
+
+int registry_list(struct box_record **ret, size_t *ret_n)
+{
+	struct box_record *all = NULL;
+	struct dirent *e;
+	size_t n = 0;
+	DIR *d;
+
+	*ret = NULL;
+	*ret_n = 0;
+	d = opendir(BOXES_DIR);
+	if (!d)
+		return errno == ENOENT ? 0 : log_errno(errno, "opendir(\"%s\")", BOXES_DIR);
+	while ((e = readdir(d)) && n < MAX_RECORDS) {
+		struct box_record r, *grown;
+		int pidfd;
+		size_t len = strlen(e->d_name);
+
+		if (len < 5 || !streq(e->d_name + len - 4, ".box") ||
+		    read_record(dirfd(d), e->d_name, &r) < 0)
+			continue;
+		if (box_pidfd(&r, &pidfd) < 0) {
+			registry_remove(r.id); /* the box is gone */
+			continue;
+		}
+		close(pidfd);
+		grown = realloc(all, (n + 1) * sizeof(*all));
+		if (!grown)
+			break;
+		all = grown;
+		all[n++] = r;
+	}
+	closedir(d);
+	*ret = all;
+	*ret_n = n;
+	return 0;
+}
+
+int registry_find_shared(const char *user, uint32_t uid, const char *rule, struct box_record *ret)
+{
+	char prefix[300], uid_prefix[32];
+	struct dirent *e;
+	DIR *d = opendir(BOXES_DIR);
+
+	if (!d)
+		return -ENOENT;
+	/* Only this user's records: their ids start with the user name (or
+	 * the uid, for names that cannot be ids). */
+	snprintf(prefix, sizeof(prefix), "%s-", user);
+	snprintf(uid_prefix, sizeof(uid_prefix), "uid%u-", uid);
+	while ((e = readdir(d))) {
+		struct box_record r;
+		size_t len = strlen(e->d_name);
+		int pidfd;
+
+		if (len < 5 || !streq(e->d_name + len - 4, ".box") ||
+		    (!startswith(e->d_name, prefix) && !startswith(e->d_name, uid_prefix)) ||
+		    read_record(dirfd(d), e->d_name, &r) < 0 || !r.shared || r.uid != uid ||
+		    !streq(r.rule, rule))
+			continue;
+		if (box_pidfd(&r, &pidfd) < 0) {
+			registry_remove(r.id);
+			continue;
+		}
+		close(pidfd);
+		*ret = r;
+		closedir(d);
+		return 0;
+	}
+	closedir(d);
+	return -ENOENT;
+}
+
+int registry_lock(uint32_t uid, const char *rule, int *ret_fd)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	if ((err = ensure_dirs()) < 0)
+		return err;
+	/* The rule name is free text: the lock is per uid, which covers it. */
+	(void)rule;
+	snprintf(path, sizeof(path), "%s/%u.lock", LOCKS_DIR, uid);
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return log_errno(errno, "open(\"%s\")", path);
+	if (RETRY_EINTR(flock(fd, LOCK_EX)) < 0) {
+		close(fd);
+		return log_errno(errno, "flock(\"%s\")", path);
+	}
+	*ret_fd = fd;
+	return 0;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* /run/nsbox: the boxes nsbox made, so that a user's next session can join
+ * a shared box and admins can list, enter and stop boxes. Root-only (0700)
+ * and written only by the helper as root: a record is never trusted on its
+ * own, only after the process it names is verified through a pidfd (same
+ * start time, named nsbox-init, the record's uid). Never by scanning /proc
+ * for something that looks like a box (firejail CVE-2022-31214). */
+#ifndef NSBOX_REGISTRY_H
+#define NSBOX_REGISTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define NSBOX_RUN_DIR "/run/nsbox"
+
+struct box_record {
+	char id[80]; /* USER-PID */
+	char user[256];
+	uint32_t uid;
+	char rule[128];
+	bool shared;
+	pid_t pid;			/* box init, as the host sees it */
+	unsigned long long starttime;	/* of box init, in clock ticks since boot */
+	long long created;		/* unix time */
+	char rootfs[1024];
+};
+
+/* Fill R for box init PID (reads its start time). */
+int record_init(struct box_record *r, const char *user, uint32_t uid, const char *rule,
+		bool shared, pid_t pid, const char *rootfs);
+
+int registry_write(const struct box_record *r);
+int registry_remove(const char *id);
+
+/* Every record, in *RET (free()). Records of boxes that are gone are
+ * removed on the way. */
+int registry_list(struct box_record **ret, size_t *ret_n);
+
+/* A live shared box of USER (UID) for RULE, if there is one. */
+int registry_find_shared(const char *user, uint32_t uid, const char *rule, struct box_record *ret);
+
+/* Serialise box creation for UID and RULE (flock); *RET_FD releases it. */
+int registry_lock(uint32_t uid, const char *rule, int *ret_fd);
+
+/* A pidfd of the box init R names, after checking it is that process: its
+ * start time, its name and its uid. -ESRCH if the box is gone. */
+int box_pidfd(const struct box_record *r, int *ret_pidfd);
+
+/* The path of a shared box's listening socket. */
+void box_socket_path(const char *id, char *buf, size_t size);
+
+/* True for ids nsbox makes: letters, digits, ".", "_", "-". */
+bool box_id_is_valid(const char *id);
+
+#endif

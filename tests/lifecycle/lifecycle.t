@@ -1,0 +1,165 @@
+#!/bin/bash
+# Box lifecycle: shared boxes (share = user), linger, release on crash, the
+# admin commands (list, enter, stop), limits, network = none, overlay.
+. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/users.sh"
+[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP lifecycle tests need root"; exit 0; }
+enter_private_ns "$@"
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/pam.sh"
+pam_setup
+
+add_user alice 62001
+add_user bob 62002
+make_box base
+install -D -m 0755 "$TOP/build/tools/attack" "$T/boxes/base/usr/local/bin/attack"
+conf() { # conf EXTRA-LINES...: one rule for alice and bob
+	write_conf <<EOF
+rule main {
+	users = {"alice", "bob"}
+	rootfs = "$T/boxes/base"
+	hostname = "%u-box"
+	bind { source = "%h" }
+	$*
+}
+EOF
+}
+before=$(host_state)
+# A session held open in the background: sets HELD (the driver's pid).
+hold() { # hold USER CMD
+	"$DRIVER" -c "$2" nsbox-test "$1" >"$T/held.$1.$$" 2>&1 &
+	HELD=$!
+	disown $HELD
+}
+wait_gone() { for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; return 1; }
+box_count() { "$NSBOX" list --json | grep -c '"id"'; }
+# A box dies once every process in it is reaped: wait (5 s at most) for N.
+boxes_become() {
+	for _ in $(seq 50); do [ "$(box_count)" = "$1" ] && break; sleep 0.1; done
+	box_count
+}
+
+# --- share = session (the default) vs share = user -----------------------------
+conf 'share = "session"'
+hold alice 'sleep 1001 & sleep 3'
+sleep 0.5
+out=$(drive alice -c 'ps -o args' 2>&1)
+unlike "share = session: a second session does not see the first one's processes" "$out" "sleep 1001"
+wait_gone $HELD
+
+conf 'share = "user"'
+hold alice 'sleep 1002 & sleep 3'
+sleep 0.5
+out=$(drive alice -c 'ps -o args' 2>&1)
+like "share = user: a second session sees the first one's processes" "$out" "sleep 1002"
+is "share = user: the user has one box" "$(box_count)" "1"
+out=$("$NSBOX" list 2>&1)
+like "nsbox list shows the shared box with its user, rule and sessions" "$out" "alice-[0-9]+ +alice +main +[0-9]+ +1 shared"
+hold bob 'sleep 3'
+sleep 0.5
+is "share = user: another user gets a box of their own" "$(box_count)" "2"
+wait_gone $HELD
+is "linger 0: a shared box dies with its last session" "$(boxes_become 0)" "0"
+
+# --- linger -------------------------------------------------------------------
+conf 'share = "user"' 'linger = "2s"'
+drive alice -c 'true' >/dev/null 2>&1
+is "linger = 2s: the box outlives its last session" "$(box_count)" "1"
+out=$(drive alice -c 'echo $$' 2>&1)
+is "linger: a new session within the linger time joins the same box" "$(box_count)" "1"
+sleep 2
+is "linger = 2s: then it goes" "$(boxes_become 0)" "0"
+conf 'share = "user"' 'linger = "forever"'
+drive alice -c 'true' >/dev/null 2>&1
+sleep 0.5
+is "linger = forever: the box stays without sessions" "$(box_count)" "1"
+
+# --- admin commands ---------------------------------------------------------------
+id=$("$NSBOX" list --json | sed -n 's/.*"id": "\([^"]*\)".*/\1/p' | head -n 1)
+like "nsbox list --json gives the id, user, rule, pid, sessions, age and memory" \
+	"$("$NSBOX" list --json)" '"id": "alice-[0-9]+", "user": "alice", "uid": 62001, "rule": "main", "shared": true, "pid": [0-9]+, "sessions": 0, "age_seconds": [0-9]+, "memory_kb": [0-9]+'
+out=$("$NSBOX" enter "$id" -- hostname 2>&1)
+is "nsbox enter BOX -- CMD runs CMD in the box" "$out" "alice-box"
+out=$("$NSBOX" enter alice -- sh -c 'echo $$; ps -o pid,args | grep -c nsbox-init' 2>&1)
+like "nsbox enter USER: in the box's PID namespace" "$out" "^[0-9]+"
+"$NSBOX" enter nobody-here -- true 2>/dev/null
+is "nsbox enter of an unknown box exits 1" "$?" "1"
+out=$(as_user "$NSBOX" list 2>&1)
+is "nsbox list as a plain user exits 2" "$?" "2"
+like "... and says why" "$out" "only root may manage boxes"
+out=$("$NSBOX" stop alice 2>&1)
+like "nsbox stop USER stops the user's boxes" "$out" "^stopped alice-[0-9]+$"
+is "... and the box is gone" "$(boxes_become 0)" "0"
+"$NSBOX" stop alice 2>/dev/null
+is "nsbox stop of a box that is not there exits 1" "$?" "1"
+
+# --- crash release ----------------------------------------------------------------
+conf 'share = "user"'
+hold alice 'sleep 30'
+first=$HELD
+hold alice 'sleep 30'
+second=$HELD
+sleep 1
+kill -9 $first
+sleep 0.5
+is "kill -9 of one session's login program: the shared box stays for the other" "$(box_count)" "1"
+kill -9 $second
+is "kill -9 of the last one: its reference is released and the box goes" "$(boxes_become 0)" "0"
+
+# --- limits -------------------------------------------------------------------------
+conf 'pids_max = 40' 'nofile = 64'
+out=$(drive alice -c 'ulimit -n; /usr/local/bin/attack forks 200' 2>&1)
+like "nofile = 64 sets the session's fd limit" "$out" "^64$"
+forked=$(sed -n 's/^forked=\([0-9]*\).*/\1/p' <<<"$out")
+ok $([ -n "$forked" ] && [ "$forked" -gt 20 ] && [ "$forked" -lt 40 ]; echo $?) \
+	"pids_max = 40: a fork bomb of 200 is stopped below 40 processes (got $forked)"
+like "... by the limit (EAGAIN)" "$out" "stopped_by=Resource temporarily unavailable"
+out=$(drive bob -c 'sh -c "echo still-forking"' 2>&1)
+like "... while another user's box still forks" "$out" "still-forking"
+like "the limits' fallback (setrlimit) is logged once" "$(cat "$T/syslog")" "limits of rule main are set with setrlimit"
+
+# --- network = none -------------------------------------------------------------------
+PORT=$(free_port 2>/dev/null || echo 47811)
+/bin/busybox nc -l -p "$PORT" -e /bin/echo reached >/dev/null 2>&1 &
+listener=$!
+at_exit "kill $listener 2>/dev/null"
+sleep 0.3
+conf
+out=$(drive alice -c "nc -w 2 127.0.0.1 $PORT </dev/null" 2>&1)
+like "network = host: a host listener on 127.0.0.1 is reachable" "$out" "reached"
+/bin/busybox nc -l -p "$PORT" -e /bin/echo reached >/dev/null 2>&1 &
+listener=$!
+sleep 0.3
+conf 'network = "none"'
+out=$(drive alice -c "nc -w 2 127.0.0.1 $PORT </dev/null; echo nc=\$?; cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' '" 2>&1)
+unlike "network = none: the host listener is unreachable" "$out" "reached"
+like "network = none: only loopback exists, and it is up" "$out" "^lo$"
+out=$(drive alice -c 'nc -l -p 7000 -e /bin/echo loopback-ok & sleep 0.3; nc -w 2 127.0.0.1 7000 </dev/null' 2>&1)
+like "network = none: loopback inside the box works" "$out" "loopback-ok"
+kill $listener 2>/dev/null
+
+# --- overlay rootfs ---------------------------------------------------------------------
+make_box lower
+mkdir -m 1777 "$T/boxes/lower/data"
+mkdir -p "$T/layers"
+chmod 0755 "$T/layers"
+lower_before=$(cd "$T/boxes/lower" && find . | sort | md5sum)
+write_conf <<EOF
+rule main {
+	users = {"alice"}
+	rootfs_lower = "$T/boxes/lower"
+	rootfs_upper = "$T/layers/%u"
+	hostname = "%u-box"
+	bind { source = "%h" }
+}
+EOF
+out=$(drive alice -c 'echo mine >/data/alice-file && cat /data/alice-file && ls /' 2>&1)
+like "overlay: the user writes in the box" "$out" "^mine$"
+is "overlay: the write lands in the user's upper layer" "$(cat "$T/layers/alice/upper/data/alice-file" 2>&1)" "mine"
+is "overlay: the shared lower layer is untouched" "$(cd "$T/boxes/lower" && find . | sort | md5sum)" "$lower_before"
+out=$(drive alice -c 'cat /data/alice-file' 2>&1)
+like "overlay: the next session sees it again" "$out" "^mine$"
+is "overlay: the upper layer is root's, not the user's" "$(stat -c %U:%a "$T/layers/alice")" "root:700"
+
+no_leftovers "$before"
+done_testing
