@@ -21,7 +21,17 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 show() { printf '\033[2m$ %s\033[0m\n' "$*"; }
 fail() { echo "demo failed: $*" >&2; exit 1; }
 
+# The release module and helper, where an admin's install would put them.
+release_setup || fail "cannot show the module, helper and config at their installed paths"
 pam_setup
+cat >/etc/pam.d/su-l <<EOF
+auth	sufficient	pam_rootok.so
+auth	required	pam_deny.so
+account	required	pam_permit.so
+session	optional	pam_nsbox.so leave
+session	required	pam_unix.so
+session	required	pam_nsbox.so
+EOF
 add_user "$DEMO_USER" "$DEMO_UID"
 make_box demo
 write_conf <<EOF
@@ -51,24 +61,27 @@ rootfs, and ps sees only the box's two processes.
 EOF
 
 say "2. A confined login: su -l through a PAM stack that ends with pam_nsbox"
-show "cat /etc/pam.d/su-l"
-grep -v '^#' /etc/pam.d/su-l
+show "cat /etc/pam.d/su-l   # (the demo's copy)"
+cat /etc/pam.d/su-l
 show "cat /etc/nsbox.conf   # (the demo's copy)"
-cat "$CONF"
-show "su -l $DEMO_USER -c 'hostname; id; ps; ls /'"
-su -l "$DEMO_USER" -c 'hostname; id; ps; ls /' 2>&1 || fail "su -l"
+cat /etc/nsbox.conf
+show "su -l $DEMO_USER -c 'hostname; id; ps; ls -C /'"
+su -l "$DEMO_USER" -c 'hostname; id; ps; ls -C /' 2>&1 || fail "su -l"
 log_has "user $DEMO_USER boxed" || fail "no syslog line"
 show "syslog"
 grep -a 'pam_nsbox' "$T/syslog" | sed 's/^<[0-9]*>//'
 cat <<'EOF'
 The login shell ran in a box built for this session: its own hostname and
 PID namespace (box init is PID 1), the box's rootfs as /, the home bound in.
-When the session closed, the box and everything in it were killed.
+When the session closed, the box and everything in it were killed:
 EOF
+show "nsbox list"
+"$NSBOX" list || fail "nsbox list"
+[ -z "$(box_inits)" ] || fail "a box init outlived its session"
 
 say "3. pamtester opens and closes the same session"
-show "pamtester nsbox-test $DEMO_USER open_session close_session"
-pamtester nsbox-test "$DEMO_USER" open_session close_session || fail "pamtester"
+show "pamtester su-l $DEMO_USER open_session close_session"
+pamtester su-l "$DEMO_USER" open_session close_session || fail "pamtester"
 
 say "Cleaning up"
 echo "The demo user, its PAM service and its config lived only in this private"

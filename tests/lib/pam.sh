@@ -80,3 +80,35 @@ log_has() {
 # Live ones only: a killed box init is reaped by the host's init, which may
 # take its time.
 box_inits() { ps -e -o pid=,stat=,comm= | awk '$3 == "nsbox-init" && $2 !~ /Z/ {print $1}' | sort; }
+
+# show_at SRC PATH: PATH shows SRC, in this namespace only. A PATH that
+# does not exist is made room for by an overlay on its deepest existing
+# directory (whose entries stay visible); call it before pam_setup, whose
+# binds inside /etc an overlay on /etc would hide.
+show_at() {
+	src=$1 path=$2
+	if [ ! -e "$path" ]; then
+		dir=${path%/*}
+		while [ -n "$dir" ] && [ ! -d "$dir" ]; do dir=${dir%/*}; done
+		[ -n "$dir" ] || return 1 # never an overlay on /
+		n=$(find "$T" -maxdepth 1 -name 'ov.*' | wc -l)
+		mkdir -p "$T/ov.$n/up" "$T/ov.$n/work" || return 1
+		mount -t overlay nsbox-test \
+			-o "lowerdir=$dir,upperdir=$T/ov.$n/up,workdir=$T/ov.$n/work" "$dir" || return 1
+		mkdir -p "${path%/*}" && : >"$path" || return 1
+	fi
+	mount --bind "$src" "$path"
+}
+
+# release_setup: the release module as an admin would use it, in this
+# namespace only: pam_nsbox.so in the PAM module directory, the built
+# helper at the path compiled into it, and $CONF as /etc/nsbox.conf.
+# Sets PAM_MODULE_DIR.
+release_setup() {
+	PAM_MODULE_DIR=$(dirname "$(find /lib /usr/lib -name pam_permit.so -path '*/security/*' | head -1)")
+	[ -d "$PAM_MODULE_DIR" ] || { echo "Bail out! no PAM module directory"; exit 1; }
+	: >"$CONF"
+	show_at "$RELEASE_MODULE" "$PAM_MODULE_DIR/pam_nsbox.so" &&
+		show_at "$NSBOX" "$(cat "$TOP/build/helper-path")" &&
+		show_at "$CONF" /etc/nsbox.conf
+}
