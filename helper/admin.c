@@ -223,16 +223,6 @@ int cmd_stop(int argc, char **argv)
 	return failed ? EXIT_NO_BOX : 0;
 }
 
-static bool has_own_net(pid_t pid)
-{
-	char path[64];
-	struct stat box, ours;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-	return stat(path, &box) == 0 && stat("/proc/self/ns/net", &ours) == 0 &&
-	       box.st_ino != ours.st_ino;
-}
-
 /* Like nsenter or machinectl shell: root joins the box's namespaces (not
  * its user namespace: it stays root) and runs CMD there. */
 static int enter_and_run(const struct box_record *r, char **cmd)
@@ -240,6 +230,7 @@ static int enter_and_run(const struct box_record *r, char **cmd)
 	static char *shell[] = { "/bin/sh", "-l", NULL };
 	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWCGROUP;
 	_cleanup_close_ int pidfd = -1;
+	bool own_net;
 	int status;
 	pid_t pid;
 
@@ -247,7 +238,11 @@ static int enter_and_run(const struct box_record *r, char **cmd)
 		log_error("box %s is gone", r->id);
 		return EXIT_NO_BOX;
 	}
-	if (has_own_net(r->pid))
+	if (box_has_own_net(pidfd, r->pid, &own_net) < 0) {
+		log_error("box %s is gone", r->id);
+		return EXIT_NO_BOX;
+	}
+	if (own_net)
 		flags |= CLONE_NEWNET;
 	if (setns(pidfd, flags) < 0)
 		return log_errno(errno, "setns(box %s)", r->id), EXIT_NO_BOX;

@@ -52,8 +52,10 @@ static int explain_user(const struct config *cfg, const char *name)
 	}
 	if (plan_box(rule, &u, &plan) < 0)
 		return 1;
-	printf("%s: confined by rule %s: rootfs %s, hostname %s, on_error %s\n", name, rule->name,
-	       plan.rootfs, plan.hostname, rule->on_error == ON_ERROR_ALLOW ? "allow" : "deny");
+	printf("%s: confined by rule %s: rootfs %s%s%s, hostname %s, on_error %s\n", name,
+	       rule->name, plan.rootfs, plan.rootfs_upper ? " with upper layer " : "",
+	       plan.rootfs_upper ? plan.rootfs_upper : "", plan.hostname,
+	       rule->on_error == ON_ERROR_ALLOW ? "allow" : "deny");
 	plan_free(&plan);
 	return 0;
 }
@@ -77,9 +79,27 @@ static void summarise(const struct config *cfg)
 		printf("rule %s (first match wins, #%zu)\n", r->name, i + 1);
 		print_list("users", r->users, r->n_users);
 		print_list("groups", r->groups, r->n_groups);
-		printf("  rootfs %s, hostname %s, on_error %s%s\n", r->rootfs, r->hostname,
+		if (r->rootfs_lower)
+			printf("  rootfs overlay of %s (shared, read-only) and %s (per user)\n",
+			       r->rootfs_lower, r->rootfs_upper);
+		else
+			printf("  rootfs %s\n", r->rootfs);
+		printf("  hostname %s, on_error %s%s\n", r->hostname,
 		       r->on_error == ON_ERROR_ALLOW ? "allow" : "deny",
 		       r->syslog_socket ? ", syslog socket bound" : "");
+		printf("  share %s", r->share == SHARE_USER ? "user" : "session");
+		if (r->share == SHARE_USER)
+			printf(", linger %lds", r->linger);
+		printf(", network %s", r->network_none ? "none" : "host");
+		if (r->pids_max)
+			printf(", pids_max %ld", r->pids_max);
+		if (r->memory_max)
+			printf(", memory_max %llu", r->memory_max);
+		if (r->nofile)
+			printf(", nofile %ld", r->nofile);
+		if (r->cpu_weight)
+			printf(", cpu_weight %ld", r->cpu_weight);
+		printf("\n");
 		print_list("tmpfs", r->tmpfs, r->n_tmpfs);
 		for (size_t j = 0; j < r->n_binds; j++)
 			printf("  bind %s -> %s%s%s\n", r->binds[j].source, r->binds[j].target,

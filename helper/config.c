@@ -95,6 +95,27 @@ static int validate_path(cfg_t *cfg, cfg_opt_t *opt)
 	return validate_template(cfg, opt, TEMPLATE_PATH);
 }
 
+/* rootfs_lower and rootfs_upper end up in overlayfs's option string,
+ * where ',', ':' and '\\' are separators or escapes; the upper layer
+ * lives in a directory of its own, never "/". */
+static int validate_layer(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, 0);
+
+	if (validate_template(cfg, opt, TEMPLATE_PATH) < 0)
+		return -1;
+	if (v && strpbrk(v, ",:\\")) {
+		cfg_error(cfg, "%s \"%s\": ',', ':' and '\\' cannot be used in overlay paths",
+			  cfg_opt_name(opt), v);
+		return -1;
+	}
+	if (v && streq(v, "/")) {
+		cfg_error(cfg, "%s \"/\": must be a directory below /", cfg_opt_name(opt));
+		return -1;
+	}
+	return 0;
+}
+
 static int validate_box_path(cfg_t *cfg, cfg_opt_t *opt)
 {
 	if (cfg_opt_size(opt) > CONFIG_MAX_MOUNTS) {
@@ -272,7 +293,7 @@ static void set_validators(cfg_t *cfg)
 		{ "network", validate_network },	{ "linger", validate_linger },
 		{ "memory_max", validate_bytes },	{ "pids_max", validate_pids },
 		{ "cpu_weight", validate_weight },	{ "nofile", validate_nofile },
-		{ "rootfs_lower", validate_path },	{ "rootfs_upper", validate_path },
+		{ "rootfs_lower", validate_layer },	{ "rootfs_upper", validate_layer },
 	};
 	char key[64];
 
@@ -427,6 +448,12 @@ static int convert_rule(cfg_t *top, cfg_t *sec, struct rule *r)
 	}
 	if (r->rootfs_lower && r->rootfs && cfg_size(sec, "rootfs") > 0) {
 		log_error("%s:%d: rule %s: set rootfs or rootfs_lower/rootfs_upper, not both",
+			  parsing_name, r->line, r->name);
+		return -EINVAL;
+	}
+	if (r->rootfs_upper && r->share != SHARE_USER) {
+		log_error("%s:%d: rule %s: rootfs_upper needs share = \"user\" (two boxes of one "
+			  "user must not mount the same upper layer)",
 			  parsing_name, r->line, r->name);
 		return -EINVAL;
 	}

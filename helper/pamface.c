@@ -174,6 +174,10 @@ static void set_limits(const struct rule *rule, struct nsbox_reply *rep)
 	rep->rlimit_nproc = (uint64_t)rule->pids_max;
 	rep->rlimit_as = rule->memory_max;
 	rep->rlimit_nofile = (uint64_t)rule->nofile;
+	if (rule->cpu_weight) {
+		rep->nice = cpu_weight_to_nice(rule->cpu_weight);
+		rep->flags |= NSBOX_REPLY_NICE;
+	}
 	if (!rule->pids_max && !rule->memory_max && !rule->cpu_weight)
 		return;
 	/* Once per boot, not per login. */
@@ -182,7 +186,7 @@ static void set_limits(const struct rule *rule, struct nsbox_reply *rep)
 	if (fd >= 0)
 		log_warning("limits of rule %s are set with setrlimit: pids_max counts all processes "
 			    "of the user (RLIMIT_NPROC), memory_max each process (RLIMIT_AS), "
-			    "cpu_weight is ignored; cgroup v2 limits are not implemented yet",
+			    "cpu_weight is a nice value; cgroup v2 limits are not implemented yet",
 			    rule->name);
 }
 
@@ -197,6 +201,8 @@ static int start_unshared(struct box_start *b, struct nsbox_reply *rep, int fds[
 	if (r < 0)
 		return r;
 	rep->init_pid = pid;
+	if (b->rule->network_none)
+		rep->flags |= NSBOX_REPLY_JOIN_NET;
 	if (record_init(&rec, b->user->name, b->user->uid, b->rule->name, false, pid,
 			b->plan->rootfs) == 0 &&
 	    registry_write(&rec) == 0)
@@ -223,7 +229,16 @@ static int join_or_start_shared(struct box_start *b, struct nsbox_reply *rep, in
 		return r;
 	if (registry_find_shared(b->user->name, b->user->uid, b->rule->name, &rec) == 0) {
 		box_socket_path(rec.id, path, sizeof(path));
-		if (box_pidfd(&rec, &fds[0]) == 0 && connect_box(path, &fds[1]) == 0) {
+		bool own_net;
+		if (box_pidfd(&rec, &fds[0]) == 0 && box_has_own_net(fds[0], rec.pid, &own_net) == 0 &&
+		    connect_box(path, &fds[1]) == 0) {
+			/* The session gets the box's network, whatever the rule
+			 * says now: the rule applies to the next box. */
+			if (own_net != b->rule->network_none)
+				log_info("box %s keeps the network it was built with (network = \"%s\"); "
+					 "nsbox stop applies the rule's", rec.id, own_net ? "none" : "host");
+			if (own_net)
+				rep->flags |= NSBOX_REPLY_JOIN_NET;
 			rep->flags |= NSBOX_REPLY_CONNECTION;
 			rep->init_pid = rec.pid;
 			set_text(rep->box_id, sizeof(rep->box_id), rec.id);
@@ -242,6 +257,8 @@ static int join_or_start_shared(struct box_start *b, struct nsbox_reply *rep, in
 		return r;
 	}
 	rep->init_pid = pid;
+	if (b->rule->network_none)
+		rep->flags |= NSBOX_REPLY_JOIN_NET;
 	r = record_init(&rec, b->user->name, b->user->uid, b->rule->name, true, pid, b->plan->rootfs);
 	box_socket_path(rec.id, path, sizeof(path));
 	if (r < 0 || (r = registry_write(&rec)) < 0 || rename(tmp, path) < 0) {
@@ -304,8 +321,6 @@ static void handle(const struct nsbox_request *req, struct nsbox_reply *rep, int
 		fail(rep, rule->on_error);
 		goto out;
 	}
-	if (rule->network_none)
-		rep->flags |= NSBOX_REPLY_JOIN_NET;
 	set_limits(rule, rep);
 	rep->verdict = NSBOX_VERDICT_BOXED;
 out:

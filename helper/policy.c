@@ -358,3 +358,27 @@ void plan_free(struct box_plan *p)
 	free(p->binds);
 	memset(p, 0, sizeof(*p));
 }
+
+int cpu_weight_to_nice(long weight)
+{
+	/* The kernel's load weight of each nice value, -20 to 19 (each step
+	 * is about 1.25 times the next); cpu.weight 100 is 1024, nice 0. */
+	static const long prio_weight[40] = {
+		88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
+		9548,  7620,  6100,  4904,  3906,  3121,  2501,  1991,  1586,  1277,
+		1024,  820,   655,   526,   423,   335,   272,   215,   172,   137,
+		110,   87,    70,    56,    45,    36,    29,    23,    18,    15,
+	};
+	double want = (double)weight * 1024.0 / 100.0, best = 0;
+	int nice = 0;
+
+	for (int i = 0; i < 40; i++) {
+		double a = (double)prio_weight[i];
+		double ratio = a > want ? a / want : want / a;
+		if (i == 0 || ratio < best) {
+			best = ratio;
+			nice = i - 20;
+		}
+	}
+	return nice;
+}

@@ -77,4 +77,8 @@ struct box_plan {
 int plan_box(const struct rule *r, const struct user_info *u, struct box_plan *ret);
 void plan_free(struct box_plan *p);
 
+/* The nice value whose scheduler weight is nearest to a cgroup v2
+ * cpu.weight (1..10000, 100 = nice 0): how cpu_weight is applied. */
+int cpu_weight_to_nice(long weight);
+
 #endif

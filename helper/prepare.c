@@ -61,10 +61,11 @@ static int prepare_upper(const char *dir, char *upper, char *work, size_t size)
 	char *slash = copy ? strrchr(copy, '/') : NULL;
 	int r;
 
-	if (!slash || slash == copy || !slash[1])
+	if (!slash || !slash[1])
 		return log_errno(EINVAL, "rootfs_upper %s", dir);
 	*slash = '\0';
-	if ((r = walk_path("rootfs_upper", copy, WALK_DIRECTORY | WALK_ROOT_OWNED, &parent)) < 0)
+	if ((r = walk_path("rootfs_upper", slash == copy ? "/" : copy,
+			   WALK_DIRECTORY | WALK_ROOT_OWNED, &parent)) < 0)
 		return r;
 	if (mkdirat(parent, slash + 1, 0700) < 0 && errno != EEXIST)
 		return log_errno(errno, "mkdir(\"%s\")", dir);

@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define NSBOX_PROTOCOL_VERSION 1
+#define NSBOX_PROTOCOL_VERSION 2
 /* The module passes the socket as this fd. */
 #define NSBOX_PROTOCOL_FD 3
 /* argv of the helper: no paths, no secrets (box init inherits this command
@@ -65,6 +65,8 @@ enum nsbox_reply_flags {
 	NSBOX_REPLY_CONNECTION = 1 << 1,
 	/* The box has its own network namespace (network = none): join it. */
 	NSBOX_REPLY_JOIN_NET = 1 << 2,
+	/* nice is set: the module sets it on the session (cpu_weight). */
+	NSBOX_REPLY_NICE = 1 << 3,
 };
 
 struct nsbox_reply {
@@ -81,6 +83,8 @@ struct nsbox_reply {
 	uint64_t rlimit_nproc;
 	uint64_t rlimit_as;
 	uint64_t rlimit_nofile;
+	int32_t nice; /* with NSBOX_REPLY_NICE: -20..19 */
+	uint32_t reserved;
 };
 
 #endif

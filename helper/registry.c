@@ -188,6 +188,22 @@ int box_pidfd(const struct box_record *r, int *ret_pidfd)
 	return 0;
 }
 
+int box_has_own_net(int pidfd, pid_t pid, bool *ret)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	struct stat box, ours;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	if (stat(path, &box) < 0 || stat("/proc/self/ns/net", &ours) < 0)
+		return -ESRCH;
+	/* Still alive after the stat: the pid named our box init then. */
+	if (poll(&p, 1, 0) != 0)
+		return -ESRCH;
+	*ret = box.st_ino != ours.st_ino || box.st_dev != ours.st_dev;
+	return 0;
+}
+
 int registry_list(struct box_record **ret, size_t *ret_n)
 {
 	struct box_record *all = NULL;

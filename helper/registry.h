@@ -48,6 +48,10 @@ int registry_lock(uint32_t uid, const char *rule, int *ret_fd);
  * start time, its name and its uid. -ESRCH if the box is gone. */
 int box_pidfd(const struct box_record *r, int *ret_pidfd);
 
+/* Whether box init (PIDFD, from box_pidfd, and its PID) has a network
+ * namespace other than ours. -ESRCH if it died meanwhile. */
+int box_has_own_net(int pidfd, pid_t pid, bool *ret);
+
 /* The path of a shared box's listening socket. */
 void box_socket_path(const char *id, char *buf, size_t size);
 

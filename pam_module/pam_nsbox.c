@@ -105,6 +105,8 @@ struct box_session {
 	/* The application's limits before the box's were set. */
 	struct rlimit saved_limits[3];
 	bool limits_set;
+	int saved_nice; /* with nice_set: the application's, put back at close */
+	bool nice_set;
 };
 
 /* The limits a box may set (nsbox_reply.rlimit_*), in this order. */
@@ -564,16 +566,45 @@ static int set_limits(pam_handle_t *pamh, struct box_session *s, const struct ns
 			return -errno;
 		}
 	}
+	/* cpu_weight, as the nice value the shell inherits. Root may also
+	 * raise the priority; the helper clamped it to -20..19. */
+	if (rep->flags & NSBOX_REPLY_NICE) {
+		errno = 0;
+		s->saved_nice = getpriority(PRIO_PROCESS, 0);
+		if (errno != 0)
+			return -errno;
+		if (rep->nice < -20 || rep->nice > 19 || setpriority(PRIO_PROCESS, 0, rep->nice) < 0) {
+			pam_syslog(pamh, LOG_ERR, "setpriority(%d): %m", rep->nice);
+			return -EINVAL;
+		}
+		s->nice_set = true;
+	}
 	return 0;
 }
 
-static void restore_limits(struct box_session *s)
+/* Raising a hard limit again needs CAP_SYS_RESOURCE, which root may lack
+ * (some containers): the application then keeps the box's limits, and the
+ * log says so. */
+static int restore_limits(pam_handle_t *pamh, struct box_session *s)
 {
+	static const char *const names[] = { "RLIMIT_NPROC", "RLIMIT_AS", "RLIMIT_NOFILE" };
+	int r = 0;
+
+	if (s->nice_set && setpriority(PRIO_PROCESS, 0, s->saved_nice) < 0) {
+		pam_syslog(pamh, LOG_WARNING, "cannot put the application's nice value back: %m");
+		r = -errno;
+	}
+	s->nice_set = false;
 	if (!s->limits_set)
-		return;
+		return r;
 	for (size_t i = 0; i < ARRAY_SIZE(box_rlimits); i++)
-		(void)setrlimit(box_rlimits[i], &s->saved_limits[i]);
+		if (setrlimit(box_rlimits[i], &s->saved_limits[i]) < 0) {
+			pam_syslog(pamh, LOG_WARNING, "cannot put the application's %s back: %m",
+				   names[i]);
+			r = -errno;
+		}
 	s->limits_set = false;
+	return r;
 }
 
 /* Back to where the application was. Each step is tried and logged on its
@@ -594,7 +625,8 @@ static int restore_namespaces(pam_handle_t *pamh, struct box_session *s)
 		pam_syslog(pamh, LOG_ERR, "setns(net) back to the application's: %m");
 		r = -errno;
 	}
-	restore_limits(s);
+	if (restore_limits(pamh, s) < 0)
+		r = -EPERM;
 	if ((!s->saved_cwd || chdir(s->saved_cwd) < 0) && chdir("/") < 0) {
 		pam_syslog(pamh, LOG_ERR, "chdir after restoring namespaces: %m");
 		r = -errno;

@@ -45,6 +45,13 @@ trap 'exit 130' INT TERM
 
 is_root() { [ "$(id -u)" = 0 ]; }
 
+# has_cap N: capability number N is in our effective set (root in some
+# containers lacks a few, e.g. CAP_SYS_RESOURCE = 24).
+has_cap() {
+	eff=$(awk '/^CapEff:/ {print $2}' /proc/self/status)
+	[ $(((0x$eff >> $1) & 1)) = 1 ]
+}
+
 # The prefix that runs a command as the unprivileged test identity (or as
 # ourselves when we are not root), with a small clean environment. Use
 # "${AS_USER[@]}" cmd ... & when the pid of cmd itself is needed.

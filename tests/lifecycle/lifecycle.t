@@ -117,6 +117,22 @@ like "... by the limit (EAGAIN)" "$out" "stopped_by=Resource temporarily unavail
 out=$(drive bob -c 'sh -c "echo still-forking"' 2>&1)
 like "... while another user's box still forks" "$out" "still-forking"
 like "the limits' fallback (setrlimit) is logged once" "$(cat "$T/syslog")" "limits of rule main are set with setrlimit"
+# Raising the application's hard limit back needs CAP_SYS_RESOURCE.
+if has_cap 24; then
+	like "... and the application's own limits are back after close" "$out" "nofile_restored=yes"
+else
+	like "without CAP_SYS_RESOURCE the application keeps the box's limits ($(sed -n 's/.*nofile_restored=//p' <<<"$out"))" \
+		"$out" "nofile_restored=no"
+	log_has "cannot put the application's RLIMIT_NOFILE back: Operation not permitted"
+	ok $? "... and the log says so"
+fi
+conf 'cpu_weight = 50'
+out=$(drive alice -c 'awk "{print \$19}" /proc/self/stat' 2>&1)
+like "cpu_weight = 50: the session runs at nice 3 (the nearest scheduler weight)" "$out" "^3$"
+like "... and the application's own nice value is back after close" "$out" "nice_restored=yes"
+conf 'cpu_weight = 10000'
+out=$(drive alice -c 'awk "{print \$19}" /proc/self/stat' 2>&1)
+like "cpu_weight = 10000: nice -20" "$out" "^-20$"
 
 # --- network = none -------------------------------------------------------------------
 PORT=$(free_port 2>/dev/null || echo 47811)
@@ -136,6 +152,21 @@ unlike "network = none: the host listener is unreachable" "$out" "reached"
 like "network = none: only loopback exists, and it is up" "$out" "^lo$"
 out=$(drive alice -c 'nc -l -p 7000 -e /bin/echo loopback-ok & sleep 0.3; nc -w 2 127.0.0.1 7000 </dev/null' 2>&1)
 like "network = none: loopback inside the box works" "$out" "loopback-ok"
+
+# A shared box keeps the network it was built with when the rule changes:
+# a session joining it gets the box's, never a mix.
+conf 'network = "none"' 'share = "user"'
+hold alice 'sleep 3'
+sleep 0.5
+conf 'share = "user"'
+: >"$T/syslog"
+out=$(drive alice -c "nc -w 2 127.0.0.1 $PORT </dev/null; cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' '" 2>&1)
+unlike "network changed to host while a shared box runs: a joining session keeps the box's (none)" "$out" "reached"
+like "... it sees only the box's loopback" "$out" "^lo$"
+log_has "box alice-[^ ]+ keeps the network it was built with \\(network = \"none\"\\)"
+ok $? "... and the log says why"
+wait_gone $HELD
+boxes_become 0 >/dev/null
 kill $listener 2>/dev/null
 
 # --- overlay rootfs ---------------------------------------------------------------------
@@ -149,6 +180,7 @@ rule main {
 	users = {"alice"}
 	rootfs_lower = "$T/boxes/lower"
 	rootfs_upper = "$T/layers/%u"
+	share = "user"
 	hostname = "%u-box"
 	bind { source = "%h" }
 }

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -158,6 +159,9 @@ int main(int argc, char **argv)
 		printf("close_without_open=%d\n", pam_close_session(pamh, 0));
 		printf("close_again=%d\n", pam_close_session(pamh, 0));
 	}
+	struct rlimit nofile_before;
+	getrlimit(RLIMIT_NOFILE, &nofile_before);
+	int nice_before = getpriority(PRIO_PROCESS, 0);
 	for (int i = 0; i < cycles; i++) {
 		r = pam_open_session(pamh, 0);
 		if (cycles == 1 || r != PAM_SUCCESS)
@@ -186,7 +190,19 @@ int main(int argc, char **argv)
 			rss_before = rss_kb();
 		}
 	}
+	struct rlimit nofile_after;
+	getrlimit(RLIMIT_NOFILE, &nofile_after);
 	printf("failures=%d\n", failures);
+	/* What the module changed on the application for the session, after
+	 * the last close: it must be back. */
+	printf("nice_restored=%s nofile_restored=%s (%llu/%llu, then %llu/%llu)\n",
+	       getpriority(PRIO_PROCESS, 0) == nice_before ? "yes" : "no",
+	       nofile_after.rlim_cur == nofile_before.rlim_cur &&
+			       nofile_after.rlim_max == nofile_before.rlim_max
+		       ? "yes"
+		       : "no",
+	       (unsigned long long)nofile_before.rlim_cur, (unsigned long long)nofile_before.rlim_max,
+	       (unsigned long long)nofile_after.rlim_cur, (unsigned long long)nofile_after.rlim_max);
 	printf("fds_before=%d fds_after=%d rss_kb_before=%ld rss_kb_after=%ld children_left=%d\n",
 	       fds_before, count_fds(), rss_before, rss_kb(), children_left());
 	pam_end(pamh, PAM_SUCCESS);

@@ -115,6 +115,26 @@ static void parsing(void)
 	       -EINVAL, "a non-octal tmpfs mode fails");
 	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x\" tmpfs_size = \"12q\" }\n", &c),
 	       -EINVAL, "a bad tmpfs_size fails");
+
+	is_int(parse("rule r { users = {\"a\"} rootfs_lower = \"/lo\" rootfs_upper = \"/up/%u\"\n"
+		     "  share = \"user\" }\n",
+		     &c),
+	       0, "an overlay rootfs with share = user parses");
+	config_free(c);
+	is_int(parse("rule r { users = {\"a\"}\n rootfs_lower = \"/lo\" rootfs_upper = \"/up/%u\"\n}\n", &c),
+	       -EINVAL, "an overlay rootfs with share = session fails");
+	is_str(last_error(),
+	       "test.conf:3: rule r: rootfs_upper needs share = \"user\" (two boxes of one user "
+	       "must not mount the same upper layer)",
+	       "... and says why, with FILE:LINE");
+	is_int(parse("rule r { users = {\"a\"} rootfs_lower = \"/lo,x\" rootfs_upper = \"/up/%u\" share = \"user\" }\n", &c),
+	       -EINVAL, "a ',' in rootfs_lower fails (an overlayfs option separator)");
+	is_int(parse("rule r { users = {\"a\"} rootfs_lower = \"/lo\" rootfs_upper = \"/up:x\" share = \"user\" }\n", &c),
+	       -EINVAL, "a ':' in rootfs_upper fails");
+	is_int(parse("rule r { users = {\"a\"} rootfs_lower = \"/lo\" rootfs_upper = \"/\" share = \"user\" }\n", &c),
+	       -EINVAL, "rootfs_upper = \"/\" fails");
+	is_int(parse("rule r { users = {\"a\"} rootfs_lower = \"/lo\" share = \"user\" }\n", &c),
+	       -EINVAL, "rootfs_lower without rootfs_upper fails");
 }
 
 static void expansion(void)
@@ -196,6 +216,15 @@ static void matching(void)
 	config_free(c);
 }
 
+static void weights(void)
+{
+	is_int(cpu_weight_to_nice(100), 0, "cpu_weight 100 is nice 0");
+	is_int(cpu_weight_to_nice(50), 3, "cpu_weight 50 is nice 3");
+	is_int(cpu_weight_to_nice(200), -3, "cpu_weight 200 is nice -3");
+	is_int(cpu_weight_to_nice(1), 19, "cpu_weight 1 is nice 19");
+	is_int(cpu_weight_to_nice(10000), -20, "cpu_weight 10000 is nice -20");
+}
+
 static void planning(void)
 {
 	struct user_info u = { .name = "alice", .uid = 1000, .gid = 1000, .home = "/home/alice" };
@@ -228,5 +257,6 @@ int main(void)
 	expansion();
 	matching();
 	planning();
+	weights();
 	return done_testing();
 }
