@@ -67,7 +67,7 @@ DEPS_BENCH := $(DEPS_CHECK) hyperfine bubblewrap firejail gnuplot-nox
 all: helper/nsbox pam_module/pam_nsbox.so
 
 MODULE_DEPS := pam_module/pam_nsbox.c pam_module/pam_nsbox.map helper/util.h helper/protocol.h \
-               helper/syscalls.h
+               helper/syscalls.h helper/ttyfilter.h helper/testpause.h
 MODULE_CFLAGS = $(NSBOX_CFLAGS) -fPIC -fvisibility=hidden -shared \
                 -DNSBOX_HELPER_PATH='"$(HELPER_PATH)"'
 MODULE_LDFLAGS = -Wl,--version-script=pam_module/pam_nsbox.map -Wl,-z,defs $(NSBOX_LDFLAGS) \
@@ -111,7 +111,7 @@ $(B)/tests/test_%: tests/unit/test_%.c tests/unit/tap.h $(HELPER_LIB_OBJS) $(B)/
 	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -Ihelper -pie -o $@ $< $(HELPER_LIB_OBJS) $(NSBOX_LDFLAGS) \
 		$(CONFUSE_LIBS)
 
-TOOL_SRCS := $(filter-out tests/tools/evil.c,$(wildcard tests/tools/*.c))
+TOOL_SRCS := $(filter-out tests/tools/evil.c tests/tools/caseless.c,$(wildcard tests/tools/*.c))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
 $(B)/tools/%: tests/tools/%.c $(B)/flags
@@ -162,12 +162,13 @@ $(B)/tests/nsbox-test: $(TEST_HELPER_OBJS)
 	$(E) LD $@
 	$(Q)$(CC) $(NSBOX_CFLAGS) -pie -o $@ $^ $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
 
-$(B)/tools/evil.so: tests/tools/evil.c $(B)/flags
+$(B)/tools/%.so: tests/tools/%.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $@
-	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIC -shared -o $@ $<
+	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIC -shared -o $@ $< -ldl
 
-units: $(UNIT_BINS) $(TOOL_BINS) $(B)/tools/attack $(B)/tools/evil.so $(B)/tests/pam_nsbox_test.so \
+units: $(UNIT_BINS) $(TOOL_BINS) $(B)/tools/attack $(B)/tools/evil.so $(B)/tools/caseless.so \
+	$(B)/tests/pam_nsbox_test.so \
 	$(B)/tests/nsbox-test \
 	$(B)/tests/test_fuzz_replay
 

@@ -13,6 +13,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -22,6 +23,7 @@
 #include "log.h"
 #include "registry.h"
 #include "syscalls.h"
+#include "ttyfilter.h"
 
 enum { EXIT_NO_BOX = 1, EXIT_USAGE = 2 };
 
@@ -223,6 +225,36 @@ int cmd_stop(int argc, char **argv)
 	return failed ? EXIT_NO_BOX : 0;
 }
 
+/* CMD runs as root with every capability in a tree the user may partly
+ * write (binds, tmpfs, an overlay's upper layer): it gets a fixed PATH of
+ * the directories checked at box creation, an environment of its own, none
+ * of our file descriptors but 0-2 (a host directory fd would be a way out,
+ * runc CVE-2024-21626 class), and no TIOCSTI into root's terminal for
+ * anything it starts as the user (su in the box). */
+static _noreturn_ void exec_in_box(char **argv, const char *id)
+{
+	const char *term = getenv("TERM");
+	char term_var[128];
+
+	if (term && strlen(term) < 64)
+		snprintf(term_var, sizeof(term_var), "%s", term);
+	else
+		term_var[0] = '\0';
+	if (clearenv() != 0 || setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1) < 0 ||
+	    setenv("HOME", "/root", 1) < 0 || (term_var[0] && setenv("TERM", term_var, 1) < 0) ||
+	    setenv("container", "nsbox", 1) < 0)
+		_exit(126);
+	if (sys_close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0 || install_tty_filter() < 0) {
+		log_errno(errno, "hardening the command for box %s", id);
+		_exit(126);
+	}
+	if (chdir("/") < 0)
+		_exit(126);
+	execvp(argv[0], argv);
+	log_errno(errno, "%s in box %s", argv[0], id);
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
 /* Like nsenter or machinectl shell: root joins the box's namespaces (not
  * its user namespace: it stays root) and runs CMD there. */
 static int enter_and_run(const struct box_record *r, char **cmd)
@@ -249,14 +281,8 @@ static int enter_and_run(const struct box_record *r, char **cmd)
 	pid = fork(); /* the child is born in the box's PID namespace */
 	if (pid < 0)
 		return log_errno(errno, "fork()"), EXIT_NO_BOX;
-	if (pid == 0) {
-		char **argv = cmd && cmd[0] ? cmd : shell;
-		if (chdir("/") < 0)
-			_exit(126);
-		execvp(argv[0], argv);
-		log_errno(errno, "%s in box %s", argv[0], r->id);
-		_exit(errno == ENOENT ? 127 : 126);
-	}
+	if (pid == 0)
+		exec_in_box(cmd && cmd[0] ? cmd : shell, r->id);
 	if (RETRY_EINTR(waitpid(pid, &status, 0)) < 0)
 		return EXIT_NO_BOX;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -55,9 +55,14 @@
 /* Sessions one shared box holds at most. */
 #define MAX_SESSIONS 1024
 
-/* What a peer of a shared box's listening socket says first. */
+/* What a peer of a shared box's listening socket says first, and what box
+ * init answers a session once it counts it. */
 #define HELLO_SESSION 'S'
 #define HELLO_QUERY 'Q'
+#define SESSION_COUNTED 'A'
+/* How long the helper waits for that answer: box init answers at once
+ * unless the user has stopped it or starved it (their own box). */
+#define JOIN_TIMEOUT_MS (10 * 1000)
 
 /* Box init's report to the helper: "OK", or the reason it gave up. */
 static void report(int fd, const char *text)
@@ -77,6 +82,7 @@ struct holder {
 	size_t n; /* fds[0] signalfd, [1] timerfd, [2] listener (or -1), then peers */
 	int sessions;
 	long linger;
+	bool done; /* no session, linger over: exit once no one is joining */
 };
 
 static void reap(int sigfd)
@@ -95,9 +101,23 @@ static void last_session_gone(struct holder *h)
 	struct itimerspec when = { .it_value.tv_sec = h->linger };
 
 	if (h->linger == 0)
-		_exit(0);
-	if (h->linger > 0)
+		h->done = true;
+	else if (h->linger > 0)
 		(void)timerfd_settime(h->fds[1].fd, 0, &when, NULL);
+}
+
+/* Whether someone is joining: a peer not greeted yet, or a connection
+ * waiting in the listener's backlog. A session that connects after this
+ * finds box init gone and gets no answer; the helper then starts a new box
+ * (see connect_box). */
+static bool joining(const struct holder *h)
+{
+	struct pollfd p = { .fd = h->fds[2].fd, .events = POLLIN };
+
+	for (size_t i = 4; i < h->n; i++)
+		if (h->fds[i].events & POLLPRI)
+			return true;
+	return p.fd >= 0 && poll(&p, 1, 0) > 0;
 }
 
 /* Peers are unordered: the last one takes the place of the one that goes
@@ -127,15 +147,25 @@ static void greet(struct holder *h, size_t i)
 	}
 	h->fds[i].events = POLLIN | POLLRDHUP; /* from now on: a session */
 	h->sessions++;
+	h->done = false;
 	(void)timerfd_settime(h->fds[1].fd, 0, &off, NULL);
+	/* Counted: now the helper may tell the module it is in. */
+	answer[0] = SESSION_COUNTED;
+	(void)send(h->fds[i].fd, answer, 1, MSG_NOSIGNAL);
 }
 
 static void accept_peer(struct holder *h)
 {
 	int fd = accept4(h->fds[2].fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
-	if (fd < 0)
+	if (fd < 0) {
+		/* Out of fds (the user may prlimit their own box init): the
+		 * connection stays queued and the listener readable; wait a
+		 * little rather than spin on it. */
+		if (errno == EMFILE || errno == ENFILE)
+			(void)poll(NULL, 0, 100);
 		return;
+	}
 	if (h->n >= ARRAY_SIZE(h->fds)) {
 		close(fd);
 		return;
@@ -169,7 +199,7 @@ static _noreturn_ void serve(int sigfd, int listen_fd, long linger)
 			if (read(timer, &expirations, sizeof(expirations)) < 0)
 				expirations = 0; /* nothing to clear */
 			if (h.sessions == 0)
-				_exit(0); /* lingered long enough */
+				h.done = true; /* lingered long enough */
 		}
 		if (listen_fd >= 0 && h.fds[2].revents)
 			accept_peer(&h);
@@ -187,6 +217,8 @@ static _noreturn_ void serve(int sigfd, int listen_fd, long linger)
 			if (--h.sessions == 0)
 				last_session_gone(&h);
 		}
+		if (h.done && h.sessions == 0 && !joining(&h))
+			_exit(0);
 	}
 }
 
@@ -267,9 +299,11 @@ static _noreturn_ void box_init(const struct box_start *b, const struct box_moun
 		init_failed(report_fd);
 
 	test_pause_at(b->pause_step, "init-ready");
+	/* Named before the helper records the box: a record is trusted only
+	 * for a process of this name (registry.c). */
+	set_process_title(BOX_INIT_NAME);
 	report(report_fd, "OK");
 	close(report_fd);
-	set_process_title(BOX_INIT_NAME);
 	serve(sigfd, b->listen_fd, b->rule->share == SHARE_USER ? b->rule->linger : 0);
 }
 
@@ -380,6 +414,8 @@ int make_box_listener(const char *path, int *ret_fd)
 	return 0;
 }
 
+/* Non-blocking: a box init that is stopped or starved (by its own user)
+ * has a full backlog, and root's commands must not hang on it. */
 static int connect_and_say(const char *path, char hello, int *ret_fd)
 {
 	struct sockaddr_un addr;
@@ -387,7 +423,7 @@ static int connect_and_say(const char *path, char hello, int *ret_fd)
 
 	if (unix_address(path, &addr) < 0)
 		return -ENAMETOOLONG;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
 	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
@@ -399,7 +435,23 @@ static int connect_and_say(const char *path, char hello, int *ret_fd)
 
 int connect_box(const char *path, int *ret_fd)
 {
-	return connect_and_say(path, HELLO_SESSION, ret_fd);
+	_cleanup_close_ int fd = -1;
+	struct pollfd p;
+	char answer = 0;
+	int r = connect_and_say(path, HELLO_SESSION, &fd);
+
+	if (r < 0)
+		return r;
+	/* Joined only once box init has counted us: until then it may be
+	 * exiting (linger over, last session gone). */
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	r = RETRY_EINTR(poll(&p, 1, JOIN_TIMEOUT_MS));
+	if (r == 0)
+		return -ETIMEDOUT;
+	if (r < 0 || recv(fd, &answer, 1, MSG_DONTWAIT) != 1 || answer != SESSION_COUNTED)
+		return -ECONNRESET;
+	*ret_fd = TAKE_FD(fd);
+	return 0;
 }
 
 int query_box_sessions(const char *path, int *ret_n)

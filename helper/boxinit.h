@@ -29,7 +29,9 @@ int start_box(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd);
 int make_box_listener(const char *path, int *ret_fd);
 
 /* A new session's hold on the shared box listening at PATH: while the
- * returned fd is open the box counts the session. */
+ * returned fd is open the box counts the session. Returns once box init has
+ * counted it; -ECONNRESET if box init went away first (linger over),
+ * -ETIMEDOUT if it did not answer, -EAGAIN if its backlog is full. */
 int connect_box(const char *path, int *ret_fd);
 
 /* How many sessions the shared box listening at PATH has. */

@@ -190,6 +190,15 @@ static void set_limits(const struct rule *rule, struct nsbox_reply *rep)
 			    rule->name);
 }
 
+/* Whether the process of PIDFD exits within MS milliseconds (a pidfd polls
+ * readable once it has). */
+static bool pidfd_exits_within(int pidfd, int ms)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	return RETRY_EINTR(poll(&p, 1, ms)) > 0;
+}
+
 /* A box for this session alone: its record lets admins list, enter and
  * stop it; the module removes it at close. */
 static int start_unshared(struct box_start *b, struct nsbox_reply *rep, int fds[2])
@@ -228,10 +237,12 @@ static int join_or_start_shared(struct box_start *b, struct nsbox_reply *rep, in
 	if ((r = registry_lock(b->user->uid, b->rule->name, &lock)) < 0)
 		return r;
 	if (registry_find_shared(b->user->name, b->user->uid, b->rule->name, &rec) == 0) {
-		box_socket_path(rec.id, path, sizeof(path));
 		bool own_net;
-		if (box_pidfd(&rec, &fds[0]) == 0 && box_has_own_net(fds[0], rec.pid, &own_net) == 0 &&
-		    connect_box(path, &fds[1]) == 0) {
+		box_socket_path(rec.id, path, sizeof(path));
+		r = box_pidfd(&rec, &fds[0]);
+		r = r ?: box_has_own_net(fds[0], rec.pid, &own_net);
+		r = r ?: connect_box(path, &fds[1]);
+		if (r == 0) {
 			/* The session gets the box's network, whatever the rule
 			 * says now: the rule applies to the next box. */
 			if (own_net != b->rule->network_none)
@@ -244,6 +255,14 @@ static int join_or_start_shared(struct box_start *b, struct nsbox_reply *rep, in
 			set_text(rep->box_id, sizeof(rep->box_id), rec.id);
 			log_debug("user %s joins box %s", b->user->name, rec.id);
 			return 0;
+		}
+		/* Not joined. A box whose init is exiting (its linger ran out
+		 * as we came) is replaced; a live one that does not answer (its
+		 * user stopped or starved it) is not, or it would lose its
+		 * record while it runs. */
+		if (fds[0] >= 0 && !pidfd_exits_within(fds[0], 2000)) {
+			closep(&fds[0]);
+			return log_errno(-r, "box %s does not take sessions", rec.id);
 		}
 		closep(&fds[0]);
 		registry_remove(rec.id);

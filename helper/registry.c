@@ -87,7 +87,10 @@ int record_init(struct box_record *r, const char *user, uint32_t uid, const char
 	int err;
 
 	memset(r, 0, sizeof(*r));
-	snprintf(r->id, sizeof(r->id), "%s-%d", user, (int)pid);
+	/* An id must name one box: a user name too long for it, or one that
+	 * cannot be an id, gives way to the uid. */
+	if (snprintf(r->id, sizeof(r->id), "%s-%d", user, (int)pid) >= (int)sizeof(r->id))
+		r->id[0] = '\0';
 	snprintf(r->user, sizeof(r->user), "%s", user);
 	snprintf(r->rule, sizeof(r->rule), "%s", rule);
 	snprintf(r->rootfs, sizeof(r->rootfs), "%s", rootfs ? rootfs : "");
@@ -95,7 +98,7 @@ int record_init(struct box_record *r, const char *user, uint32_t uid, const char
 	r->shared = shared;
 	r->pid = pid;
 	r->created = (long long)time(NULL);
-	if (!box_id_is_valid(r->id)) /* an odd user name: fall back to the uid */
+	if (!box_id_is_valid(r->id))
 		snprintf(r->id, sizeof(r->id), "uid%u-%d", uid, (int)pid);
 	err = read_starttime(pid, &r->starttime);
 	return err < 0 ? log_errno(-err, "start time of box init %d", (int)pid) : 0;

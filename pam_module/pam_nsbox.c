@@ -57,6 +57,7 @@
 #include "../helper/protocol.h"
 #include "../helper/syscalls.h"
 #include "../helper/testpause.h"
+#include "../helper/ttyfilter.h"
 #include "../helper/util.h"
 
 #ifndef NSBOX_HELPER_PATH
@@ -263,6 +264,11 @@ static void describe_user(const char *user, struct nsbox_request *req)
 	if (!(buf = malloc(bufsize)) || getpwnam_r(user, &pw, buf, bufsize, &pwp) != 0 || !pwp ||
 	    strlen(pw.pw_dir) >= sizeof(req->home) || strlen(pw.pw_shell) >= sizeof(req->shell))
 		return;
+	/* The name service's own spelling: a case-insensitive one (sssd,
+	 * winbind) answers "ALICE" with alice, and the rules name alice. */
+	if (strlen(pw.pw_name) >= sizeof(req->user))
+		return;
+	snprintf(req->user, sizeof(req->user), "%s", pw.pw_name);
 	req->uid = pw.pw_uid;
 	req->gid = pw.pw_gid;
 	snprintf(req->home, sizeof(req->home), "%s", pw.pw_dir);
@@ -274,7 +280,7 @@ static void describe_user(const char *user, struct nsbox_request *req)
 		if (!g)
 			return;
 		gids = g;
-		if (getgrouplist(user, pw.pw_gid, gids, &n) >= 0)
+		if (getgrouplist(pw.pw_name, pw.pw_gid, gids, &n) >= 0)
 			break;
 		if (tries == 2)
 			return;
@@ -416,55 +422,6 @@ static int ask_helper(pam_handle_t *pamh, const struct args *a, const char *user
 	if (r == 0)
 		s->sock = TAKE_FD(sock);
 	return r;
-}
-
-/* Fail TIOCSTI and TIOCLINUX with EPERM for this process and everything it
- * starts: a boxed shell that still has the application's terminal (su
- * without --pty) must not type commands into the host's shell. The ioctl
- * number is compared on its low 32 bits, as the kernel reads it. */
-static int install_tty_filter(void)
-{
-/* The compat ABI of each supported architecture has ioctl as 54. */
-#if defined(__x86_64__)
-#define NATIVE_ARCH AUDIT_ARCH_X86_64
-#define COMPAT_ARCH AUDIT_ARCH_I386
-#define X32_IOCTL (0x40000000 | 514)
-#elif defined(__aarch64__)
-#define NATIVE_ARCH AUDIT_ARCH_AARCH64
-#define COMPAT_ARCH AUDIT_ARCH_ARM
-#define X32_IOCTL __NR_ioctl
-#elif defined(__i386__)
-#define NATIVE_ARCH AUDIT_ARCH_I386
-#define COMPAT_ARCH AUDIT_ARCH_I386
-#define X32_IOCTL __NR_ioctl
-#else
-#error "add this architecture's AUDIT_ARCH to pam_nsbox.c"
-#endif
-#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "the filter reads the low half of args[1] at its start: little endian only"
-#endif
-#define LD_ABS(field) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, field))
-#define JEQ(value, jt, jf) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (value), (jt), (jf))
-	struct sock_filter filter[] = {
-		/* 0 */ LD_ABS(arch),
-		/* 1 */ JEQ(NATIVE_ARCH, 2, 0),
-		/* 2 */ JEQ(COMPAT_ARCH, 5, 0),
-		/* 3 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS), /* unknown ABI */
-		/* 4 */ LD_ABS(nr),
-		/* 5 */ JEQ(__NR_ioctl, 4, 0),
-		/* 6 */ JEQ(X32_IOCTL, 3, 0),
-		/* 7 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		/* 8 */ LD_ABS(nr),
-		/* 9 */ JEQ(54, 0, 3),
-		/* 10 */ LD_ABS(args[1]), /* little endian: the low 32 bits */
-		/* 11 */ JEQ(TIOCSTI, 2, 0),
-		/* 12 */ JEQ(TIOCLINUX, 1, 0),
-		/* 13 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		/* 14 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-	};
-	struct sock_fprog prog = { .len = ARRAY_SIZE(filter), .filter = filter };
-
-	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0 ? -errno : 0;
 }
 
 /* Host abstract unix sockets (containerd CVE-2020-15257 class) are not

@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -928,12 +929,29 @@ static int forks(int n)
 	return 0;
 }
 
+/* Lower box init's open-file limit (it runs as the user's uid): what a
+ * user can do to their own box, which must not make init spin or root's
+ * commands hang. */
+static int starve_init(int nofile)
+{
+	struct rlimit lim = { (rlim_t)nofile, (rlim_t)nofile };
+
+	if (prlimit(1, RLIMIT_NOFILE, &lim, NULL) < 0) {
+		printf("starve=%s\n", strerror(errno));
+		return 1;
+	}
+	printf("starve=done\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
 		return 2;
 	if (strcmp(argv[1], "forks") == 0 && argc == 3)
 		return forks(atoi(argv[2]));
+	if (strcmp(argv[1], "starve-init") == 0 && argc == 3)
+		return starve_init(atoi(argv[2]));
 	if (strcmp(argv[1], "serve-abstract") == 0 && argc == 3)
 		return serve_abstract(argv[2]);
 	if (strcmp(argv[1], "with-key") == 0 && argc >= 3)

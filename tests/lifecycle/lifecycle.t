@@ -25,6 +25,9 @@ rule main {
 EOF
 }
 before=$(host_state)
+# Boxes that linger forever outlive a test that fails half-way: end the
+# box inits of this test's users (uids 62001-62005) whatever happens.
+at_exit 'ps -e -o pid=,uid=,comm= | awk '"'"'$3 == "nsbox-init" && $2 >= 62001 && $2 <= 62005 {print $1}'"'"' | xargs -r kill -9'
 # A session held open in the background: sets HELD (the driver's pid).
 hold() { # hold USER CMD
 	"$DRIVER" -c "$2" nsbox-test "$1" >"$T/held.$1.$$" 2>&1 &
@@ -84,6 +87,14 @@ out=$("$NSBOX" enter alice -- sh -c 'echo $$; ps -o pid,args | grep -c nsbox-ini
 like "nsbox enter USER: in the box's PID namespace" "$out" "^[0-9]+"
 "$NSBOX" enter nobody-here -- true 2>/dev/null
 is "nsbox enter of an unknown box exits 1" "$?" "1"
+# Root's command in a tree the user may partly write: no fd of ours (fd 7
+# is the host's /), a fixed PATH and environment, no TIOCSTI.
+out=$(exec 7</; SECRET=x PATH=/usr/local/bin:$PATH "$NSBOX" enter alice -- \
+	sh -c 'ls /proc/self/fd | tr "\n" " "; echo; echo "PATH=$PATH SECRET=${SECRET:-unset}"; grep Seccomp: /proc/self/status' 2>&1)
+like "nsbox enter: the command gets only fds 0-2 (no host directory fd)" "$out" "^0 1 2 3 $"
+like "nsbox enter: a fixed PATH of checked directories, not root's environment" "$out" \
+	"^PATH=/usr/sbin:/usr/bin:/sbin:/bin SECRET=unset$"
+like "nsbox enter: TIOCSTI is filtered for the command and what it starts" "$out" "^Seccomp:.2$"
 out=$(as_user "$NSBOX" list 2>&1)
 is "nsbox list as a plain user exits 2" "$?" "2"
 like "... and says why" "$out" "only root may manage boxes"
@@ -105,6 +116,72 @@ sleep 0.5
 is "kill -9 of one session's login program: the shared box stays for the other" "$(box_count)" "1"
 kill -9 $second
 is "kill -9 of the last one: its reference is released and the box goes" "$(boxes_become 0)" "0"
+
+# --- joins racing the end of a box ----------------------------------------------
+# linger 0: the box goes when its last session does, while the next ones
+# join. A session is in only once box init has counted it; one that comes
+# as init exits gets a new box, never a dead one.
+conf 'share = "user"'
+racers=()
+for k in 1 2 3; do
+	(for _ in $(seq 60); do drive alice -c true; done >"$T/race.$k" 2>&1) &
+	racers+=($!)
+done
+wait "${racers[@]}"
+is "180 short overlapping sessions of one shared box: none is denied" \
+	"$(cat "$T"/race.* | grep -c '^open=0 ')" "180"
+is "... and none has its command killed with the box" \
+	"$(cat "$T"/race.* | grep -c '^cmd_status=0$')" "180"
+boxes_become 0 >/dev/null
+
+# The user lowers box init's open-file limit from inside (it runs as their
+# uid): init must not spin on its listener, and root's commands must not
+# hang on the box.
+conf 'share = "user"' 'linger = "forever"'
+out=$(drive alice -c '/usr/local/bin/attack starve-init 3' 2>&1)
+like "the user can prlimit their own box init" "$out" "starve=done"
+joiners=()
+for _ in 1 2 3 4 5 6; do
+	drive alice -c true >/dev/null 2>&1 &
+	joiners+=($!)
+done
+sleep 1
+init=$("$NSBOX" list --json | sed -n 's/.*"pid": \([0-9]*\).*/\1/p' | head -n 1)
+t0=$(awk '{print $14 + $15}' "/proc/$init/stat")
+sleep 2
+t1=$(awk '{print $14 + $15}' "/proc/$init/stat")
+ok $([ $((t1 - t0)) -lt 50 ]; echo $?) "a starved box init does not spin (used $((t1 - t0)) of 200 ticks in 2 s)"
+# Fill the listener's backlog (64), as a stopped or starved init leaves it.
+sock=$(ls /run/nsbox/boxes/*.sock | head -n 1)
+perl -MIO::Socket::UNIX -e '@s = map { IO::Socket::UNIX->new(Peer => $ARGV[0]) } 1..80; sleep 30' "$sock" 2>/dev/null &
+filler=$!
+sleep 1
+timeout 20 "$NSBOX" list >/dev/null 2>&1
+rc=$?
+kill $filler 2>/dev/null
+ok $([ $rc != 124 ]; echo $?) "... and nsbox list does not hang on it (exit $rc)"
+wait "${joiners[@]}"
+"$NSBOX" stop alice >/dev/null 2>&1
+boxes_become 0 >/dev/null
+
+# A user name too long for a box id: the id falls back to the uid, and the
+# shared box is still found, listed and stopped.
+long=$(printf 'u%.0s' $(seq 80))
+add_user "$long" 62005
+write_conf <<EOF
+rule main {
+	users = {"$long"}
+	rootfs = "$T/boxes/base"
+	share = "user"
+	linger = "forever"
+}
+EOF
+drive "$long" -c true >/dev/null 2>&1
+drive "$long" -c true >/dev/null 2>&1
+is "an 80-character user name: two sessions, one shared box" "$(box_count)" "1"
+like "... whose id is made of the uid" "$("$NSBOX" list --json)" '"id": "uid62005-[0-9]+"'
+"$NSBOX" stop "$long" >/dev/null 2>&1
+is "... and nsbox stop finds it" "$(boxes_become 0)" "0"
 
 # --- limits -------------------------------------------------------------------------
 conf 'pids_max = 40' 'nofile = 64'

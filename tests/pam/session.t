@@ -62,6 +62,15 @@ ok $? "pamtester: root's session opens"
 log_has "user root not boxed: root is exempt"
 ok $? "root is exempt by default"
 
+# A name service that ignores case (sssd, winbind) lets "ALICE" log in as
+# alice: the rules must see the name service's spelling, or "ALICE" would
+# not match users = {"alice"} and log in unconfined.
+: >"$T/syslog"
+out=$(LD_PRELOAD="$TOP/build/tools/caseless.so" "$DRIVER" -c 'hostname' nsbox-test ALICE 2>&1)
+like "a login as ALICE through a case-insensitive name service is boxed as alice" "$out" "^alice-box$"
+log_has "user ALICE boxed rule=by_name"
+ok $? "... by alice's rule"
+
 # --- a real login through su --------------------------------------------
 sleep 1000 &
 host_sleeper=$!
