@@ -69,9 +69,11 @@ static long rss_kb(pid_t pid)
 	return kb;
 }
 
-/* One box, as pam_nsbox would get it. Returns 0 and the socket and pidfd. */
+/* One box, as pam_nsbox would get it. Returns 0 and the socket and box
+ * init's pid; its pidfd is closed, so that N boxes cost N fds here (root may
+ * lack CAP_SYS_RESOURCE to raise RLIMIT_NOFILE). */
 static int make_box(const char *helper, const char *user, const char *config, int *ret_sock,
-		    int *ret_pidfd, pid_t *ret_init)
+		    pid_t *ret_init)
 {
 	struct nsbox_request req = { .version = NSBOX_PROTOCOL_VERSION };
 	struct nsbox_reply rep;
@@ -110,7 +112,9 @@ static int make_box(const char *helper, const char *user, const char *config, in
 		waitpid(pid, &status, 0);
 		return -1;
 	}
-	memcpy(ret_pidfd, CMSG_DATA(c), sizeof(int));
+	for (int *fd = (int *)CMSG_DATA(c);
+	     (char *)(fd + 1) <= (char *)c + c->cmsg_len; fd++)
+		close(*fd);
 	waitpid(pid, &status, 0);
 	*ret_sock = sv[0];
 	*ret_init = rep.init_pid;
@@ -120,7 +124,8 @@ static int make_box(const char *helper, const char *user, const char *config, in
 int main(int argc, char **argv)
 {
 	const char *user = NULL, *config = NULL, *helper = NULL;
-	int n = 100, batch = 100, c, *socks, *pidfds;
+	int n = 100, batch = 100, c, *socks;
+	pid_t *inits;
 	struct rlimit rl = { 1 << 20, 1 << 20 };
 	double t0, total_create, t_teardown;
 	long mem0, mem1, init_rss;
@@ -142,23 +147,21 @@ int main(int argc, char **argv)
 	}
 	setrlimit(RLIMIT_NOFILE, &rl);
 	socks = calloc((size_t)n, sizeof(int));
-	pidfds = calloc((size_t)n, sizeof(int));
+	inits = calloc((size_t)n, sizeof(pid_t));
 	mem0 = meminfo_kb();
 	t0 = now_ms();
 	for (int i = 0; i < n; i++) {
 		double tb = i % batch == 0 ? now_ms() : 0;
 		static double batch_start;
-		pid_t init;
-
 		if (tb)
 			batch_start = tb;
-		if (make_box(helper, user, config, &socks[i], &pidfds[i], &init) < 0) {
-			fprintf(stderr, "boxes: box %d failed\n", i);
+		if (make_box(helper, user, config, &socks[i], &inits[i]) < 0) {
+			fprintf(stderr, "boxes: box %d failed: %m\n", i);
 			n = i;
 			break;
 		}
 		if (i == 0)
-			first_init = init;
+			first_init = inits[i];
 		if ((i + 1) % batch == 0)
 			printf("batch,%d,%.3f\n", i + 1, (now_ms() - batch_start) / batch);
 	}
@@ -167,17 +170,26 @@ int main(int argc, char **argv)
 	mem1 = meminfo_kb();
 	init_rss = rss_kb(first_init);
 
+	/* Teardown: a pidfd of each init (the pids cannot have been reused:
+	 * the boxes live while we hold their sockets), SIGKILL, then wait for
+	 * each to exit (a pidfd polls readable then). */
 	t0 = now_ms();
 	for (int i = 0; i < n; i++) {
-		sys_pidfd_send_signal(pidfds[i], SIGKILL);
+		int pidfd = sys_pidfd_open(inits[i], 0);
+		if (pidfd >= 0) {
+			sys_pidfd_send_signal(pidfd, SIGKILL);
+			close(pidfd);
+		}
 		close(socks[i]);
 	}
-	/* A pidfd polls readable once its process has exited. */
 	for (int i = 0; i < n; i++) {
-		struct pollfd p = { .fd = pidfds[i], .events = POLLIN };
+		int pidfd = sys_pidfd_open(inits[i], 0);
+		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+		if (pidfd < 0)
+			continue; /* gone and reaped already */
 		while (poll(&p, 1, -1) < 0 && errno == EINTR)
 			;
-		close(pidfds[i]);
+		close(pidfd);
 	}
 	t_teardown = now_ms() - t0;
 	printf("summary,%d,%.3f,%.1f,%ld,%.3f\n", n, total_create / n,
