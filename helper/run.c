@@ -15,6 +15,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -185,12 +186,36 @@ static _noreturn_ void run_cmd(const struct run_opts *o, char **cmd, const sigse
 	exec_cmd(cmd);
 }
 
+/* Deep copies of the strings run_cmd() uses, for a process that is about
+ * to overwrite its argv. Never freed: box init keeps them until it exits. */
+static int copy_cmd_strings(struct run_opts *o)
+{
+	size_t n = 0;
+	char **v;
+
+	if (o->shell && !(o->shell = strdup(o->shell)))
+		return log_errno(ENOMEM, "strdup()");
+	if (!o->cmd)
+		return 0;
+	while (o->cmd[n])
+		n++;
+	v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		return log_errno(ENOMEM, "strdup()");
+	for (size_t i = 0; i < n; i++)
+		if (!(v[i] = strdup(o->cmd[i])))
+			return log_errno(ENOMEM, "strdup()");
+	o->cmd = v;
+	return 0;
+}
+
 /* PID 1 of the box. Builds it, starts CMD as PID 2, reaps everything and
  * exits with CMD's status; the kernel then kills what is left. */
 static _noreturn_ void run_init(const struct run_opts *o, const char *cwd, const sigset_t *wait_set,
 				const sigset_t *cmd_mask)
 {
 	struct box_mounts mounts = { .rootfs = o->rootfs };
+	struct run_opts own = *o;
 	int status = 0;
 	pid_t cmd;
 
@@ -205,15 +230,20 @@ static _noreturn_ void run_init(const struct run_opts *o, const char *cwd, const
 	}
 	enter_cwd(cwd);
 
+	/* The title overwrites argv, which O points into: copy what CMD's
+	 * child still needs, then rename before CMD exists, so that CMD
+	 * never sees a host path in /proc/1/cmdline. */
+	if (copy_cmd_strings(&own) < 0)
+		_exit(EXIT_NSBOX_FAILED);
+	set_process_title(BOX_INIT_NAME);
+
 	cmd = fork();
 	if (cmd < 0) {
 		log_errno(errno, "fork()");
 		_exit(EXIT_NSBOX_FAILED);
 	}
 	if (cmd == 0)
-		run_cmd(o, o->cmd, cmd_mask);
-	/* Only now: the title overwrites argv, which O still points into. */
-	set_process_title(BOX_INIT_NAME);
+		run_cmd(&own, own.cmd, cmd_mask);
 
 	if (drop_all_caps() < 0 || harden_process(true) < 0) {
 		kill(cmd, SIGKILL);
