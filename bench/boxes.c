@@ -7,7 +7,8 @@
  *
  * Prints CSV lines:
  *   batch,BOXES_SO_FAR,MS_PER_BOX          creation time per box, per batch
- *   summary,N,create_ms_per_box,kernel_kb_per_box,init_rss_kb,teardown_ms_per_box
+ *   summary,N,create_ms_per_box,kernel_kb_per_box,init_rss_kb,teardown_ms_per_box,
+ *           init_pss_kb,init_private_kb
  * Kernel memory is the growth of Slab + KernelStack + PageTables in
  * /proc/meminfo while the boxes live, divided by N. Must run as root. */
 #include <errno.h>
@@ -69,6 +70,30 @@ static long rss_kb(pid_t pid)
 	return kb;
 }
 
+/* Proportional and private memory of PID (smaps_rollup): what the box
+ * init costs beyond the library pages every process shares. */
+static void pss_private_kb(pid_t pid, long *pss, long *private_kb)
+{
+	char path[64], line[256];
+	long v;
+	FILE *f;
+
+	*pss = *private_kb = -1;
+	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	*private_kb = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Pss: %ld kB", &v) == 1)
+			*pss = v;
+		else if (sscanf(line, "Private_Clean: %ld kB", &v) == 1 ||
+			 sscanf(line, "Private_Dirty: %ld kB", &v) == 1)
+			*private_kb += v;
+	}
+	fclose(f);
+}
+
 /* One box, as pam_nsbox would get it. Returns 0 and the socket and box
  * init's pid; its pidfd is closed, so that N boxes cost N fds here (root may
  * lack CAP_SYS_RESOURCE to raise RLIMIT_NOFILE). */
@@ -128,7 +153,7 @@ int main(int argc, char **argv)
 	pid_t *inits;
 	struct rlimit rl = { 1 << 20, 1 << 20 };
 	double t0, total_create, t_teardown;
-	long mem0, mem1, init_rss;
+	long mem0, mem1, init_rss, init_pss, init_private;
 	pid_t first_init = 0;
 
 	while ((c = getopt(argc, argv, "n:u:c:H:b:")) != -1) {
@@ -169,6 +194,7 @@ int main(int argc, char **argv)
 	usleep(200 * 1000);
 	mem1 = meminfo_kb();
 	init_rss = rss_kb(first_init);
+	pss_private_kb(first_init, &init_pss, &init_private);
 
 	/* Teardown: a pidfd of each init (the pids cannot have been reused:
 	 * the boxes live while we hold their sockets), SIGKILL, then wait for
@@ -192,7 +218,7 @@ int main(int argc, char **argv)
 		close(pidfd);
 	}
 	t_teardown = now_ms() - t0;
-	printf("summary,%d,%.3f,%.1f,%ld,%.3f\n", n, total_create / n,
-	       (double)(mem1 - mem0) / n, init_rss, t_teardown / n);
+	printf("summary,%d,%.3f,%.1f,%ld,%.3f,%ld,%ld\n", n, total_create / n,
+	       (double)(mem1 - mem0) / n, init_rss, t_teardown / n, init_pss, init_private);
 	return n > 0 ? 0 : 1;
 }

@@ -125,7 +125,8 @@ sshd_stop
 {
 	echo
 	echo "Scale: N live boxes (box init only, as pam_nsbox makes them)"
-	printf '%8s %16s %18s %14s %18s\n' N create_ms/box kernel_KB/box init_RSS_KB teardown_ms/box
+	printf '%8s %14s %14s %12s %12s %16s %16s\n' N create_ms/box kernel_KB/box init_RSS_KB \
+		init_PSS_KB init_private_KB teardown_ms/box
 } | tee -a "$TABLE"
 : >"$OUT/scale.csv"
 : >"$OUT/batches.csv"
@@ -137,8 +138,34 @@ for n in $SCALE; do
 	grep '^batch,' "$T/scale-$n.csv" | sed "s/^batch,/$n,/" >>"$OUT/batches.csv"
 	grep '^summary,' "$T/scale-$n.csv" | cut -d, -f2- >>"$OUT/scale.csv"
 	grep '^summary,' "$T/scale-$n.csv" |
-		awk -F, '{printf "%8s %16s %18s %14s %18s\n", $2, $3, $4, $5, $6}' | tee -a "$TABLE"
+		awk -F, '{printf "%8s %14s %14s %12s %12s %16s %16s\n", $2, $3, $4, $5, $7, $8, $6}' |
+		tee -a "$TABLE"
 	# Let the host's init reap the killed boxes before the next round.
+	sleep 2
+done
+
+# Control: is the growth with N nsbox's, or the kernel's with N more
+# processes? 200 boxes while N plain sleeping processes live instead.
+{
+	echo
+	echo "Control: 200 boxes created while N plain processes (sleep) live"
+	printf '%8s %14s\n' N create_ms/box
+} | tee -a "$TABLE"
+: >"$OUT/control.csv"
+for n in 0 $SCALE; do
+	sleepers=()
+	for _ in $(seq "$n"); do
+		sleep 3600 &
+		sleepers+=($!)
+	done
+	"$BOXES" -n 200 -u bench -c "$CONF" -H "$NSBOX" -b 200 >"$T/control-$n.csv" &&
+		grep '^summary,' "$T/control-$n.csv" | awk -F, -v n="$n" '{print n "," $3}' |
+		tee -a "$OUT/control.csv" | awk -F, '{printf "%8s %14s\n", $1, $2}' | tee -a "$TABLE"
+	# Never a bare wait: it would wait for every job of this shell.
+	if [ ${#sleepers[@]} -gt 0 ]; then
+		kill "${sleepers[@]}" 2>/dev/null
+		wait "${sleepers[@]}" 2>/dev/null || true
+	fi
 	sleep 2
 done
 
