@@ -179,7 +179,8 @@ set xlabel "boxes alive"
 set ylabel "ms per box (batch mean)"
 set logscale x
 set key top left
-plot for [n in "$SCALE"] "$OUT/batches.csv" using (\$1 == n+0 ? \$2 : 1/0):3 with linespoints title "run to N=".n
+plot for [n in "$SCALE"] "$OUT/batches.csv" using (\$1 == n+0 ? \$2 : 1/0):3 with linespoints title "run to N=".n, \\
+     "$OUT/control.csv" using (\$1 > 0 ? \$1 : 1/0):2 with points pt 7 ps 1.5 title "control: 200 boxes beside N plain processes"
 EOF
 fi
 note
