@@ -94,6 +94,55 @@ static void pss_private_kb(pid_t pid, long *pss, long *private_kb)
 	fclose(f);
 }
 
+/* The keeper holds the N box sockets (the boxes live while it does), so
+ * that this process keeps a small fd table: a login program forks the
+ * helper with a few fds, and fork()+close_range() from a process holding N
+ * fds would cost O(N) per box here and be counted as nsbox's. */
+static pid_t start_keeper(int *ret_fd)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		char byte, control[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+		close(sv[0]);
+		do {
+			msg.msg_control = control;
+			msg.msg_controllen = sizeof(control);
+		} while (recvmsg(sv[1], &msg, 0) > 0); /* keep every fd it gets */
+		_exit(0);
+	}
+	close(sv[1]);
+	*ret_fd = sv[0];
+	return pid;
+}
+
+static int hand_to_keeper(int keeper, int fd)
+{
+	char byte = 'k', control[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+			      .msg_controllen = sizeof(control) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	if (sendmsg(keeper, &msg, 0) != 1)
+		return -1;
+	close(fd);
+	return 0;
+}
+
 /* One box, as pam_nsbox would get it. Returns 0 and the socket and box
  * init's pid; its pidfd is closed, so that N boxes cost N fds here (root may
  * lack CAP_SYS_RESOURCE to raise RLIMIT_NOFILE). */
@@ -149,7 +198,8 @@ static int make_box(const char *helper, const char *user, const char *config, in
 int main(int argc, char **argv)
 {
 	const char *user = NULL, *config = NULL, *helper = NULL;
-	int n = 100, batch = 100, c, *socks;
+	int n = 100, batch = 100, c, sock, keeper_fd = -1;
+	pid_t keeper;
 	pid_t *inits;
 	struct rlimit rl = { 1 << 20, 1 << 20 };
 	double t0, total_create, t_teardown;
@@ -171,8 +221,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setrlimit(RLIMIT_NOFILE, &rl);
-	socks = calloc((size_t)n, sizeof(int));
 	inits = calloc((size_t)n, sizeof(pid_t));
+	keeper = start_keeper(&keeper_fd);
+	if (!inits || keeper < 0) {
+		perror("boxes: setup");
+		return 1;
+	}
 	mem0 = meminfo_kb();
 	t0 = now_ms();
 	for (int i = 0; i < n; i++) {
@@ -180,7 +234,8 @@ int main(int argc, char **argv)
 		static double batch_start;
 		if (tb)
 			batch_start = tb;
-		if (make_box(helper, user, config, &socks[i], &inits[i]) < 0) {
+		if (make_box(helper, user, config, &sock, &inits[i]) < 0 ||
+		    hand_to_keeper(keeper_fd, sock) < 0) {
 			fprintf(stderr, "boxes: box %d failed: %m\n", i);
 			n = i;
 			break;
@@ -197,8 +252,9 @@ int main(int argc, char **argv)
 	pss_private_kb(first_init, &init_pss, &init_private);
 
 	/* Teardown: a pidfd of each init (the pids cannot have been reused:
-	 * the boxes live while we hold their sockets), SIGKILL, then wait for
-	 * each to exit (a pidfd polls readable then). */
+	 * the boxes live while the keeper holds their sockets), SIGKILL, then
+	 * let the keeper go and wait for each init to exit (a pidfd polls
+	 * readable then). */
 	t0 = now_ms();
 	for (int i = 0; i < n; i++) {
 		int pidfd = sys_pidfd_open(inits[i], 0);
@@ -206,8 +262,9 @@ int main(int argc, char **argv)
 			sys_pidfd_send_signal(pidfd, SIGKILL);
 			close(pidfd);
 		}
-		close(socks[i]);
 	}
+	close(keeper_fd);
+	waitpid(keeper, NULL, 0);
 	for (int i = 0; i < n; i++) {
 		int pidfd = sys_pidfd_open(inits[i], 0);
 		struct pollfd p = { .fd = pidfd, .events = POLLIN };
