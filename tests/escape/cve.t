@@ -119,7 +119,8 @@ like "bwrap CVE-2017-5226 (TIOCSTI on the session terminal) is blocked" "$out" "
 # nsbox joins only the box its helper just built, by the pidfd from clone3.
 setpriv --reuid=alice --regid=alice --clear-groups -- "$NSBOX" run --hostname evil -- sleep 30 &
 fake=$!
-sleep 0.5
+wait_until 10 pgrep -u alice -x -f "sleep 30"
+ok $? "the user's own fake box is up"
 out=$("$DRIVER" -c 'hostname' nsbox-test alice 2>&1)
 like "firejail CVE-2022-31214 (joining the user's fake box): the login lands in its own box" "$out" "^alice-box$"
 kill $fake 2>/dev/null
@@ -162,7 +163,8 @@ conf ""
 "$ATTACK" serve-abstract "nsbox-cve-$$" &
 srv=$!
 at_exit "kill $srv 2>/dev/null"
-sleep 0.2
+wait_until 10 grep -q "@nsbox-cve-$$\$" /proc/net/unix
+ok $? "the host's abstract socket listens"
 out=$("$DRIVER" -c "/usr/local/bin/attack run abstract_socket ABSTRACT=nsbox-cve-$$" nsbox-test alice 2>&1)
 if grep -aq "Landlock scoping unavailable" "$T/syslog"; then
 	skip "the kernel has no Landlock scoping (ABI < 6)" "containerd CVE-2020-15257 (host abstract socket)"

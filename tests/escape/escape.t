@@ -49,7 +49,8 @@ shmid=$(ipcmk -M 4096 -k "$SHMKEY" 2>/dev/null | grep -o '[0-9]*$')
 "$DRIVER" -c 'sleep 30' nsbox-test bob >/dev/null 2>&1 &
 BOBDRIVER=$!
 at_exit "kill $BOBDRIVER 2>/dev/null"
-sleep 0.5
+wait_until 10 pgrep -u bob -x -f "sleep 30"
+ok $? "bob's session is up (the other box the attacks look for)"
 CTX="HOSTPID=$HOSTPID HOSTMARK=$T/host-marker OTHERMARK=/etc/bob-marker ABSTRACT=$ABSTRACT SHMKEY=$SHMKEY"
 
 # The session: su -l on a pty (script), with an fd of the host's / open in

@@ -78,6 +78,19 @@ host_state() {
 	ps -e -o pid=,stat=,comm= | awk '$3 == "nsbox-init" && $2 !~ /Z/ {print $1}' | sort
 }
 
+# wait_until SECONDS CMD [ARGS...]: poll CMD until it succeeds; fails
+# after SECONDS. For "the session is up" instead of a fixed sleep, which a
+# loaded machine can outrun.
+wait_until() {
+	local limit=$(($1 * 20))
+	shift
+	for _ in $(seq "$limit"); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # settle "$before": wait (up to 5 s) until the host looks as it did. A
 # killed box init leaves only once every process of its PID namespace is
 # reaped, some by parents outside it (sshd's monitor reaps its session

@@ -45,21 +45,21 @@ boxes_become() {
 # --- share = session (the default) vs share = user -----------------------------
 conf 'share = "session"'
 hold alice 'sleep 1001 & sleep 3'
-sleep 0.5
+wait_until 10 pgrep -x -f "sleep 1001"
 out=$(drive alice -c 'ps -o args' 2>&1)
 unlike "share = session: a second session does not see the first one's processes" "$out" "sleep 1001"
 wait_gone $HELD
 
 conf 'share = "user"'
 hold alice 'sleep 1002 & sleep 3'
-sleep 0.5
+wait_until 10 pgrep -x -f "sleep 1002"
 out=$(drive alice -c 'ps -o args' 2>&1)
 like "share = user: a second session sees the first one's processes" "$out" "sleep 1002"
 is "share = user: the user has one box" "$(box_count)" "1"
 out=$("$NSBOX" list 2>&1)
 like "nsbox list shows the shared box with its user, rule and sessions" "$out" "alice-[0-9]+ +alice +main +[0-9]+ +1 shared"
 hold bob 'sleep 3'
-sleep 0.5
+boxes_become 2 >/dev/null
 is "share = user: another user gets a box of their own" "$(box_count)" "2"
 wait_gone $HELD
 is "linger 0: a shared box dies with its last session" "$(boxes_become 0)" "0"
@@ -110,7 +110,7 @@ hold alice 'sleep 30'
 first=$HELD
 hold alice 'sleep 30'
 second=$HELD
-sleep 1
+wait_until 10 eval '[ "$(pgrep -u alice -x -f "sleep 30" | wc -l)" = 2 ]'
 kill -9 $first
 sleep 0.5
 is "kill -9 of one session's login program: the shared box stays for the other" "$(box_count)" "1"
@@ -234,7 +234,7 @@ like "network = none: loopback inside the box works" "$out" "loopback-ok"
 # a session joining it gets the box's, never a mix.
 conf 'network = "none"' 'share = "user"'
 hold alice 'sleep 3'
-sleep 0.5
+boxes_become 1 >/dev/null
 conf 'share = "user"'
 : >"$T/syslog"
 out=$(drive alice -c "nc -w 2 127.0.0.1 $PORT </dev/null; cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' '" 2>&1)

@@ -79,7 +79,7 @@ line=$(screen | grep -E '^TTY=' | tail -n 1)
 like "ssh -tt: the terminal is in the box's devpts" "$line" "TTY=/dev/pts/[0-9]+ "
 like "ssh -tt: the shell is in the box" "$line" "HOST=alice-box"
 tmux -S "$TMUX_SOCK" send-keys 'exit' Enter
-sleep 0.5
+wait_until 10 eval '[ "$(pgrep -u 62001 -x sh | wc -l)" = 0 ]'
 pty_procs=$(pgrep -u 62001 -x sh | wc -l)
 is "ssh -tt: typing exit ends the session" "$pty_procs" "0"
 
@@ -129,7 +129,7 @@ ok $([ ! -e "$T/stolen2.txt" ]; echo $?) "sftp-server: a host file outside the r
 # --- logout ends everything ---------------------------------------------------
 ssh_as alice 'sh -c "trap \"\" HUP; exec sleep 1001" </dev/null >/dev/null 2>&1 & setsid sleep 1002 </dev/null >/dev/null 2>&1 & (sleep 1003 </dev/null >/dev/null 2>&1 &); sleep 0.3; echo "running=$(ps -o args | grep -c "^sleep 100")"' >"$T/bg.out" 2>&1
 like "logout: background, nohup-style and setsid processes were running" "$(cat "$T/bg.out")" "running=3"
-sleep 0.5
+wait_until 10 eval '[ "$(pgrep -f "sleep 100[1-3]" | wc -l)" = 0 ]'
 is "logout: they are gone once the connection closed" "$(pgrep -f 'sleep 100[1-3]' | wc -l)" "0"
 
 # --- logging through the box's /dev/log ---------------------------------------
@@ -141,7 +141,7 @@ ok $? "syslog_socket = true: sshd's lines from inside the box reach syslog"
 # --- sshd's session child (in the box) holds no fd of the host's tree ------------
 ssh_as alice 'sleep 3' &
 sleeper=$!
-sleep 1
+wait_until 10 pgrep -u 62001 -f '^sshd: alice'
 child=$(pgrep -u 62001 -f '^sshd: alice' | head -n 1)
 dirs=""
 for fd in /proc/$child/fd/*; do
