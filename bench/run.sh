@@ -53,6 +53,31 @@ table() { # table TITLE CSV
 	} | tee -a "$TABLE"
 }
 
+# hyperfine_table TITLE CMDS CSV [PREFIX...]: the same commands through
+# hyperfine -N (one after the other, not interleaved), the tool the
+# targets are stated with; PREFIX runs hyperfine (e.g. as another user).
+hyperfine_table() {
+	local title=$1 cmds=$2 csv=$3 args=() label cmd
+	shift 3
+	command -v hyperfine >/dev/null || { note "($title: hyperfine not installed)"; return; }
+	while IFS=$'\t' read -r label cmd; do
+		args+=(-n "$label" "$cmd")
+	done <"$cmds"
+	rm -rf "$T/hf" && mkdir "$T/hf" && chown plain "$T/hf"
+	"$@" hyperfine -N --style none --warmup "$WARM" --runs "$ROUNDS" \
+		--export-csv "$T/hf/out.csv" "${args[@]}" >/dev/null 2>"$T/hf/err" ||
+		{ note "($title: hyperfine failed: $(head -c 300 "$T/hf/err"))"; return; }
+	awk -F, 'NR > 1 { if (!floor) floor = $4
+		printf "%s,%.3f,%.3f,%.3f,%.2f\n", $1, $4 * 1000, $2 * 1000, $3 * 1000, $4 / floor }' \
+		"$T/hf/out.csv" >"$csv"
+	{
+		echo
+		echo "$title"
+		printf '%-28s %10s %10s %10s %8s\n' command median_ms mean_ms stddev_ms ratio
+		awk -F, '{printf "%-28s %10s %10s %10s %7sx\n", $1, $2, $3, $4, $5}' "$csv"
+	} | tee -a "$TABLE"
+}
+
 pam_setup
 ssh_setup
 add_user bench 62500
@@ -88,6 +113,9 @@ done
 setpriv --reuid=plain --regid=plain --clear-groups -- env -i PATH=/usr/bin:/bin \
 	"$INTERLEAVE" -r "$ROUNDS" -w "$WARM" "$T/whole.cmds" >"$OUT/whole.csv"
 table "Whole process: run /bin/true (as a plain user; $ROUNDS rounds, interleaved)" "$OUT/whole.csv"
+hyperfine_table "Whole process, cross-check: hyperfine -N ($ROUNDS runs each, in sequence)" \
+	"$T/whole.cmds" "$OUT/whole-hyperfine.csv" \
+	setpriv --reuid=plain --regid=plain --clear-groups -- env -i PATH=/usr/bin:/bin
 
 # --- PAM: pamtester open_session close_session ----------------------------------
 # pam_namespace polyinstantiating /tmp and /var/tmp per user; the instance
@@ -109,6 +137,8 @@ pam_nsbox	pamtester bench-nsbox bench open_session close_session
 EOF
 "$INTERLEAVE" -r "$PAM_ROUNDS" -w "$WARM" "$T/pam.cmds" >"$OUT/pam.csv"
 table "PAM: pamtester open_session close_session ($PAM_ROUNDS rounds, interleaved)" "$OUT/pam.csv"
+hyperfine_table "PAM, cross-check: hyperfine -N ($ROUNDS runs each, in sequence)" \
+	"$T/pam.cmds" "$OUT/pam-hyperfine.csv"
 
 # --- ssh: a whole login running true ---------------------------------------------
 sshd_start
