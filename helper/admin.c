@@ -284,8 +284,12 @@ static int enter_and_run(const struct box_record *r, char **cmd)
 	if (pid == 0)
 		exec_in_box(cmd && cmd[0] ? cmd : shell, r->id);
 	if (RETRY_EINTR(waitpid(pid, &status, 0)) < 0)
-		return EXIT_NO_BOX;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		_exit(EXIT_NO_BOX);
+	/* We are in the box's namespaces now: leave at once, so that no
+	 * exit-time code runs in them (LeakSanitizer's tracer would be born in
+	 * the box's PID namespace, unable to see us, and spin forever). */
+	fflush(NULL);
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
 int cmd_enter(int argc, char **argv)
