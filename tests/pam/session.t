@@ -66,7 +66,8 @@ ok $? "root is exempt by default"
 # alice: the rules must see the name service's spelling, or "ALICE" would
 # not match users = {"alice"} and log in unconfined.
 : >"$T/syslog"
-out=$(LD_PRELOAD="$TOP/build/tools/caseless.so" "$DRIVER" -c 'hostname' nsbox-test ALICE 2>&1)
+# Under SANITIZE=1 the ASan runtime must come first in the preload list.
+out=$(LD_PRELOAD="${SAN_LIB:+$SAN_LIB }$TOP/build/tools/caseless.so" "$DRIVER" -c 'hostname' nsbox-test ALICE 2>&1)
 like "a login as ALICE through a case-insensitive name service is boxed as alice" "$out" "^alice-box$"
 log_has "user ALICE boxed rule=by_name"
 ok $? "... by alice's rule"
