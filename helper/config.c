@@ -56,6 +56,9 @@ static cfg_opt_t top_opts[] = {
 	CFG_END(),
 };
 
+/* Long enough for any key of ours; longer words are cut when compared. */
+#define CONFIG_KEY_MAX 64
+
 /* The name shown in "NAME:LINE: message"; parsing is single-threaded. */
 static const char *parsing_name;
 
@@ -64,6 +67,10 @@ static void report(cfg_t *cfg, const char *fmt, va_list ap)
 	char msg[768];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* One line: a value quoted in the message may hold control bytes. */
+	for (char *p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
 	log_error("%s:%d: %s", parsing_name, cfg ? cfg->line : 0, msg);
 }
 
@@ -156,10 +163,12 @@ static int validate_size(cfg_t *cfg, cfg_opt_t *opt)
 	const char *v = cfg_opt_getnstr(opt, 0);
 	size_t digits = v ? strspn(v, "0123456789") : 0;
 
-	if (digits > 0 && digits < 16 && (v[digits] == '\0' ||
-					  (strchr("kmgKMG%", v[digits]) && v[digits + 1] == '\0')))
+	/* Not 0: for tmpfs, size=0 means no limit at all. */
+	if (digits > 0 && digits < 16 && strspn(v, "0") < digits &&
+	    (v[digits] == '\0' || (strchr("kmgKMG%", v[digits]) && v[digits + 1] == '\0')))
 		return 0;
-	cfg_error(cfg, "tmpfs_size must be a number with k, m, g or %%, not \"%s\"", v ? v : "");
+	cfg_error(cfg, "tmpfs_size must be a number above 0 with k, m, g or %%, not \"%s\"",
+		  v ? v : "");
 	return -1;
 }
 
@@ -263,12 +272,31 @@ static int validate_bind(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+/* Box records keep rule names in 128 bytes (registry.h): a longer one
+ * would never be found again, and a shared box would be built twice. */
+static bool rule_name_is_valid(const char *name)
+{
+	size_t len = name ? strlen(name) : 0;
+
+	if (len == 0 || len > CONFIG_RULE_NAME_MAX)
+		return false;
+	for (const char *p = name; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
 static int validate_rule(cfg_t *cfg, cfg_opt_t *opt)
 {
 	cfg_t *sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
 
 	if (cfg_opt_size(opt) > CONFIG_MAX_RULES) {
 		cfg_error(cfg, "more than %d rules", CONFIG_MAX_RULES);
+		return -1;
+	}
+	if (sec && !rule_name_is_valid(cfg_title(sec))) {
+		cfg_error(cfg, "rule \"%s\": a rule name is 1 to %d bytes, no control characters",
+			  cfg_title(sec) ? cfg_title(sec) : "", CONFIG_RULE_NAME_MAX);
 		return -1;
 	}
 	if (sec && cfg_size(sec, "users") == 0 && cfg_size(sec, "groups") == 0) {
@@ -499,44 +527,172 @@ oom:
  * keeping newlines. Debian 12's libconfuse 3.3 miscounts lines after a
  * comment (FILE:LINE would be wrong) and refuses comments inside lists;
  * after this it never sees one. Quoted strings are left alone; // and
- * slash-star start a comment only where a token could start, as in
- * libconfuse's own lexer. */
-static void strip_comments(char *text)
+ * slash-star start a comment only where a token could start (also right
+ * after a quoted string), as in libconfuse's own lexer. An unterminated
+ * comment or string is an error at the line it starts on: libconfuse
+ * would silently drop the rest of the file, rules included. */
+static int strip_comments(char *text, int *ret_line, const char **ret_what)
 {
+	int line = 1, start = 0;
 	char quote = 0;
+	char *p;
 
-	for (char *p = text; *p; p++) {
-		bool token_start = p == text || strchr(" \t\r\n{}=,(", p[-1]);
+	for (p = text; *p; p++) {
+		bool token_start = p == text || strchr(" \t\r\n{}=,(\"'", p[-1]);
 
+		if (*p == '\n')
+			line++;
 		if (quote) {
-			if (*p == '\\' && p[1])
+			if (*p == '\\' && p[1]) {
 				p++;
-			else if (*p == quote)
+				line += *p == '\n';
+			} else if (*p == quote) {
 				quote = 0;
+			}
 		} else if (*p == '"' || *p == '\'') {
 			quote = *p;
+			start = line;
 		} else if (*p == '#' || (token_start && p[0] == '/' && p[1] == '/')) {
 			while (*p && *p != '\n')
 				*p++ = ' ';
 			if (!*p)
-				return;
+				return 0;
+			line++;
 		} else if (token_start && p[0] == '/' && p[1] == '*') {
-			for (*p++ = ' ', *p = ' '; *p && !(p[0] == '*' && p[1] == '/'); p++)
-				if (*p != '\n')
+			start = line;
+			for (*p++ = ' ', *p = ' '; *p && !(p[0] == '*' && p[1] == '/'); p++) {
+				if (*p == '\n')
+					line++;
+				else
 					*p = ' ';
-			if (!*p)
-				return;
+			}
+			if (!*p) {
+				*ret_line = start;
+				*ret_what = "a /* comment is not closed";
+				return -EINVAL;
+			}
 			p[0] = p[1] = ' ';
 			p++;
 		}
 	}
+	if (quote) {
+		*ret_line = start;
+		*ret_what = "a quoted string is not closed";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* A token of the config text (comments already blanked out). */
+struct lexer {
+	const char *p;
+	int line;
+	char tok[CONFIG_KEY_MAX]; /* the token, cut short if longer */
+	int tok_line;
+};
+
+static bool is_punct(char c)
+{
+	return strchr("{}=,()", c) != NULL;
+}
+
+/* The next token into l->tok: a punctuation character, "+=", a quoted
+ * string (marked by its opening quote), or a bare word. False at the end. */
+static bool next_token(struct lexer *l)
+{
+	size_t n = 0;
+
+	while (*l->p == ' ' || *l->p == '\t' || *l->p == '\r' || *l->p == '\n')
+		l->line += *l->p++ == '\n';
+	if (!*l->p)
+		return false;
+	l->tok_line = l->line;
+	if (is_punct(*l->p) || (l->p[0] == '+' && l->p[1] == '=')) {
+		n = *l->p == '+' ? 2 : 1;
+		memcpy(l->tok, l->p, n);
+		l->p += n;
+	} else if (*l->p == '"' || *l->p == '\'') {
+		char quote = *l->p++;
+
+		l->tok[n++] = quote;
+		for (; *l->p && *l->p != quote; l->p++) {
+			if (*l->p == '\\' && l->p[1])
+				l->p++;
+			l->line += *l->p == '\n';
+		}
+		if (*l->p)
+			l->p++;
+	} else {
+		for (; *l->p && !strchr(" \t\r\n\"'", *l->p) && !is_punct(*l->p) &&
+		       !(l->p[0] == '+' && l->p[1] == '=');
+		     l->p++)
+			if (n < sizeof(l->tok) - 1)
+				l->tok[n++] = *l->p;
+	}
+	l->tok[n] = '\0';
+	return true;
+}
+
+/* Every key at most once per section: libconfuse lets a later value
+ * silently replace an earlier one, so users = {"alice"} ... users = {"bob"}
+ * in one rule would leave alice unconfined, and a second on_error would
+ * turn deny into allow. "+=" appends to a list and may repeat. Returns
+ * -EINVAL with the line and key of the second one; anything this scan
+ * does not understand is left to libconfuse to report. */
+static int find_repeated_key(const char *text, int *ret_line, char *ret_key, size_t key_size)
+{
+	enum { DEPTH = 8, KEYS = 48 };
+	static char keys[DEPTH][KEYS][CONFIG_KEY_MAX];
+	size_t n_keys[DEPTH] = { 0 };
+	struct lexer l = { .p = text, .line = 1 };
+	char word[CONFIG_KEY_MAX];
+	int depth = 0;
+
+	while (next_token(&l)) {
+		int word_line = l.tok_line;
+
+		if (streq(l.tok, "}")) {
+			if (depth > 0)
+				depth--;
+			continue;
+		}
+		snprintf(word, sizeof(word), "%s", l.tok);
+		if (!next_token(&l))
+			return 0;
+		if (streq(l.tok, "=") || streq(l.tok, "+=")) {
+			bool append = streq(l.tok, "+=");
+
+			for (size_t i = 0; i < n_keys[depth]; i++)
+				if (!append && streq(keys[depth][i], word)) {
+					*ret_line = word_line;
+					snprintf(ret_key, key_size, "%s", word);
+					return -EINVAL;
+				}
+			if (n_keys[depth] < KEYS)
+				snprintf(keys[depth][n_keys[depth]++], CONFIG_KEY_MAX, "%s", word);
+			if (!next_token(&l))
+				return 0;
+			if (streq(l.tok, "{")) /* a list: up to its closing brace */
+				while (next_token(&l) && !streq(l.tok, "}"))
+					;
+			continue;
+		}
+		if (!streq(l.tok, "{") && !(l.tok[0] != '{' && next_token(&l) && streq(l.tok, "{")))
+			return 0; /* not a key, not a section: libconfuse will say */
+		if (++depth >= DEPTH)
+			return 0;
+		n_keys[depth] = 0;
+	}
+	return 0;
 }
 
 int config_parse_buffer(const char *name, const char *data, size_t size, struct config **ret)
 {
 	_cleanup_free_ char *text = NULL;
+	const char *what = NULL;
+	char key[CONFIG_KEY_MAX];
 	cfg_t *cfg;
-	int r;
+	int line = 0, r;
 
 	if (size > CONFIG_MAX_BYTES) {
 		log_error("%s: larger than %d bytes", name, CONFIG_MAX_BYTES);
@@ -548,7 +704,25 @@ int config_parse_buffer(const char *name, const char *data, size_t size, struct 
 		return -ENOMEM;
 	memcpy(text, data, size);
 	text[size] = '\0';
-	strip_comments(text);
+	/* libconfuse stops at a NUL: the rules after it would be lost. */
+	if (memchr(data, '\0', size)) {
+		const char *nul = memchr(data, '\0', size);
+
+		line = 1;
+		for (const char *c = data; c < nul; c++)
+			line += *c == '\n';
+		log_error("%s:%d: a NUL byte (the config must be text)", name, line);
+		return -EINVAL;
+	}
+	if (strip_comments(text, &line, &what) < 0) {
+		log_error("%s:%d: %s", name, line, what);
+		return -EINVAL;
+	}
+	if (find_repeated_key(text, &line, key, sizeof(key)) < 0) {
+		log_error("%s:%d: %s is set twice here (a later value would silently replace the first)",
+			  name, line, key);
+		return -EINVAL;
+	}
 
 	cfg = cfg_init(top_opts, CFGF_NONE);
 	if (!cfg)

@@ -14,6 +14,8 @@
 /* Ceilings on everything a config can make nsbox hold or do. */
 #define CONFIG_MAX_BYTES (1 << 20)
 #define CONFIG_MAX_RULES 1024
+/* A rule name's bytes at most (box records hold 128 with the NUL). */
+#define CONFIG_RULE_NAME_MAX 127
 #define CONFIG_MAX_NAMES 4096 /* users or groups of one rule */
 #define CONFIG_MAX_MOUNTS 64  /* binds, and tmpfs, of one rule */
 /* Each tmpfs of a box may hold at most this much (tmpfs(5) size=). */

@@ -5,6 +5,7 @@
  * a mount (firejail CVE-2021-26910, pam_namespace CVE-2025-6020). */
 #include "mount.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -42,30 +43,108 @@ static const char *const system_paths[] = {
 	"run", "var", "var/run", "var/log", "var/lib",
 };
 
-/* Each path must be trusted both as the name itself (a symlink must be
- * root's) and as what it finally resolves to inside the box (a root-owned
- * link into the user's files is no better). */
-int check_system_paths(int rootfd, const char *shown_root)
+/* The directories whose entries root code loads or reads by name: NSS and
+ * PAM modules and the libraries they pull in, PAM's and the dynamic
+ * linker's configuration. Every entry in them must be root's too, not only
+ * the directory (a user-owned libnss_files.so.2 would run as root). */
+static const char *const code_dirs[] = {
+	"lib",		 "lib64",	    "lib/" NSBOX_MULTIARCH, "lib/" NSBOX_MULTIARCH "/security",
+	"usr/lib",	 "usr/lib64",	    "usr/lib/" NSBOX_MULTIARCH,
+	"usr/lib/" NSBOX_MULTIARCH "/security", "etc/pam.d", "etc/security", "etc/ld.so.conf.d",
+};
+
+/* PATH (in the box, as "a/b") trusted as a name and as what it resolves to
+ * inside the box (a root-owned link into the user's files is no better). */
+static int check_name_and_target(int rootfd, const char *path, const char *shown_root)
 {
+	_cleanup_close_ int fd = -1;
 	char shown[PATH_MAX];
 	int r;
 
-	for (size_t i = 0; i < ARRAY_SIZE(system_paths); i++) {
-		_cleanup_close_ int fd = -1;
+	snprintf(shown, sizeof(shown), "%s/%s", shown_root, path);
+	r = check_root_owned_at(rootfd, path, shown);
+	if (r < 0)
+		return r;
+	fd = sys_openat2(rootfd, path, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	if (fd < 0)
+		return 0; /* missing (or dangling): nothing to read there */
+	snprintf(shown, sizeof(shown), "%s/%s (resolved)", shown_root, path);
+	return check_root_owned_at(fd, "", shown);
+}
 
-		snprintf(shown, sizeof(shown), "%s/%s", shown_root, system_paths[i]);
-		r = check_root_owned_at(rootfd, system_paths[i], shown);
-		if (r < 0)
-			return r;
-		fd = sys_openat2(rootfd, system_paths[i], O_PATH | O_CLOEXEC,
-				 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-		if (fd < 0)
-			continue; /* missing (or dangling): nothing to read there */
-		snprintf(shown, sizeof(shown), "%s/%s (resolved)", shown_root, system_paths[i]);
-		r = check_root_owned_at(fd, "", shown);
-		if (r < 0)
-			return r;
+/* Every entry of code directory DIR (resolved inside the box). */
+static int check_entries(int rootfd, const char *dir, const char *shown_root)
+{
+	char path[512]; /* a code directory and a file name (at most 255) */
+	struct dirent *e;
+	DIR *d;
+	int fd, r = 0;
+
+	fd = sys_openat2(rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+			 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	if (fd < 0)
+		return 0; /* missing, or not a directory: nothing is loaded from it */
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return log_errno(errno, "%s/%s", shown_root, dir);
 	}
+	while (r == 0 && (e = readdir(d))) {
+		if (streq(e->d_name, ".") || streq(e->d_name, ".."))
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path))
+			continue; /* no name root code would use */
+		/* Symlinks are many here (libfoo.so -> libfoo.so.1): each is
+		 * followed; other entries need only their own stat. */
+		if (e->d_type == DT_LNK || e->d_type == DT_UNKNOWN)
+			r = check_name_and_target(rootfd, path, shown_root);
+		else {
+			char shown[PATH_MAX];
+
+			snprintf(shown, sizeof(shown), "%s/%s", shown_root, path);
+			r = check_root_owned_at(dirfd(d), e->d_name, shown);
+		}
+	}
+	closedir(d);
+	return r;
+}
+
+/* A box path ("/a/b") that is, contains or lies in code directory DIR
+ * ("a/b", relative). */
+static bool overlaps(const char *target, const char *dir)
+{
+	size_t t = strlen(target + 1), n = strlen(dir);
+	size_t shorter = t < n ? t : n;
+
+	return strncmp(target + 1, dir, shorter) == 0 &&
+	       (t == n || (t < n ? dir[t] == '/' : target[1 + n] == '/'));
+}
+
+/* Whether a bind or tmpfs of M may have put something into a code
+ * directory, so that its entries must be checked again after mounting. */
+static bool mounts_touch_code_dirs(const struct box_mounts *m)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(code_dirs); i++) {
+		for (size_t j = 0; j < m->n_binds; j++)
+			if (overlaps(m->binds[j].target, code_dirs[i]))
+				return true;
+		for (size_t j = 0; j < m->n_tmpfs; j++)
+			if (overlaps(m->tmpfs[j], code_dirs[i]))
+				return true;
+	}
+	return false;
+}
+
+int check_system_paths(int rootfd, const char *shown_root, bool entries)
+{
+	int r;
+
+	for (size_t i = 0; i < ARRAY_SIZE(system_paths); i++)
+		if ((r = check_name_and_target(rootfd, system_paths[i], shown_root)) < 0)
+			return r;
+	for (size_t i = 0; entries && i < ARRAY_SIZE(code_dirs); i++)
+		if ((r = check_entries(rootfd, code_dirs[i], shown_root)) < 0)
+			return r;
 	return 0;
 }
 
@@ -461,7 +540,7 @@ int build_box_root(const struct box_mounts *m)
 	/* Binds and tmpfs mounts may have covered a system path with
 	 * something the user owns. */
 	if (r == 0 && m->trusted)
-		r = check_system_paths(root.fd, root.shown);
+		r = check_system_paths(root.fd, root.shown, mounts_touch_code_dirs(m));
 	if (r == 0)
 		r = enter_root(&root);
 	closep(&root.fd);

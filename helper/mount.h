@@ -87,6 +87,8 @@ int clone_tree(int fd, uint64_t attrs, const char *shown, int *ret_tree);
 /* Attach the detached TREE on TARGET_FD. */
 int attach_tree(int tree, int target_fd, const char *shown);
 /* Check the files root code reads in a box (beneath ROOTFD). */
-int check_system_paths(int rootfd, const char *shown_root);
+/* With ENTRIES, every entry of the directories root code loads from by
+ * name (library, PAM and ld.so configuration directories) too. */
+int check_system_paths(int rootfd, const char *shown_root, bool entries);
 
 #endif

@@ -41,7 +41,7 @@ static int prepare_rootfs(struct box_mounts *m)
 	r = walk_path("rootfs", m->rootfs, WALK_DIRECTORY | WALK_ROOT_OWNED, &dirfd);
 	if (r < 0)
 		return r;
-	if ((r = check_system_paths(dirfd, m->rootfs)) < 0)
+	if ((r = check_system_paths(dirfd, m->rootfs, true)) < 0)
 		return r;
 	/* Read-only: the user cannot write it anyway, and the application's
 	 * root code, which later runs with the box as its root, must not
@@ -99,7 +99,7 @@ static int prepare_overlay(struct box_mounts *m)
 	if (strpbrk(m->rootfs, ",:\\") || strpbrk(m->rootfs_upper, ",:\\"))
 		return log_errno(EINVAL, "rootfs_lower/rootfs_upper with ',', ':' or '\\'");
 	r = walk_path("rootfs_lower", m->rootfs, WALK_DIRECTORY | WALK_ROOT_OWNED, &lowerfd);
-	if (r < 0 || (r = check_system_paths(lowerfd, m->rootfs)) < 0 ||
+	if (r < 0 || (r = check_system_paths(lowerfd, m->rootfs, true)) < 0 ||
 	    (r = prepare_upper(m->rootfs_upper, upper, work, sizeof(upper))) < 0)
 		return r;
 	const char *opts[] = { "lowerdir", m->rootfs, "upperdir", upper, "workdir", work, NULL };
@@ -107,7 +107,7 @@ static int prepare_overlay(struct box_mounts *m)
 	r = make_fs("overlay", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, shown, &m->rootfs_tree);
 	if (r < 0)
 		return r;
-	return check_system_paths(m->rootfs_tree, shown);
+	return check_system_paths(m->rootfs_tree, shown, true);
 }
 
 static int prepare_binds(struct box_mounts *m)

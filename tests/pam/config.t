@@ -76,6 +76,30 @@ printf 'rule r {\n\tusers = {"alice"}\n\trootfs = "/srv"\n\thostname = "bad name
 expect_denied "invalid hostname" "hostname \"bad name\": not a valid hostname"
 printf 'rule r {\n\tusers = {"alice"}\n\trootfs = "/srv"\n\tbind {\n\t\tsource = "/x"\n\t\ttarget = "/proc/x"\n\t}\n}\n' | write_conf
 expect_denied "bind target in /proc" "target \"/proc/x\": /, /proc and /dev inside the box belong to nsbox"
+# What libconfuse would silently drop or replace (the rule below would then
+# never match alice): each is an error, and nsbox check agrees.
+printf '/* to do:\nrule r {\n\tusers = {"alice"}\n\trootfs = "/srv"\n}\n' | write_conf
+expect_denied "an unclosed comment" "$CONF:1: a /\\* comment is not closed"
+printf 'rule r {\n\tusers = {"alice"}\n\trootfs = "/srv\n}\n' | write_conf
+expect_denied "an unclosed quoted string" "$CONF:3: a quoted string is not closed"
+printf 'hostname = "x"\n\0rule r {\n\tusers = {"alice"}\n\trootfs = "/srv"\n}\n' | write_conf
+expect_denied "a NUL byte" "$CONF:2: a NUL byte"
+printf 'rule r {\n\tusers = {"alice"}\n\trootfs = "/srv"\n\tusers = {"bob"}\n}\n' | write_conf
+expect_denied "a key set twice in a rule" "$CONF:4: users is set twice here"
+out=$("$NSBOX" check -f "$CONF" 2>&1)
+is "nsbox check: a key set twice is FILE:LINE" "$out" \
+	"nsbox: $CONF:4: users is set twice here (a later value would silently replace the first)"
+printf 'on_error = "deny"\non_error = "allow"\nrule r {\n\tusers = {"alice"}\n\trootfs = "/srv"\n}\n' | write_conf
+expect_denied "on_error set twice" "$CONF:2: on_error is set twice here"
+good_conf "" 'tmpfs = {"/a"} tmpfs += {"/b"}'
+"$NSBOX" check -f "$CONF" >/dev/null 2>&1
+is "+= appends and may follow a key (nsbox check passes)" "$?" "0"
+printf 'rule "%s" {\n\tusers = {"alice"}\n\trootfs = "/srv"\n}\n' "$(printf 'r%.0s' $(seq 128))" | write_conf
+expect_denied "a rule name of 128 bytes" "a rule name is 1 to 127 bytes"
+printf 'rule "" {\n\tusers = {"alice"}\n\trootfs = "/srv"\n}\n' | write_conf
+expect_denied "an empty rule name" "rule \"\": a rule name is 1 to 127 bytes"
+good_conf "" 'tmpfs_size = "0"'
+expect_denied "tmpfs_size = 0 (no limit for tmpfs)" "tmpfs_size must be a number above 0"
 rm -f "$CONF"
 expect_denied "missing config" "user alice denied: config $CONF: No such file or directory"
 
@@ -108,6 +132,21 @@ make_box badgroup
 chown alice "$T/boxes/badgroup/etc/group"
 good_conf "$T/boxes/badgroup"
 expect_denied "the box's /etc/group owned by the user" "$T/boxes/badgroup/etc/group is owned by uid 62001"
+make_box userlib
+mkdir -p "$T/boxes/userlib/lib/$(gcc -print-multiarch)"
+: >"$T/boxes/userlib/lib/$(gcc -print-multiarch)/libnss_files.so.2"
+chown alice "$T/boxes/userlib/lib/$(gcc -print-multiarch)/libnss_files.so.2"
+good_conf "$T/boxes/userlib"
+expect_denied "a user-owned NSS module in the box's library directory" \
+	"$T/boxes/userlib/lib/$(gcc -print-multiarch)/libnss_files.so.2 is owned by uid 62001"
+: >"$T/home/alice/evil.so"
+chown alice "$T/home/alice/evil.so"
+mkdir -p "$T/boxes/good/lib/$(gcc -print-multiarch)"
+: >"$T/boxes/good/lib/$(gcc -print-multiarch)/libnss_files.so.2"
+good_conf "" "bind { source = \"$T/home/alice/evil.so\" target = \"/lib/$(gcc -print-multiarch)/libnss_files.so.2\" }"
+expect_denied "a bind of a user's file over a library in the box" \
+	"libnss_files.so.2 is owned by the user \\(uid 62001\\)"
+rm -f "$T/boxes/good/lib/$(gcc -print-multiarch)/libnss_files.so.2"
 mkdir -p "$T/useretc"
 chown alice "$T/useretc"
 good_conf "" "bind { source = \"$T/useretc\" target = \"/etc\" }"
