@@ -8,6 +8,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -25,11 +26,51 @@ static int lookup_group(const char *name, gid_t *ret_gid)
 	return 0;
 }
 
+/* The user's gids and their names, as the module sends them at login, so
+ * that check and login match groups alike. */
+static int user_groups(const struct passwd *pw, gid_t **ret_gids, char ***ret_names,
+		       size_t *ret_n_gids, size_t *ret_n_names)
+{
+	_cleanup_free_ gid_t *gids = NULL;
+	char **names;
+	int n = 64;
+	size_t k = 0;
+
+	for (;;) {
+		gid_t *g = realloc(gids, (size_t)n * sizeof(gid_t));
+		int want = n;
+
+		if (!g)
+			return log_errno(ENOMEM, "groups of %s", pw->pw_name);
+		gids = g;
+		if (getgrouplist(pw->pw_name, pw->pw_gid, gids, &n) >= 0)
+			break;
+		if (n <= want)
+			n = want * 2;
+		if (n > 1 << 20)
+			return log_errno(E2BIG, "groups of %s", pw->pw_name);
+	}
+	names = calloc((size_t)n + 1, sizeof(char *));
+	if (!names)
+		return log_errno(ENOMEM, "groups of %s", pw->pw_name);
+	for (int i = 0; i < n; i++) {
+		struct group *gr = getgrgid(gids[i]);
+		if (gr && gr->gr_name[0] && (names[k] = strdup(gr->gr_name)))
+			k++;
+	}
+	*ret_gids = TAKE_PTR(gids);
+	*ret_names = names;
+	*ret_n_gids = (size_t)n;
+	*ret_n_names = k;
+	return 0;
+}
+
 static int explain_user(const struct config *cfg, const char *name)
 {
 	struct passwd *pw = getpwnam(name);
-	gid_t groups[256];
-	int n = (int)ARRAY_SIZE(groups);
+	_cleanup_free_ gid_t *gids = NULL;
+	_cleanup_strv_free_ char **names = NULL;
+	size_t n_gids = 0, n_names = 0;
 	struct user_info u;
 	const struct rule *rule;
 	struct box_plan plan;
@@ -39,11 +80,11 @@ static int explain_user(const struct config *cfg, const char *name)
 		log_error("user %s is unknown", name);
 		return 1;
 	}
+	if (user_groups(pw, &gids, &names, &n_gids, &n_names) < 0)
+		return 1;
 	u = (struct user_info){ .name = pw->pw_name, .uid = pw->pw_uid, .gid = pw->pw_gid,
-				.home = pw->pw_dir, .shell = pw->pw_shell, .groups = groups };
-	if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
-		n = 0;
-	u.n_groups = (size_t)n;
+				.home = pw->pw_dir, .shell = pw->pw_shell, .groups = gids,
+				.n_groups = n_gids, .group_names = names, .n_group_names = n_names };
 	rule = policy_match(cfg, &u, lookup_group, &exempt);
 	if (!rule) {
 		printf("%s: not confined (%s)\n", name,

@@ -43,6 +43,10 @@
 #include "syscalls.h"
 #include "testpause.h"
 
+/* A rule name fits, whole, in a box record and in the reply. */
+_Static_assert(sizeof(((struct box_record *)0)->rule) > CONFIG_RULE_NAME_MAX, "rule name");
+_Static_assert(sizeof(((struct nsbox_reply *)0)->rule) > CONFIG_RULE_NAME_MAX, "rule name");
+
 /* The step the fault tests want us to stop at (test builds only). */
 static const char *pause_step;
 
@@ -106,8 +110,13 @@ static int user_from_request(const struct nsbox_request *req, struct user *ret)
 	const char *p = req->group_names, *end = req->group_names + sizeof(req->group_names);
 
 	if (!memchr(req->home, 0, sizeof(req->home)) || !memchr(req->shell, 0, sizeof(req->shell)) ||
-	    req->n_groups > NSBOX_REQUEST_GROUP_BYTES / 2)
+	    req->n_groups > NSBOX_REQUEST_GROUP_BYTES / 2 || req->n_gids > NSBOX_REQUEST_MAX_GIDS)
 		return -EPROTO;
+	ret->groups = calloc(req->n_gids + 1, sizeof(gid_t));
+	if (!ret->groups)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < req->n_gids; i++)
+		ret->groups[i] = (gid_t)req->gids[i];
 	ret->name = strdup(req->user);
 	ret->home = strdup(req->home);
 	ret->shell = strdup(req->shell[0] ? req->shell : "/bin/sh");
@@ -125,6 +134,7 @@ static int user_from_request(const struct nsbox_request *req, struct user *ret)
 	}
 	ret->info = (struct user_info){ .name = ret->name, .uid = req->uid, .gid = req->gid,
 					.home = ret->home, .shell = ret->shell,
+					.groups = ret->groups, .n_groups = req->n_gids,
 					.group_names = ret->group_names,
 					.n_group_names = ret->n_group_names };
 	return 0;
@@ -137,11 +147,15 @@ static int resolve_user(const struct nsbox_request *req, struct user *ret)
 
 	if ((req->flags & all) == all) {
 		r = user_from_request(req, ret);
-		if (r == -EPROTO)
-			log_error("malformed user data from the module");
-		else if (r < 0)
-			log_errno(-r, "user %s", req->user);
-		return r;
+		if (r != -EPROTO) {
+			if (r < 0)
+				log_errno(-r, "user %s", req->user);
+			return r;
+		}
+		/* Never deny (root least of all) over data we need not use. */
+		log_warning("malformed user data from the module: asking the name service");
+		user_free(ret);
+		*ret = (struct user){ 0 };
 	}
 	return user_lookup(req->user, ret);
 }

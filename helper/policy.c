@@ -238,15 +238,15 @@ static bool in_list(char *const *list, size_t n, const char *name)
 	return false;
 }
 
+/* A member of group G: the name service named one of the user's groups G,
+ * or G's gid (getgrnam) is one of the user's gids, as nsbox check sees it.
+ * Two names may share a gid, and getgrgid gives only one of them. */
 static bool in_groups(const struct rule *r, const struct user_info *u, group_lookup_fn lookup)
 {
-	if (u->group_names) {
-		for (size_t i = 0; i < r->n_groups; i++)
-			for (size_t j = 0; j < u->n_group_names; j++)
-				if (streq(r->groups[i], u->group_names[j]))
-					return true;
-		return false;
-	}
+	for (size_t i = 0; i < r->n_groups; i++)
+		for (size_t j = 0; j < u->n_group_names; j++)
+			if (streq(r->groups[i], u->group_names[j]))
+				return true;
 	for (size_t i = 0; i < r->n_groups; i++) {
 		gid_t gid;
 		if (lookup(r->groups[i], &gid) < 0)

@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define NSBOX_PROTOCOL_VERSION 2
+#define NSBOX_PROTOCOL_VERSION 3
 /* The module passes the socket as this fd. */
 #define NSBOX_PROTOCOL_FD 3
 /* argv of the helper: no paths, no secrets (box init inherits this command
@@ -23,11 +23,13 @@ enum nsbox_request_flags {
 	NSBOX_REQUEST_DEBUG = 1 << 0,
 	/* uid, gid, home, shell come from the application's name service */
 	NSBOX_REQUEST_HAS_USER = 1 << 1,
-	/* group_names holds every group of the user */
+	/* gids holds every group of the user, group_names the name of each
+	 * one that has a name */
 	NSBOX_REQUEST_ALL_GROUPS = 1 << 2,
 };
 
 #define NSBOX_REQUEST_GROUP_BYTES 8192
+#define NSBOX_REQUEST_MAX_GIDS 1024
 
 struct nsbox_request {
 	uint32_t version;
@@ -48,6 +50,10 @@ struct nsbox_request {
 	char shell[256];
 	uint32_t n_groups;
 	char group_names[NSBOX_REQUEST_GROUP_BYTES]; /* NUL-separated */
+	/* The gids: a rule's group matches by gid too, as getgrnam names it
+	 * (two names can share a gid; the name service gives one of them). */
+	uint32_t n_gids;
+	uint32_t gids[NSBOX_REQUEST_MAX_GIDS];
 };
 
 enum nsbox_verdict {

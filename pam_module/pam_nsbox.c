@@ -285,6 +285,11 @@ static void describe_user(const char *user, struct nsbox_request *req)
 		if (tries == 2)
 			return;
 	}
+	if (n < 0 || (size_t)n > ARRAY_SIZE(req->gids))
+		return; /* the helper asks its name service */
+	for (int i = 0; i < n; i++)
+		req->gids[i] = gids[i];
+	req->n_gids = (uint32_t)n;
 	for (int i = 0; i < n; i++) {
 		struct group gr, *grp = NULL;
 		size_t len;
@@ -300,8 +305,8 @@ static void describe_user(const char *user, struct nsbox_request *req)
 		}
 		if (r != 0)
 			return; /* unsure: the helper asks its name service */
-		if (!grp)
-			continue; /* a gid without a name cannot be named in a rule */
+		if (!grp || !grp->gr_name[0])
+			continue; /* a gid without a name is matched by gid only */
 		len = strlen(gr.gr_name) + 1;
 		if (used + len > sizeof(req->group_names))
 			return; /* incomplete: the helper asks its name service */

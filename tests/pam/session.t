@@ -14,6 +14,11 @@ add_user alice 62001
 add_user bob 62002
 add_user carol 62003
 add_group students 62100 carol
+# Two names for one gid: the name service names the gid "team", the rule
+# names "teamalias", whose line lists dave.
+add_user dave 62004
+add_group team 62200
+add_group teamalias 62200 dave
 make_box shared
 echo "rootfs marker" >"$T/boxes/shared/etc/box-marker"
 echo "host secret" >"$T/host-marker"
@@ -35,6 +40,11 @@ rule by_group {
 	bind {
 		source = "%h"
 	}
+}
+rule by_alias {
+	groups = {"teamalias"}
+	rootfs = "$T/boxes/shared"
+	hostname = "alias"
 }
 EOF
 before=$(host_state)
@@ -92,6 +102,10 @@ out=$(su -l carol -c 'hostname' 2>&1)
 is "a user matched through a group is boxed by that rule" "$out" "class"
 out=$(su -l bob -c 'hostname' 2>&1)
 is "an unmatched user logs in on the host" "$out" "$(hostname)"
+out=$(drive dave -c 'hostname' 2>&1)
+like "a group matches by gid too: a second name of the user's group" "$out" "^alias$"
+like "... and nsbox check -u says the same" "$("$NSBOX" check -f "$CONF" -u dave 2>&1)" \
+	"^dave: confined by rule by_alias"
 
 # --- what a boxed login cannot do ---------------------------------------
 try() { su -l alice -c "$1" 2>&1; }
@@ -147,6 +161,16 @@ ns1=$(grep -o 'pid:\[[0-9]*\]' "$T/s1")
 ns2=$(grep -o 'pid:\[[0-9]*\]' "$T/s2")
 ok $([ -n "$ns1" ] && [ -n "$ns2" ] && [ "$ns1" != "$ns2" ]; echo $?) \
 	"two sessions of the same user at once get separate boxes"
+
+# A group line with an empty name (root and bob are in it): the module
+# sends no empty name, and root is never locked out by the user data.
+add_group "" 62300 root,bob
+: >"$T/syslog"
+out=$(drive root -c 'echo root-in' 2>&1)
+like "a nameless group of root's: root still gets a session" "$out" "^open=0 "
+out=$(drive bob -c 'hostname' 2>&1)
+like "... and an unmatched member is still not boxed" "$out" "^$(hostname)$"
+ok $(! grep -aq "malformed" "$T/syslog"; echo $?) "... and the module's user data was well-formed"
 
 kill $host_sleeper 2>/dev/null
 wait $host_sleeper 2>/dev/null
