@@ -198,7 +198,9 @@ int split_tmpfs_entry(const char *entry, char **ret_path, unsigned *ret_mode, co
 	if (colon) {
 		errno = 0;
 		mode = strtoul(colon + 1, &end, 8);
-		if (colon[1] == '\0' || *end || errno || mode > 07777) {
+		/* Octal digits only: strtoul would also take " 755" and "+755". */
+		if (colon[1] == '\0' || strspn(colon + 1, "01234567") != strlen(colon + 1) || *end ||
+		    errno || mode > 07777) {
 			*why = "the mode after ':' must be octal, as in /var/tmp:1777";
 			return -EINVAL;
 		}
