@@ -383,8 +383,12 @@ static int populate_dev(int devfd, const struct box_mounts *m, const char *const
 		{ "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
 		{ "/proc/self/fd/2", "stderr" },
 	};
+	/* max: every devpts instance but the host's draws on one pool
+	 * (kernel.pty.max - kernel.pty.reserve, 3072 by default); without a
+	 * cap one box could take it all and leave other users' logins
+	 * without a terminal. */
 	static const char *const devpts_opts[] = { "newinstance", NULL, "ptmxmode", "0666",
-						   "mode", "0620", NULL };
+						   "mode", "0620", "max", BOX_PTYS_MAX_TEXT, NULL };
 	_cleanup_close_ int pts = -1, shm = -1;
 	char host[64];
 	int r;

@@ -18,6 +18,9 @@
 #define NO_TREE (-1)
 #define SKIPPED_TREE (-2)
 
+/* Terminals one box may hold at once (its devpts instance's max=). */
+#define BOX_PTYS_MAX_TEXT "128"
+
 struct box_bind {
 	char *source; /* host path */
 	char *target; /* path inside the box */

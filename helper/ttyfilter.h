@@ -16,10 +16,12 @@
 
 #include "util.h"
 
-/* Fail TIOCSTI and TIOCLINUX with EPERM for this process and everything it
- * starts: a boxed shell that still has the application's terminal (su
- * without --pty) must not type commands into the host's shell. The ioctl
- * number is compared on its low 32 bits, as the kernel reads it. */
+/* Fail TIOCSTI, TIOCLINUX and TIOCSETD with EPERM for this process and
+ * everything it starts: a boxed shell that still has the application's
+ * terminal (su without --pty) must not type commands into the host's shell,
+ * nor set a line discipline (N_NULL) that leaves that terminal dead once
+ * the session is over. The ioctl number is compared on its low 32 bits, as
+ * the kernel reads it. */
 static inline int install_tty_filter(void)
 {
 /* The compat ABI of each supported architecture has ioctl as 54. */
@@ -53,12 +55,13 @@ static inline int install_tty_filter(void)
 		/* 6 */ JEQ(X32_IOCTL, 3, 0),
 		/* 7 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		/* 8 */ LD_ABS(nr),
-		/* 9 */ JEQ(54, 0, 3),
+		/* 9 */ JEQ(54, 0, 4),
 		/* 10 */ LD_ABS(args[1]), /* little endian: the low 32 bits */
-		/* 11 */ JEQ(TIOCSTI, 2, 0),
-		/* 12 */ JEQ(TIOCLINUX, 1, 0),
-		/* 13 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		/* 14 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		/* 11 */ JEQ(TIOCSTI, 3, 0),
+		/* 12 */ JEQ(TIOCLINUX, 2, 0),
+		/* 13 */ JEQ(TIOCSETD, 1, 0),
+		/* 14 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* 15 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
 	};
 	struct sock_fprog prog = { .len = ARRAY_SIZE(filter), .filter = filter };
 

@@ -642,6 +642,40 @@ static int a_tioclinux(void)
 	return refused("TIOCLINUX");
 }
 
+/* The line discipline it already has (N_TTY): harmless if it got through. */
+static int a_tiocsetd(void)
+{
+	int ldisc = 0; /* N_TTY */
+	if (ioctl(tty_fd(), TIOCSETD, &ldisc) == 0)
+		return say(ESCAPED, "TIOCSETD worked (N_NULL would leave the terminal dead)");
+	if (errno != EPERM)
+		return say(ESCAPED, "TIOCSETD failed with %s, not the filter's EPERM", strerror(errno));
+	return refused("TIOCSETD");
+}
+
+/* The host's pty pool (kernel.pty.max) is shared by every devpts instance:
+ * a box must not take it all from other users' logins. */
+static int a_pty_pool(void)
+{
+	int fds[1024], n = 0, err = 0;
+
+	while (n < (int)(sizeof(fds) / sizeof(fds[0]))) {
+		fds[n] = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (fds[n] < 0) {
+			err = errno;
+			break;
+		}
+		n++;
+	}
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	if (n > 128)
+		return say(ESCAPED, "opened %d ptys from the host's shared pool", n);
+	if (err != ENOSPC)
+		return say(ESCAPED, "ptys stopped at %d with %s, not the box's cap", n, strerror(err));
+	return refused("the box's devpts stops at 128 ptys (ENOSPC)");
+}
+
 /* --- host resources --------------------------------------------------------------------- */
 
 static int a_abstract_socket(void)
@@ -772,6 +806,8 @@ static const struct {
 	{ "tiocsti_highbits", a_tiocsti_highbits },
 	{ "tiocsti_i386", a_tiocsti_i386 },
 	{ "tioclinux", a_tioclinux },
+	{ "tiocsetd", a_tiocsetd },
+	{ "pty_pool", a_pty_pool },
 	{ "abstract_socket", a_abstract_socket },
 	{ "sysv_shm", a_sysv_shm },
 	{ "host_file", a_host_file },
