@@ -249,7 +249,7 @@ static bool in_groups(const struct rule *r, const struct user_info *u, group_loo
 		for (size_t j = 0; j < u->n_group_names; j++)
 			if (streq(r->groups[i], u->group_names[j]))
 				return true;
-	for (size_t i = 0; i < r->n_groups; i++) {
+	for (size_t i = 0; lookup && i < r->n_groups; i++) {
 		gid_t gid;
 		if (lookup(r->groups[i], &gid) < 0)
 			continue;

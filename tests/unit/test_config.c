@@ -84,6 +84,25 @@ static void parsing(void)
 	is_int(parse("# one\n// two\n/* three\n four */\nbogus = 1\n", &c), -EINVAL,
 	       "comments of every kind");
 	is_str(last_error(), "test.conf:5: no such option 'bogus'", "... keep line numbers right");
+	is_int(parse("hostname = \"x\"// c\nbogus = 1\n", &c), -EINVAL,
+	       "a // comment right after a string");
+	is_str(last_error(), "test.conf:2: no such option 'bogus'", "... keeps line numbers right");
+	is_int(parse("/* to do\nrule r { users = {\"a\"} rootfs = \"/x\" }\n", &c), -EINVAL,
+	       "an unclosed comment fails (the rules after it would be lost)");
+	is_str(last_error(), "test.conf:1: a /* comment is not closed", "... at the line it opens");
+	is_int(parse("rule r { users = {\"a\"}\n rootfs = \"/x }\n\n", &c), -EINVAL,
+	       "an unclosed string fails");
+	is_str(last_error(), "test.conf:2: a quoted string is not closed", "... at the line it opens");
+	is_int(config_parse_buffer("test.conf", "hostname = \"x\"\n\0rule r {}", 24, &c), -EINVAL,
+	       "a NUL byte fails");
+	is_int(parse("rule r {\n users = {\"a\", \"b\"}\n rootfs = \"/x\"\n users = {\"c\"}\n}\n", &c),
+	       -EINVAL, "a key set twice in a rule fails");
+	ok(strstr(last_error(), "test.conf:4: users is set twice"), "... at the second one");
+	is_int(parse("rootfs = \"/x\"\nrule r { users = {\"a\"} users += {\"b\"} rootfs = \"/y\" }\n"
+		     "rule s { users = {\"c\"} }\n", &c),
+	       0, "+= appends; the same key in the top level, two rules and a rule is fine");
+	is_int(c ? (int)c->rules[0].n_users : -1, 2, "... and += appended");
+	config_free(c);
 	is_int(parse("confine_root = perhaps\n", &c), -EINVAL, "bad booleans fail");
 	is_int(parse("on_error = \"maybe\"\n", &c), -EINVAL, "bad on_error fails");
 	is_int(parse("rule r { rootfs = \"/x\" }\n", &c), -EINVAL, "a rule matching no one fails");
@@ -212,6 +231,20 @@ static void matching(void)
 		by_name.group_names = other;
 		ok(c && policy_match(c, &by_name, NULL, NULL) == NULL,
 		   "a group called * in the user's list is not a wildcard");
+	}
+	{
+		/* gid 500 is named "team" by the name service; the rule names
+		 * "students", another name of gid 500. */
+		char *names[] = { "team" };
+		gid_t gids[] = { 1001, 500 };
+		struct user_info alias = { .name = "dave", .uid = 1002, .gid = 1001, .home = "/h",
+					   .groups = gids, .n_groups = 2,
+					   .group_names = names, .n_group_names = 1 };
+		ok(c && policy_match(c, &alias, stub_group, NULL) != NULL,
+		   "a group matches by gid when the name service gave another name for it");
+		gids[1] = 501;
+		ok(c && policy_match(c, &alias, stub_group, NULL) == NULL,
+		   "... and not when the gid differs");
 	}
 	config_free(c);
 }
