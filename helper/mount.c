@@ -72,11 +72,39 @@ static int check_name_and_target(int rootfd, const char *path, const char *shown
 	return check_root_owned_at(fd, "", shown);
 }
 
-/* Every entry of code directory DIR (resolved inside the box). */
-static int check_entries(int rootfd, const char *dir, const char *shown_root)
+/* A symlink entry of a code directory: root's, and what it points to
+ * trusted too. A target without a '/' is another entry of the same
+ * directory, checked in its own turn (libfoo.so -> libfoo.so.1 is most of
+ * a library directory's links): only its own stat and readlink then. */
+static int check_link_entry(int rootfd, int dirfd, const char *path, const char *name,
+			    const char *shown_root)
+{
+	char target[PATH_MAX], shown[PATH_MAX];
+	ssize_t n;
+	int r;
+
+	snprintf(shown, sizeof(shown), "%s/%s", shown_root, path);
+	r = check_root_owned_at(dirfd, name, shown);
+	if (r < 0)
+		return r;
+	n = readlinkat(dirfd, name, target, sizeof(target) - 1);
+	if (n >= 0) {
+		target[n] = '\0';
+		if (!strchr(target, '/') && !streq(target, "..") && !streq(target, "."))
+			return 0;
+	}
+	return check_name_and_target(rootfd, path, shown_root);
+}
+
+/* Every entry of code directory DIR (resolved inside the box), unless
+ * SEEN (N_SEEN of them) holds it already: with a merged /usr, lib/x and
+ * usr/lib/x are one directory. */
+static int check_entries(int rootfd, const char *dir, const char *shown_root, dev_t *seen_dev,
+			 ino_t *seen_ino, size_t *n_seen)
 {
 	char path[512]; /* a code directory and a file name (at most 255) */
 	struct dirent *e;
+	struct stat st;
 	DIR *d;
 	int fd, r = 0;
 
@@ -84,6 +112,17 @@ static int check_entries(int rootfd, const char *dir, const char *shown_root)
 			 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 	if (fd < 0)
 		return 0; /* missing, or not a directory: nothing is loaded from it */
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return log_errno(errno, "%s/%s", shown_root, dir);
+	}
+	for (size_t i = 0; i < *n_seen; i++)
+		if (seen_dev[i] == st.st_dev && seen_ino[i] == st.st_ino) {
+			close(fd);
+			return 0;
+		}
+	seen_dev[*n_seen] = st.st_dev;
+	seen_ino[(*n_seen)++] = st.st_ino;
 	d = fdopendir(fd);
 	if (!d) {
 		close(fd);
@@ -94,9 +133,9 @@ static int check_entries(int rootfd, const char *dir, const char *shown_root)
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path))
 			continue; /* no name root code would use */
-		/* Symlinks are many here (libfoo.so -> libfoo.so.1): each is
-		 * followed; other entries need only their own stat. */
-		if (e->d_type == DT_LNK || e->d_type == DT_UNKNOWN)
+		if (e->d_type == DT_LNK)
+			r = check_link_entry(rootfd, dirfd(d), path, e->d_name, shown_root);
+		else if (e->d_type == DT_UNKNOWN)
 			r = check_name_and_target(rootfd, path, shown_root);
 		else {
 			char shown[PATH_MAX];
@@ -137,13 +176,17 @@ static bool mounts_touch_code_dirs(const struct box_mounts *m)
 
 int check_system_paths(int rootfd, const char *shown_root, bool entries)
 {
+	dev_t seen_dev[ARRAY_SIZE(code_dirs)];
+	ino_t seen_ino[ARRAY_SIZE(code_dirs)];
+	size_t n_seen = 0;
 	int r;
 
 	for (size_t i = 0; i < ARRAY_SIZE(system_paths); i++)
 		if ((r = check_name_and_target(rootfd, system_paths[i], shown_root)) < 0)
 			return r;
 	for (size_t i = 0; entries && i < ARRAY_SIZE(code_dirs); i++)
-		if ((r = check_entries(rootfd, code_dirs[i], shown_root)) < 0)
+		if ((r = check_entries(rootfd, code_dirs[i], shown_root, seen_dev, seen_ino,
+					 &n_seen)) < 0)
 			return r;
 	return 0;
 }
