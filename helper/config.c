@@ -588,16 +588,23 @@ struct lexer {
 	const char *p;
 	int line;
 	char tok[CONFIG_KEY_MAX]; /* the token, cut short if longer */
+	bool quoted;		  /* tok is a quoted string (tok holds no text) */
 	int tok_line;
+	const char *error; /* why the text is not of the shape we accept */
 };
 
-static bool is_punct(char c)
+/* The characters of a bare word: what libconfuse takes in one, less those
+ * it would silently drop or treat specially (+ alone, *, $, |, parentheses
+ * and the like), which nsbox refuses instead. */
+static bool is_word_char(unsigned char c)
 {
-	return strchr("{}=,()", c) != NULL;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       strchr("_-./:@%~", c) || c >= 0x80;
 }
 
-/* The next token into l->tok: a punctuation character, "+=", a quoted
- * string (marked by its opening quote), or a bare word. False at the end. */
+/* The next token into l->tok: one of { } = , "+=", a quoted string or a
+ * bare word. False at the end, or with l->error set on a character that
+ * is none of these. */
 static bool next_token(struct lexer *l)
 {
 	size_t n = 0;
@@ -607,41 +614,75 @@ static bool next_token(struct lexer *l)
 	if (!*l->p)
 		return false;
 	l->tok_line = l->line;
-	if (is_punct(*l->p) || (l->p[0] == '+' && l->p[1] == '=')) {
-		n = *l->p == '+' ? 2 : 1;
-		memcpy(l->tok, l->p, n);
-		l->p += n;
+	l->quoted = false;
+	if (l->p[0] == '$' && l->p[1] == '{') {
+		l->error = "${...} is not supported (the helper has no environment)";
+		return false;
+	}
+	if (strchr("{}=,", *l->p)) {
+		l->tok[n++] = *l->p++;
+	} else if (l->p[0] == '+' && l->p[1] == '=') {
+		memcpy(l->tok, "+=", 2);
+		n = 2;
+		l->p += 2;
 	} else if (*l->p == '"' || *l->p == '\'') {
 		char quote = *l->p++;
 
-		l->tok[n++] = quote;
+		l->quoted = true;
 		for (; *l->p && *l->p != quote; l->p++) {
+			if (l->p[0] == '$' && l->p[1] == '{') {
+				l->error = "${...} is not supported (the helper has no environment)";
+				return false;
+			}
 			if (*l->p == '\\' && l->p[1])
 				l->p++;
 			l->line += *l->p == '\n';
 		}
 		if (*l->p)
 			l->p++;
-	} else {
-		for (; *l->p && !strchr(" \t\r\n\"'", *l->p) && !is_punct(*l->p) &&
-		       !(l->p[0] == '+' && l->p[1] == '=');
-		     l->p++)
+	} else if (is_word_char((unsigned char)*l->p)) {
+		for (; is_word_char((unsigned char)*l->p); l->p++)
 			if (n < sizeof(l->tok) - 1)
 				l->tok[n++] = *l->p;
+	} else {
+		l->error = "unexpected character (outside quotes only letters, digits, _-./:@%~, "
+			   "braces, commas, = and += may appear)";
+		return false;
 	}
 	l->tok[n] = '\0';
 	return true;
 }
 
-/* Every key at most once per section: libconfuse lets a later value
- * silently replace an earlier one, so users = {"alice"} ... users = {"bob"}
- * in one rule would leave alice unconfined, and a second on_error would
- * turn deny into allow. "+=" appends to a list and may repeat. Returns
- * -EINVAL with the line and key of the second one; anything this scan
- * does not understand is left to libconfuse to report. */
-static int find_repeated_key(const char *text, int *ret_line, char *ret_key, size_t key_size)
+static bool tok_is(const struct lexer *l, const char *s)
 {
-	enum { DEPTH = 8, KEYS = 48 };
+	return !l->quoted && streq(l->tok, s);
+}
+
+/* A value: a string, a word, or a list in braces. */
+static bool skip_value(struct lexer *l)
+{
+	if (!next_token(l))
+		return false;
+	if (!tok_is(l, "{"))
+		return l->quoted || is_word_char((unsigned char)l->tok[0]);
+	while (next_token(l))
+		if (tok_is(l, "}"))
+			return true;
+	return false;
+}
+
+/* The shape of the file, checked before libconfuse parses it: statements
+ * of the form KEY = VALUE, KEY += VALUE, SECTION [TITLE] { ... }, with bare
+ * keys, and every key at most once per section. libconfuse would let a
+ * later value silently replace an earlier one (users = {"alice"} ...
+ * users = {"bob"} in one rule leaves alice unconfined; a second on_error
+ * turns deny into allow), accepts quoted keys and "rule|users" paths that
+ * reach into other sections, and drops characters it does not know; any
+ * of it is an error here. "+=" appends to a list and may repeat. Returns
+ * -EINVAL with the line and the reason. */
+static int check_shape(const char *text, int *ret_line, char *why, size_t why_size)
+{
+	enum { DEPTH = 8, KEYS = 64 };
 	static char keys[DEPTH][KEYS][CONFIG_KEY_MAX];
 	size_t n_keys[DEPTH] = { 0 };
 	struct lexer l = { .p = text, .line = 1 };
@@ -650,39 +691,62 @@ static int find_repeated_key(const char *text, int *ret_line, char *ret_key, siz
 
 	while (next_token(&l)) {
 		int word_line = l.tok_line;
+		bool seen = false;
 
-		if (streq(l.tok, "}")) {
-			if (depth > 0)
-				depth--;
+		if (tok_is(&l, "}") && depth > 0) {
+			depth--;
 			continue;
+		}
+		if (l.quoted || !is_word_char((unsigned char)l.tok[0])) {
+			*ret_line = word_line;
+			snprintf(why, why_size, "a key or section name was expected here (bare, not quoted)");
+			return -EINVAL;
 		}
 		snprintf(word, sizeof(word), "%s", l.tok);
 		if (!next_token(&l))
-			return 0;
-		if (streq(l.tok, "=") || streq(l.tok, "+=")) {
-			bool append = streq(l.tok, "+=");
+			break;
+		if (tok_is(&l, "=") || tok_is(&l, "+=")) {
+			bool append = tok_is(&l, "+=");
 
-			for (size_t i = 0; i < n_keys[depth]; i++)
-				if (!append && streq(keys[depth][i], word)) {
+			for (size_t i = 0; i < n_keys[depth] && !seen; i++)
+				seen = streq(keys[depth][i], word);
+			if (seen && !append) {
+				*ret_line = word_line;
+				snprintf(why, why_size,
+					 "%s is set twice here (a later value would silently replace the first)",
+					 word);
+				return -EINVAL;
+			}
+			if (!seen) {
+				if (n_keys[depth] == KEYS) {
 					*ret_line = word_line;
-					snprintf(ret_key, key_size, "%s", word);
+					snprintf(why, why_size, "more than %d keys in one section", KEYS);
 					return -EINVAL;
 				}
-			if (n_keys[depth] < KEYS)
 				snprintf(keys[depth][n_keys[depth]++], CONFIG_KEY_MAX, "%s", word);
-			if (!next_token(&l))
-				return 0;
-			if (streq(l.tok, "{")) /* a list: up to its closing brace */
-				while (next_token(&l) && !streq(l.tok, "}"))
-					;
+			}
+			if (!skip_value(&l))
+				break;
 			continue;
 		}
-		if (!streq(l.tok, "{") && !(l.tok[0] != '{' && next_token(&l) && streq(l.tok, "{")))
-			return 0; /* not a key, not a section: libconfuse will say */
-		if (++depth >= DEPTH)
-			return 0;
+		/* A section: WORD { or WORD TITLE { */
+		if (!tok_is(&l, "{") && !((l.quoted || is_word_char((unsigned char)l.tok[0])) &&
+					  next_token(&l) && tok_is(&l, "{")))
+			break;
+		if (++depth >= DEPTH) {
+			*ret_line = l.tok_line;
+			snprintf(why, why_size, "sections nested too deep");
+			return -EINVAL;
+		}
 		n_keys[depth] = 0;
 	}
+	if (l.error) {
+		*ret_line = l.line;
+		snprintf(why, why_size, "%s", l.error);
+		return -EINVAL;
+	}
+	/* Anything else that stopped the scan (a missing value, an unbalanced
+	 * brace) is a syntax error libconfuse reports with its own words. */
 	return 0;
 }
 
@@ -690,7 +754,7 @@ int config_parse_buffer(const char *name, const char *data, size_t size, struct 
 {
 	_cleanup_free_ char *text = NULL;
 	const char *what = NULL;
-	char key[CONFIG_KEY_MAX];
+	char why[160];
 	cfg_t *cfg;
 	int line = 0, r;
 
@@ -718,9 +782,8 @@ int config_parse_buffer(const char *name, const char *data, size_t size, struct 
 		log_error("%s:%d: %s", name, line, what);
 		return -EINVAL;
 	}
-	if (find_repeated_key(text, &line, key, sizeof(key)) < 0) {
-		log_error("%s:%d: %s is set twice here (a later value would silently replace the first)",
-			  name, line, key);
+	if (check_shape(text, &line, why, sizeof(why)) < 0) {
+		log_error("%s:%d: %s", name, line, why);
 		return -EINVAL;
 	}
 

@@ -103,6 +103,26 @@ static void parsing(void)
 	       0, "+= appends; the same key in the top level, two rules and a rule is fine");
 	is_int(c ? (int)c->rules[0].n_users : -1, 2, "... and += appended");
 	config_free(c);
+	/* What libconfuse would take another way than it reads: each refused. */
+	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x\" users + = {\"b\"} }\n", &c), -EINVAL,
+	       "a lone + (libconfuse drops it: += would become =)");
+	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x\" \"users\" = {\"b\"} }\n", &c), -EINVAL,
+	       "a quoted key");
+	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x\" }\nrule|users = {\"b\"}\n", &c), -EINVAL,
+	       "a key path into another section");
+	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x\" hostname = \"${X\"} }\n", &c), -EINVAL,
+	       "${...} in a string");
+	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x\" } */* old\nrule s { users = {\"b\"} rootfs = \"/y\" }\n",
+		     &c),
+	       -EINVAL, "a comment libconfuse would open after a stray *");
+	{
+		char text[4096] = "rule r { users = {\"a\"} rootfs = \"/x\" ";
+		for (int i = 0; i < 70; i++)
+			snprintf(text + strlen(text), sizeof(text) - strlen(text), "users += \"u%d\" ", i);
+		strcat(text, "on_error = \"deny\" on_error = \"allow\" }\n");
+		is_int(parse(text, &c), -EINVAL, "many appends do not hide a key set twice");
+		ok(strstr(last_error(), "on_error is set twice"), "... which is named");
+	}
 	is_int(parse("confine_root = perhaps\n", &c), -EINVAL, "bad booleans fail");
 	is_int(parse("on_error = \"maybe\"\n", &c), -EINVAL, "bad on_error fails");
 	is_int(parse("rule r { rootfs = \"/x\" }\n", &c), -EINVAL, "a rule matching no one fails");
