@@ -47,10 +47,27 @@ static const char *const system_paths[] = {
  * PAM modules and the libraries they pull in, PAM's and the dynamic
  * linker's configuration. Every entry in them must be root's too, not only
  * the directory (a user-owned libnss_files.so.2 would run as root). */
+#define HWCAPS(dir)                                                                          \
+	dir "/glibc-hwcaps/x86-64-v2", dir "/glibc-hwcaps/x86-64-v3", dir "/glibc-hwcaps/x86-64-v4", \
+		dir "/tls"
 static const char *const code_dirs[] = {
-	"lib",		 "lib64",	    "lib/" NSBOX_MULTIARCH, "lib/" NSBOX_MULTIARCH "/security",
-	"usr/lib",	 "usr/lib64",	    "usr/lib/" NSBOX_MULTIARCH,
-	"usr/lib/" NSBOX_MULTIARCH "/security", "etc/pam.d", "etc/security", "etc/ld.so.conf.d",
+	"lib",
+	"lib64",
+	"lib/" NSBOX_MULTIARCH,
+	"lib/" NSBOX_MULTIARCH "/security",
+	"usr/lib",
+	"usr/lib64",
+	"usr/lib/" NSBOX_MULTIARCH,
+	"usr/lib/" NSBOX_MULTIARCH "/security",
+	/* The dynamic linker looks in these before the directory itself. */
+	HWCAPS("lib/" NSBOX_MULTIARCH),
+	HWCAPS("usr/lib/" NSBOX_MULTIARCH),
+	/* In Debian's ld.so.conf.d. */
+	"usr/local/lib",
+	"usr/local/lib/" NSBOX_MULTIARCH,
+	"etc/pam.d",
+	"etc/security",
+	"etc/ld.so.conf.d",
 };
 
 /* PATH (in the box, as "a/b") trusted as a name and as what it resolves to
@@ -72,12 +89,69 @@ static int check_name_and_target(int rootfd, const char *path, const char *shown
 	return check_root_owned_at(fd, "", shown);
 }
 
+/* The directory a link of a code directory points into (the nearest one
+ * that exists, for a dangling link), and every directory above it up to
+ * the box's root: root's and not writable by others, sticky or not. A
+ * root-owned link to /home/alice/x.so, or a dangling one to /tmp/x.so,
+ * would otherwise let the user put the file there later. */
+static int check_link_dirs(int rootfd, const char *dir, const char *target, const char *shown)
+{
+	char path[PATH_MAX], what[PATH_MAX + 64];
+	struct stat root_st, st;
+	char *slash;
+	int fd = -1, r = 0;
+
+	if (snprintf(path, sizeof(path), "%s%s%s", target[0] == '/' ? "" : dir,
+		     target[0] == '/' ? "" : "/", target[0] == '/' ? target + 1 : target) >=
+	    (int)sizeof(path))
+		return log_errno(ENAMETOOLONG, "%s", shown);
+	snprintf(what, sizeof(what), "%s (a directory above what it points to)", shown);
+	do {
+		slash = strrchr(path, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			snprintf(path, sizeof(path), ".");
+		fd = sys_openat2(rootfd, path, O_PATH | O_DIRECTORY | O_CLOEXEC,
+				 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	} while (fd < 0 && slash);
+	if (fd < 0)
+		return log_errno(errno, "%s", what);
+	if (fstat(rootfd, &root_st) < 0) {
+		close(fd);
+		return log_errno(errno, "%s", shown);
+	}
+	for (int depth = 0;; depth++) {
+		int parent;
+
+		if (depth == 256) {
+			r = log_errno(ELOOP, "%s", what);
+			break;
+		}
+		if ((r = check_root_owned_at(fd, "", what)) < 0)
+			break;
+		if (fstat(fd, &st) < 0) {
+			r = log_errno(errno, "%s", what);
+			break;
+		}
+		if (st.st_dev == root_st.st_dev && st.st_ino == root_st.st_ino)
+			break;
+		parent = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(fd);
+		fd = parent;
+		if (fd < 0)
+			return log_errno(errno, "%s", what);
+	}
+	close(fd);
+	return r;
+}
+
 /* A symlink entry of a code directory: root's, and what it points to
  * trusted too. A target without a '/' is another entry of the same
  * directory, checked in its own turn (libfoo.so -> libfoo.so.1 is most of
  * a library directory's links): only its own stat and readlink then. */
-static int check_link_entry(int rootfd, int dirfd, const char *path, const char *name,
-			    const char *shown_root)
+static int check_link_entry(int rootfd, int dirfd, const char *dir, const char *path,
+			    const char *name, const char *shown_root)
 {
 	char target[PATH_MAX], shown[PATH_MAX];
 	ssize_t n;
@@ -88,12 +162,13 @@ static int check_link_entry(int rootfd, int dirfd, const char *path, const char 
 	if (r < 0)
 		return r;
 	n = readlinkat(dirfd, name, target, sizeof(target) - 1);
-	if (n >= 0) {
-		target[n] = '\0';
-		if (!strchr(target, '/') && !streq(target, "..") && !streq(target, "."))
-			return 0;
-	}
-	return check_name_and_target(rootfd, path, shown_root);
+	if (n < 0)
+		return log_errno(errno, "readlink(\"%s\")", shown);
+	target[n] = '\0';
+	if (!strchr(target, '/') && !streq(target, "..") && !streq(target, "."))
+		return 0;
+	r = check_name_and_target(rootfd, path, shown_root);
+	return r < 0 ? r : check_link_dirs(rootfd, dir, target, shown);
 }
 
 /* Every entry of code directory DIR (resolved inside the box), unless
@@ -128,15 +203,20 @@ static int check_entries(int rootfd, const char *dir, const char *shown_root, de
 		close(fd);
 		return log_errno(errno, "%s/%s", shown_root, dir);
 	}
-	while (r == 0 && (e = readdir(d))) {
+	while (r == 0 && (errno = 0, e = readdir(d))) {
 		if (streq(e->d_name, ".") || streq(e->d_name, ".."))
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path))
 			continue; /* no name root code would use */
-		if (e->d_type == DT_LNK)
-			r = check_link_entry(rootfd, dirfd(d), path, e->d_name, shown_root);
-		else if (e->d_type == DT_UNKNOWN)
-			r = check_name_and_target(rootfd, path, shown_root);
+		if (e->d_type == DT_LNK || e->d_type == DT_UNKNOWN) {
+			struct stat lst;
+
+			if (fstatat(dirfd(d), e->d_name, &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISLNK(lst.st_mode))
+				r = check_link_entry(rootfd, dirfd(d), dir, path, e->d_name, shown_root);
+			else
+				r = check_name_and_target(rootfd, path, shown_root);
+		}
 		else {
 			char shown[PATH_MAX];
 
@@ -144,6 +224,8 @@ static int check_entries(int rootfd, const char *dir, const char *shown_root, de
 			r = check_root_owned_at(dirfd(d), e->d_name, shown);
 		}
 	}
+	if (r == 0 && !e && errno != 0)
+		r = log_errno(errno, "readdir(\"%s/%s\")", shown_root, dir);
 	closedir(d);
 	return r;
 }

@@ -139,6 +139,24 @@ chown alice "$T/boxes/userlib/lib/$(gcc -print-multiarch)/libnss_files.so.2"
 good_conf "$T/boxes/userlib"
 expect_denied "a user-owned NSS module in the box's library directory" \
 	"$T/boxes/userlib/lib/$(gcc -print-multiarch)/libnss_files.so.2 is owned by uid 62001"
+MA=$(gcc -print-multiarch)
+make_box linkout
+mkdir -p "$T/boxes/linkout/lib/$MA" "$T/boxes/linkout/home/alice"
+chown alice "$T/boxes/linkout/home/alice"
+: >"$T/boxes/linkout/home/alice/x.so"
+ln -s /home/alice/x.so "$T/boxes/linkout/lib/$MA/libnss_x.so.2"
+good_conf "$T/boxes/linkout"
+expect_denied "a root-owned link in a library directory to a root-owned file in the user's directory" \
+	"libnss_x.so.2 \\(a directory above what it points to\\) is owned by uid 62001"
+rm "$T/boxes/linkout/home/alice/x.so"
+expect_denied "... and the same link dangling (the user could create the file)" \
+	"libnss_x.so.2 \\(a directory above what it points to\\) is owned by uid 62001"
+rm "$T/boxes/linkout/lib/$MA/libnss_x.so.2"
+mkdir -p "$T/boxes/linkout/usr/lib/$MA/glibc-hwcaps/x86-64-v3"
+: >"$T/boxes/linkout/usr/lib/$MA/glibc-hwcaps/x86-64-v3/libc.so.6"
+chown alice "$T/boxes/linkout/usr/lib/$MA/glibc-hwcaps/x86-64-v3/libc.so.6"
+expect_denied "a user-owned library in a glibc-hwcaps directory (searched first)" \
+	"x86-64-v3/libc.so.6 is owned by uid 62001"
 : >"$T/home/alice/evil.so"
 chown alice "$T/home/alice/evil.so"
 mkdir -p "$T/boxes/good/lib/$(gcc -print-multiarch)"
