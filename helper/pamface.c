@@ -318,7 +318,15 @@ static void handle(const struct nsbox_request *req, struct nsbox_reply *rep, int
 
 	rep->verdict = NSBOX_VERDICT_DENY;
 	if (resolve_user(req, &user) < 0) {
-		fail(rep, ON_ERROR_DENY);
+		/* The application's name service said uid 0: never lock root out. */
+		if ((req->flags & NSBOX_REQUEST_HAS_USER) && req->uid == 0) {
+			rep->verdict = NSBOX_VERDICT_IGNORE;
+			snprintf(rep->message, sizeof(rep->message),
+				 "root is exempt while its user data cannot be read: %s",
+				 log_first_error());
+		} else {
+			fail(rep, ON_ERROR_DENY);
+		}
 		goto out;
 	}
 	if (config_load(req->config, true, &cfg) < 0) {
