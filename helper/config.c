@@ -598,8 +598,9 @@ struct lexer {
  * and the like), which nsbox refuses instead. */
 static bool is_word_char(unsigned char c)
 {
+	/* c != 0: strchr() finds the terminating NUL too. */
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       strchr("_-./:@%~", c) || c >= 0x80;
+	       (c != '\0' && strchr("_-./:@%~", c)) || c >= 0x80;
 }
 
 /* The next token into l->tok: one of { } = , "+=", a quoted string or a
