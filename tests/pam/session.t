@@ -98,6 +98,16 @@ like "su: / is the rootfs" "$out" "^rootfs marker$"
 unlike "su: a host file outside the rootfs is invisible" "$out" "host secret"
 like "su: the home bind is the login directory" "$out" "^pwd=$T/home/alice$"
 
+# su --pty, as SECURITY.md advises for switching to a confined user: the
+# session's terminal is a new one in the box's devpts, not the invoker's.
+pty_cmd='echo "dev0=$(stat -L -c %d /proc/self/fd/0) devpts=$(stat -c %d /dev/pts/ptmx)"'
+out=$(script -qec "$SU_CMD --pty -l alice -c '$pty_cmd'" /dev/null 2>&1 | tr -d '\r')
+ok $([[ "$out" =~ dev0=([0-9]+)\ devpts=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ]; echo $?) \
+	"su --pty: the session's terminal is in the box's devpts ($out)"
+out=$(script -qec "$SU_CMD -l alice -c '$pty_cmd'" /dev/null 2>&1 | tr -d '\r')
+ok $([[ "$out" =~ dev0=([0-9]+)\ devpts=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" != "${BASH_REMATCH[2]}" ]; echo $?) \
+	"control: without --pty it is the invoker's terminal ($out)"
+
 out=$(su -l carol -c 'hostname' 2>&1)
 is "a user matched through a group is boxed by that rule" "$out" "class"
 out=$(su -l bob -c 'hostname' 2>&1)
