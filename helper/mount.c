@@ -178,6 +178,7 @@ static int check_entries(int rootfd, const char *dir, const char *shown_root, de
 			 ino_t *seen_ino, size_t *n_seen)
 {
 	char path[512]; /* a code directory and a file name (at most 255) */
+	unsigned char type;
 	struct dirent *e;
 	struct stat st;
 	DIR *d;
@@ -208,15 +209,17 @@ static int check_entries(int rootfd, const char *dir, const char *shown_root, de
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path))
 			continue; /* no name root code would use */
-		if (e->d_type == DT_LNK || e->d_type == DT_UNKNOWN) {
+		type = e->d_type;
+		if (type == DT_UNKNOWN) { /* a file system without d_type */
 			struct stat lst;
 
-			if (fstatat(dirfd(d), e->d_name, &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
-			    S_ISLNK(lst.st_mode))
-				r = check_link_entry(rootfd, dirfd(d), dir, path, e->d_name, shown_root);
-			else
-				r = check_name_and_target(rootfd, path, shown_root);
+			type = fstatat(dirfd(d), e->d_name, &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
+					       S_ISLNK(lst.st_mode)
+				       ? DT_LNK
+				       : DT_REG;
 		}
+		if (type == DT_LNK)
+			r = check_link_entry(rootfd, dirfd(d), dir, path, e->d_name, shown_root);
 		else {
 			char shown[PATH_MAX];
 
