@@ -2,12 +2,7 @@
 # One regression test per class of bug that peers of nsbox shipped (the
 # list in DESIGN.md), each named after the CVE it mirrors, with how nsbox
 # prevents it.
-. "$(dirname "$0")/../lib/tap.sh"
-. "$(dirname "$0")/../lib/users.sh"
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP CVE tests need root"; exit 0; }
-enter_private_ns "$@"
-. "$(dirname "$0")/../lib/common.sh"
-. "$(dirname "$0")/../lib/pam.sh"
+. "$(dirname "$0")/../lib/root.sh"
 pam_setup
 ATTACK=$TOP/build/tools/attack
 TEST_HELPER=$TOP/build/tests/nsbox-test
@@ -64,15 +59,10 @@ env LD_PRELOAD="${SAN_LIB:+$SAN_LIB }$TOP/build/tools/evil.so" EVIL_MARK="$T/evi
 	GCONV_PATH=/tmp/evil LD_LIBRARY_PATH=/tmp/evil "$DRIVER" nsbox-test alice >/dev/null 2>&1 &
 drv=$!
 disown $drv
-for _ in $(seq 100); do
-	pid=$(grep -ao "test-pause helper pid=[0-9]*" "$T/syslog" | sed 's/.*pid=//')
-	[ -n "$pid" ] && break
-	sleep 0.05
-done
-if [ -n "$pid" ] && grep -aq nsbox "/proc/$pid/cmdline"; then
+if wait_paused helper; then
 	is "pam_namespace CVE-2010-3853 (environment into privileged code): the helper's environment is empty" \
-		"$(tr '\0' '\n' <"/proc/$pid/environ" | grep -c .)" "0"
-	kill -USR1 "$pid"
+		"$(tr '\0' '\n' <"/proc/$PAUSED/environ" | grep -c .)" "0"
+	kill -USR1 "$PAUSED"
 else
 	ok 1 "pam_namespace CVE-2010-3853: the helper did not pause"
 fi
@@ -95,15 +85,10 @@ write_service nsbox-test "helper=$TEST_HELPER config=$CONF test_pause=init-user"
 "$DRIVER" nsbox-test alice >/dev/null 2>&1 &
 drv=$!
 disown $drv
-for _ in $(seq 100); do
-	pid=$(grep -ao "test-pause init-user pid=[0-9]*" "$T/syslog" | sed 's/.*pid=//')
-	[ -n "$pid" ] && break
-	sleep 0.05
-done
-if [ -n "$pid" ] && grep -aq nsbox "/proc/$pid/cmdline"; then
-	out=$(as_alice "$ATTACK" run ptrace_pid "PID=$pid" 2>&1)
+if wait_paused init-user; then
+	out=$(as_alice "$ATTACK" run ptrace_pid "PID=$PAUSED" 2>&1)
 	like "bwrap CVE-2016-8659 (ptrace of the setup process) is blocked" "$out" "blocked"
-	kill -USR1 "$pid"
+	kill -USR1 "$PAUSED"
 else
 	ok 1 "bwrap CVE-2016-8659: box init did not pause"
 fi

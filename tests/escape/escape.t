@@ -3,12 +3,7 @@
 # a session confined by pam_nsbox (su -l on a real terminal), must be
 # blocked. Controls run the same probes where they must succeed, so a probe
 # that cannot detect an escape is caught too.
-. "$(dirname "$0")/../lib/tap.sh"
-. "$(dirname "$0")/../lib/users.sh"
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP escape tests need root"; exit 0; }
-enter_private_ns "$@"
-. "$(dirname "$0")/../lib/common.sh"
-. "$(dirname "$0")/../lib/pam.sh"
+. "$(dirname "$0")/../lib/root.sh"
 pam_setup
 ATTACK=$TOP/build/tools/attack
 

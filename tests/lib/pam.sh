@@ -69,6 +69,26 @@ drive() {
 	ASAN_OPTIONS=quarantine_size_mb=0 "$DRIVER" "$@" nsbox-test "$user"
 }
 
+# wait_paused STEP: wait (5 s at most) for the test build's syslog line
+# "test-pause STEP pid=N"; sets PAUSED to N, checked to be an nsbox
+# process of ours, or fails with PAUSED empty.
+wait_paused() {
+	PAUSED=""
+	for _ in $(seq 100); do
+		PAUSED=$(grep -ao "test-pause $1 pid=[0-9]*" "$T/syslog" | head -n 1 | sed 's/.*pid=//')
+		# Never signal a pid we did not start (say, the host's PID 1).
+		if [ -n "$PAUSED" ]; then
+			[ "$PAUSED" -gt 1 ] && grep -aq nsbox "/proc/$PAUSED/cmdline" && return 0
+			diag "test-pause gave pid $PAUSED, which is not ours"
+			PAUSED=""
+			return 1
+		fi
+		sleep 0.05
+	done
+	diag "no pause at $1: $(cat "$T/syslog")"
+	return 1
+}
+
 log_has() {
 	for _ in $(seq 30); do
 		grep -aEq -- "$1" "$T/syslog" && return 0

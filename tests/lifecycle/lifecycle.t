@@ -1,12 +1,7 @@
 #!/bin/bash
 # Box lifecycle: shared boxes (share = user), linger, release on crash, the
 # admin commands (list, enter, stop), limits, network = none, overlay.
-. "$(dirname "$0")/../lib/tap.sh"
-. "$(dirname "$0")/../lib/users.sh"
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP lifecycle tests need root"; exit 0; }
-enter_private_ns "$@"
-. "$(dirname "$0")/../lib/common.sh"
-. "$(dirname "$0")/../lib/pam.sh"
+. "$(dirname "$0")/../lib/root.sh"
 pam_setup
 
 add_user alice 62001

@@ -5,12 +5,7 @@
 # box init (bwrap CVE-2016-8659 class). Each time: the login fails closed,
 # nothing is left behind, the next login works. And 1000 sessions in one
 # process: no growth in fds, memory, processes or mounts.
-. "$(dirname "$0")/../lib/tap.sh"
-. "$(dirname "$0")/../lib/users.sh"
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP PAM tests need root"; exit 0; }
-enter_private_ns "$@"
-. "$(dirname "$0")/../lib/common.sh"
-. "$(dirname "$0")/../lib/pam.sh"
+. "$(dirname "$0")/../lib/root.sh"
 pam_setup
 TEST_HELPER=$TOP/build/tests/nsbox-test
 ATTACK=$TOP/build/tools/attack
@@ -36,20 +31,7 @@ start_paused() {
 	"$DRIVER" -c 'hostname' nsbox-test alice >"$T/driver.out" 2>&1 &
 	DRIVER_PID=$!
 	disown $DRIVER_PID # it is killed on purpose: no job notices
-	PAUSED=""
-	for _ in $(seq 100); do
-		PAUSED=$(grep -ao "test-pause $1 pid=[0-9]*" "$T/syslog" | head -n 1 | sed 's/.*pid=//')
-		# Never signal a pid we did not start (say, the host's PID 1).
-		if [ -n "$PAUSED" ]; then
-			[ "$PAUSED" -gt 1 ] && grep -aq nsbox "/proc/$PAUSED/cmdline" && return 0
-			diag "test-pause gave pid $PAUSED, which is not ours"
-			PAUSED=""
-			return 1
-		fi
-		sleep 0.05
-	done
-	diag "no pause at $1: $(cat "$T/syslog")"
-	return 1
+	wait_paused "$1"
 }
 
 finish() { # wait for the driver (killed or not) and check the aftermath

@@ -3,12 +3,7 @@
 # (no path, no arguments), with the helper at the path compiled into it and
 # the config at /etc/nsbox.conf: all three shown there in this private
 # mount namespace only. The other PAM tests use the test build.
-. "$(dirname "$0")/../lib/tap.sh"
-. "$(dirname "$0")/../lib/users.sh"
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP PAM tests need root"; exit 0; }
-enter_private_ns "$@"
-. "$(dirname "$0")/../lib/common.sh"
-. "$(dirname "$0")/../lib/pam.sh"
+. "$(dirname "$0")/../lib/root.sh"
 before=$(host_state)
 release_setup || { echo "Bail out! cannot show the release module, helper and config"; exit 1; }
 pam_setup

@@ -2,12 +2,7 @@
 # pam_nsbox end to end with pamtester, su and the in-process driver: who is
 # boxed, what a boxed login sees, what it cannot do, and that closing the
 # session leaves nothing behind.
-. "$(dirname "$0")/../lib/tap.sh"
-. "$(dirname "$0")/../lib/users.sh"
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP PAM tests need root"; exit 0; }
-enter_private_ns "$@"
-. "$(dirname "$0")/../lib/common.sh"
-. "$(dirname "$0")/../lib/pam.sh"
+. "$(dirname "$0")/../lib/root.sh"
 pam_setup
 
 add_user alice 62001

@@ -1,12 +1,7 @@
 #!/bin/bash
 # sshd with pam_nsbox under bad configs, on_error = allow, logging with and
 # without syslog_socket, and 20 concurrent logins.
-. "$(dirname "$0")/../lib/tap.sh"
-. "$(dirname "$0")/../lib/users.sh"
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP ssh tests need root"; exit 0; }
-enter_private_ns "$@"
-. "$(dirname "$0")/../lib/common.sh"
-. "$(dirname "$0")/../lib/pam.sh"
+. "$(dirname "$0")/../lib/root.sh"
 . "$(dirname "$0")/../lib/ssh.sh"
 pam_setup
 ssh_setup

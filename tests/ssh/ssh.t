@@ -1,12 +1,7 @@
 #!/bin/bash
 # Real OpenSSH logins through a test sshd whose PAM stack ends with
 # pam_nsbox: commands, an interactive pty, exit status, sftp, scp, logout.
-. "$(dirname "$0")/../lib/tap.sh"
-. "$(dirname "$0")/../lib/users.sh"
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP ssh tests need root"; exit 0; }
-enter_private_ns "$@"
-. "$(dirname "$0")/../lib/common.sh"
-. "$(dirname "$0")/../lib/pam.sh"
+. "$(dirname "$0")/../lib/root.sh"
 . "$(dirname "$0")/../lib/ssh.sh"
 pam_setup
 ssh_setup
