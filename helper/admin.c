@@ -185,20 +185,29 @@ static int find_boxes(const char *name, struct box_record **ret, size_t *ret_n)
 	return 0;
 }
 
+/* The start of nsbox stop and enter: arguments (ARGS_OK, else USAGE),
+ * root, and the boxes NAME means. Returns 0, or the exit status. */
+static int boxes_for(const char *cmd, bool args_ok, const char *usage, const char *name,
+		     struct box_record **ret, size_t *ret_n)
+{
+	if (!args_ok) {
+		log_error("usage: %s", usage);
+		return EXIT_USAGE;
+	}
+	if (!need_root(cmd))
+		return EXIT_USAGE;
+	return find_boxes(name, ret, ret_n) < 0 ? EXIT_NO_BOX : 0;
+}
+
 int cmd_stop(int argc, char **argv)
 {
 	_cleanup_free_ struct box_record *boxes = NULL;
 	size_t n;
-	int failed = 0;
+	int failed = 0, r;
 
-	if (argc != 2) {
-		log_error("usage: nsbox stop BOX|USER");
-		return EXIT_USAGE;
-	}
-	if (!need_root("stop"))
-		return EXIT_USAGE;
-	if (find_boxes(argv[1], &boxes, &n) < 0)
-		return EXIT_NO_BOX;
+	r = boxes_for("stop", argc == 2, "nsbox stop BOX|USER", argv[1], &boxes, &n);
+	if (r != 0)
+		return r;
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_close_ int pidfd = -1;
 		struct pollfd p;
@@ -255,6 +264,35 @@ static _noreturn_ void exec_in_box(char **argv, const char *id)
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
+static int exit_code(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* A child of ours that joins the box's namespaces and forks CMD there
+ * (born in the box's PID namespace); it exits with CMD's status. This
+ * process never leaves the host's namespaces. */
+static _noreturn_ void join_and_run(const struct box_record *r, int pidfd, int flags, char **cmd)
+{
+	int status;
+	pid_t pid;
+
+	if (setns(pidfd, flags) < 0) {
+		log_errno(errno, "setns(box %s)", r->id);
+		_exit(EXIT_NO_BOX);
+	}
+	pid = fork();
+	if (pid < 0) {
+		log_errno(errno, "fork()");
+		_exit(EXIT_NO_BOX);
+	}
+	if (pid == 0)
+		exec_in_box(cmd, r->id);
+	if (RETRY_EINTR(waitpid(pid, &status, 0)) < 0)
+		_exit(EXIT_NO_BOX);
+	_exit(exit_code(status));
+}
+
 /* Like nsenter or machinectl shell: root joins the box's namespaces (not
  * its user namespace: it stays root) and runs CMD there. */
 static int enter_and_run(const struct box_record *r, char **cmd)
@@ -266,45 +304,32 @@ static int enter_and_run(const struct box_record *r, char **cmd)
 	int status;
 	pid_t pid;
 
-	if (box_pidfd(r, &pidfd) < 0) {
-		log_error("box %s is gone", r->id);
-		return EXIT_NO_BOX;
-	}
-	if (box_has_own_net(pidfd, r->pid, &own_net) < 0) {
+	if (box_pidfd(r, &pidfd) < 0 || box_has_own_net(pidfd, r->pid, &own_net) < 0) {
 		log_error("box %s is gone", r->id);
 		return EXIT_NO_BOX;
 	}
 	if (own_net)
 		flags |= CLONE_NEWNET;
-	if (setns(pidfd, flags) < 0)
-		return log_errno(errno, "setns(box %s)", r->id), EXIT_NO_BOX;
-	pid = fork(); /* the child is born in the box's PID namespace */
+	pid = fork();
 	if (pid < 0)
 		return log_errno(errno, "fork()"), EXIT_NO_BOX;
 	if (pid == 0)
-		exec_in_box(cmd && cmd[0] ? cmd : shell, r->id);
+		join_and_run(r, pidfd, flags, cmd && cmd[0] ? cmd : shell);
 	if (RETRY_EINTR(waitpid(pid, &status, 0)) < 0)
-		_exit(EXIT_NO_BOX);
-	/* We are in the box's namespaces now: leave at once, so that no
-	 * exit-time code runs in them (LeakSanitizer's tracer would be born in
-	 * the box's PID namespace, unable to see us, and spin forever). */
-	fflush(NULL);
-	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		return log_errno(errno, "waitpid()"), EXIT_NO_BOX;
+	return exit_code(status);
 }
 
 int cmd_enter(int argc, char **argv)
 {
 	_cleanup_free_ struct box_record *boxes = NULL;
 	size_t n;
+	int r;
 
-	if (argc < 2 || (argc > 2 && !streq(argv[2], "--"))) {
-		log_error("usage: nsbox enter BOX|USER [-- CMD [ARGS...]]");
-		return EXIT_USAGE;
-	}
-	if (!need_root("enter"))
-		return EXIT_USAGE;
-	if (find_boxes(argv[1], &boxes, &n) < 0)
-		return EXIT_NO_BOX;
+	r = boxes_for("enter", argc >= 2 && (argc == 2 || streq(argv[2], "--")),
+		      "nsbox enter BOX|USER [-- CMD [ARGS...]]", argv[1], &boxes, &n);
+	if (r != 0)
+		return r;
 	if (n > 1) {
 		log_error("%s has %zu boxes; name one:", argv[1], n);
 		for (size_t i = 0; i < n; i++)

@@ -754,7 +754,7 @@ static int check_shape(const char *text, int *ret_line, char *why, size_t why_si
 int config_parse_buffer(const char *name, const char *data, size_t size, struct config **ret)
 {
 	_cleanup_free_ char *text = NULL;
-	const char *what = NULL;
+	const char *what = NULL, *nul;
 	char why[160];
 	cfg_t *cfg;
 	int line = 0, r;
@@ -770,9 +770,8 @@ int config_parse_buffer(const char *name, const char *data, size_t size, struct 
 	memcpy(text, data, size);
 	text[size] = '\0';
 	/* libconfuse stops at a NUL: the rules after it would be lost. */
-	if (memchr(data, '\0', size)) {
-		const char *nul = memchr(data, '\0', size);
-
+	nul = memchr(data, '\0', size);
+	if (nul) {
 		line = 1;
 		for (const char *c = data; c < nul; c++)
 			line += *c == '\n';

@@ -70,23 +70,29 @@ static const char *const code_dirs[] = {
 	"etc/ld.so.conf.d",
 };
 
-/* PATH (in the box, as "a/b") trusted as a name and as what it resolves to
- * inside the box (a root-owned link into the user's files is no better). */
-static int check_name_and_target(int rootfd, const char *path, const char *shown_root)
+/* What PATH (in the box, as "a/b") resolves to inside the box trusted
+ * (a root-owned link into the user's files is no better than theirs). */
+static int check_resolved(int rootfd, const char *path, const char *shown_root)
 {
 	_cleanup_close_ int fd = -1;
 	char shown[PATH_MAX];
-	int r;
 
-	snprintf(shown, sizeof(shown), "%s/%s", shown_root, path);
-	r = check_root_owned_at(rootfd, path, shown);
-	if (r < 0)
-		return r;
 	fd = sys_openat2(rootfd, path, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 	if (fd < 0)
 		return 0; /* missing (or dangling): nothing to read there */
 	snprintf(shown, sizeof(shown), "%s/%s (resolved)", shown_root, path);
 	return check_root_owned_at(fd, "", shown);
+}
+
+/* PATH trusted as a name and as what it resolves to. */
+static int check_name_and_target(int rootfd, const char *path, const char *shown_root)
+{
+	char shown[PATH_MAX];
+	int r;
+
+	snprintf(shown, sizeof(shown), "%s/%s", shown_root, path);
+	r = check_root_owned_at(rootfd, path, shown);
+	return r < 0 ? r : check_resolved(rootfd, path, shown_root);
 }
 
 /* The directory a link of a code directory points into (the nearest one
@@ -167,7 +173,7 @@ static int check_link_entry(int rootfd, int dirfd, const char *dir, const char *
 	target[n] = '\0';
 	if (!strchr(target, '/') && !streq(target, "..") && !streq(target, "."))
 		return 0;
-	r = check_name_and_target(rootfd, path, shown_root);
+	r = check_resolved(rootfd, path, shown_root);
 	return r < 0 ? r : check_link_dirs(rootfd, dir, target, shown);
 }
 

@@ -9,8 +9,10 @@
  *  - reading the config as root: file and parents must be root's and not
  *    writable by others (config_load); the parser never runs in sshd;
  *  - getpwnam/getgrouplist as root, when the module could not send the
- *    user: on the host, before any box exists (sudo CVE-2025-32463 was NSS
- *    loaded from a user-controlled root);
+ *    user, and getgrnam of rule groups the user's group names do not
+ *    match (a gid can have two names): on the host, before any box
+ *    exists (sudo CVE-2025-32463 was NSS loaded from a user-controlled
+ *    root);
  *  - /run/nsbox (registry.c): root-only; a record is trusted only once the
  *    process it names is verified through a pidfd. */
 #include <errno.h>
@@ -19,25 +21,18 @@
 #include <limits.h>
 #include <poll.h>
 #include <pwd.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include "box.h"
 #include "boxinit.h"
 #include "config.h"
-#include "path.h"
 #include "log.h"
-#include "mount.h"
-#include "ns.h"
 #include "pamface.h"
 #include "policy.h"
-#include "privs.h"
 #include "protocol.h"
 #include "registry.h"
 #include "syscalls.h"
@@ -103,8 +98,7 @@ static int user_lookup(const char *name, struct user *ret)
 }
 
 /* The user as the module sent it: the application's name service already
- * answered, so the helper need not load one (and, as root, load no NSS
- * module at all). */
+ * answered, so the helper need not look the user up itself. */
 static int user_from_request(const struct nsbox_request *req, struct user *ret)
 {
 	const char *p = req->group_names, *end = req->group_names + sizeof(req->group_names);
@@ -248,7 +242,7 @@ static int join_or_start_shared(struct box_start *b, struct nsbox_reply *rep, in
 	int r;
 
 	rep->flags |= NSBOX_REPLY_SHARED;
-	if ((r = registry_lock(b->user->uid, b->rule->name, &lock)) < 0)
+	if ((r = registry_lock(b->user->uid, &lock)) < 0)
 		return r;
 	if (registry_find_shared(b->user->name, b->user->uid, b->rule->name, &rec) == 0) {
 		bool own_net;

@@ -42,8 +42,9 @@ struct nsbox_request {
 	 * release helper ignores it; the release module never sets it. */
 	char test_pause[32];
 	/* The user as the application resolved it (sshd, su and login have
-	 * the name service loaded already; the helper then loads none). The
-	 * helper falls back to its own lookup when a flag above is missing. */
+	 * the name service loaded already; the helper then looks up only the
+	 * gids of rule groups the names do not match). The helper falls back
+	 * to its own lookup when a flag above is missing. */
 	uint32_t uid;
 	uint32_t gid;
 	char home[1024];

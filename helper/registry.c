@@ -279,15 +279,13 @@ int registry_find_shared(const char *user, uint32_t uid, const char *rule, struc
 	return -ENOENT;
 }
 
-int registry_lock(uint32_t uid, const char *rule, int *ret_fd)
+int registry_lock(uint32_t uid, int *ret_fd)
 {
 	char path[PATH_MAX];
 	int fd, err;
 
 	if ((err = ensure_dirs()) < 0)
 		return err;
-	/* The rule name is free text: the lock is per uid, which covers it. */
-	(void)rule;
 	snprintf(path, sizeof(path), "%s/%u.lock", LOCKS_DIR, uid);
 	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)

@@ -41,8 +41,9 @@ int registry_list(struct box_record **ret, size_t *ret_n);
 /* A live shared box of USER (UID) for RULE, if there is one. */
 int registry_find_shared(const char *user, uint32_t uid, const char *rule, struct box_record *ret);
 
-/* Serialise box creation for UID and RULE (flock); *RET_FD releases it. */
-int registry_lock(uint32_t uid, const char *rule, int *ret_fd);
+/* Serialise box creation for UID, whatever the rule (flock); *RET_FD
+ * releases it. */
+int registry_lock(uint32_t uid, int *ret_fd);
 
 /* A pidfd of the box init R names, after checking it is that process: its
  * start time, its name and its uid. -ESRCH if the box is gone. */
