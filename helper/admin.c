@@ -210,7 +210,6 @@ int cmd_stop(int argc, char **argv)
 		return r;
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_close_ int pidfd = -1;
-		struct pollfd p;
 
 		if (box_pidfd(&boxes[i], &pidfd) < 0) {
 			registry_remove(boxes[i].id); /* gone meanwhile */
@@ -222,8 +221,7 @@ int cmd_stop(int argc, char **argv)
 			failed++;
 			continue;
 		}
-		p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
-		if (poll(&p, 1, 5000) <= 0) {
+		if (!pidfd_exits_within(pidfd, 5000)) {
 			log_error("box %s did not stop within 5 s", boxes[i].id);
 			failed++;
 			continue;

@@ -198,15 +198,6 @@ static void set_limits(const struct rule *rule, struct nsbox_reply *rep)
 			    rule->name);
 }
 
-/* Whether the process of PIDFD exits within MS milliseconds (a pidfd polls
- * readable once it has). */
-static bool pidfd_exits_within(int pidfd, int ms)
-{
-	struct pollfd p = { .fd = pidfd, .events = POLLIN };
-
-	return RETRY_EINTR(poll(&p, 1, ms)) > 0;
-}
-
 /* A box for this session alone: its record lets admins list, enter and
  * stop it; the module removes it at close. */
 static int start_unshared(struct box_start *b, struct nsbox_reply *rep, int fds[2])
@@ -244,11 +235,10 @@ static int join_or_start_shared(struct box_start *b, struct nsbox_reply *rep, in
 	rep->flags |= NSBOX_REPLY_SHARED;
 	if ((r = registry_lock(b->user->uid, &lock)) < 0)
 		return r;
-	if (registry_find_shared(b->user->name, b->user->uid, b->rule->name, &rec) == 0) {
+	if (registry_find_shared(b->user->name, b->user->uid, b->rule->name, &rec, &fds[0]) == 0) {
 		bool own_net;
 		box_socket_path(rec.id, path, sizeof(path));
-		r = box_pidfd(&rec, &fds[0]);
-		r = r ?: box_has_own_net(fds[0], rec.pid, &own_net);
+		r = box_has_own_net(fds[0], rec.pid, &own_net);
 		r = r ?: connect_box(path, &fds[1]);
 		if (r == 0) {
 			/* The session gets the box's network, whatever the rule

@@ -244,7 +244,8 @@ int registry_list(struct box_record **ret, size_t *ret_n)
 	return 0;
 }
 
-int registry_find_shared(const char *user, uint32_t uid, const char *rule, struct box_record *ret)
+int registry_find_shared(const char *user, uint32_t uid, const char *rule, struct box_record *ret,
+			 int *ret_pidfd)
 {
 	char prefix[300], uid_prefix[32];
 	struct dirent *e;
@@ -270,8 +271,8 @@ int registry_find_shared(const char *user, uint32_t uid, const char *rule, struc
 			registry_remove(r.id);
 			continue;
 		}
-		close(pidfd);
 		*ret = r;
+		*ret_pidfd = pidfd;
 		closedir(d);
 		return 0;
 	}

@@ -38,8 +38,10 @@ int registry_remove(const char *id);
  * removed on the way. */
 int registry_list(struct box_record **ret, size_t *ret_n);
 
-/* A live shared box of USER (UID) for RULE, if there is one. */
-int registry_find_shared(const char *user, uint32_t uid, const char *rule, struct box_record *ret);
+/* A live shared box of USER (UID) for RULE, if there is one, and a pidfd
+ * of its init, checked as box_pidfd() does. */
+int registry_find_shared(const char *user, uint32_t uid, const char *rule, struct box_record *ret,
+			 int *ret_pidfd);
 
 /* Serialise box creation for UID, whatever the rule (flock); *RET_FD
  * releases it. */

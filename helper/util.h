@@ -6,6 +6,7 @@
 #define NSBOX_UTIL_H
 
 #include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,5 +99,14 @@ static inline void close_all_except(const int *keep, size_t n)
 		while (_r_ < 0 && errno == EINTR);                                                 \
 		_r_;                                                                               \
 	})
+
+/* Whether the process of PIDFD exits within MS milliseconds (a pidfd polls
+ * readable once it has). */
+static inline bool pidfd_exits_within(int pidfd, int ms)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	return RETRY_EINTR(poll(&p, 1, ms)) > 0;
+}
 
 #endif
