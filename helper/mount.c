@@ -413,7 +413,7 @@ static int mount_rootfs(const struct box_mounts *m, struct root *ret)
  * never following a symlink; the last component is a directory if DIR,
  * else an empty file. Runs with the user's own file permissions (PAM face),
  * so it only succeeds where the user could create the path anyway. */
-static int create_beneath(int rootfd, const char *rel, bool dir)
+int create_beneath(int rootfd, const char *rel, bool dir)
 {
 	char path[PATH_MAX], *comp, *save = NULL;
 	_cleanup_close_ int parent = -1;

@@ -87,6 +87,10 @@ int make_fs(const char *fstype, const char *const *opts, uint64_t attrs, const c
 	    int *ret_tree);
 /* A detached clone of the tree at FD (recursive), with ATTRS added. */
 int clone_tree(int fd, uint64_t attrs, const char *shown, int *ret_tree);
+/* Create what is missing of REL beneath ROOTFD, one component at a time,
+ * never following a symlink; the last component is a directory if DIR,
+ * else an empty file. Returns 0 or -errno. */
+int create_beneath(int rootfd, const char *rel, bool dir);
 /* Attach the detached TREE on TARGET_FD. */
 int attach_tree(int tree, int target_fd, const char *shown);
 /* Check the files root code reads in a box (beneath ROOTFD). */

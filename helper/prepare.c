@@ -140,28 +140,15 @@ static int make_mount_points(int tree, const char *tmpfs, const struct box_mount
 {
 	for (size_t i = 0; i < m->n_binds; i++) {
 		const struct box_bind *b = &m->binds[i];
-		char rel[PATH_MAX], *slash;
+		const char *rel;
 		struct stat st;
-		int fd;
+		int r;
 
 		if (b->tree < 0 || !under(b->target, tmpfs) || fstat(b->tree, &st) < 0)
 			continue;
-		snprintf(rel, sizeof(rel), "%s", b->target + strlen(tmpfs) + 1);
-		/* The tmpfs is new and ours: no symlinks, no races in it. */
-		for (slash = strchr(rel, '/'); slash; slash = strchr(slash + 1, '/')) {
-			*slash = '\0';
-			if (mkdirat(tree, rel, 0755) < 0 && errno != EEXIST)
-				return log_errno(errno, "mkdir %s/%s", tmpfs, rel);
-			*slash = '/';
-		}
-		if (S_ISDIR(st.st_mode))
-			fd = mkdirat(tree, rel, 0755) < 0 && errno != EEXIST ? -1 : 0;
-		else
-			fd = openat(tree, rel, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (fd < 0)
-			return log_errno(errno, "mount point %s/%s", tmpfs, rel);
-		if (fd > 0)
-			close(fd);
+		rel = b->target + strlen(tmpfs) + 1;
+		if ((r = create_beneath(tree, rel, S_ISDIR(st.st_mode))) < 0)
+			return log_errno(-r, "mount point %s/%s", tmpfs, rel);
 	}
 	return 0;
 }
