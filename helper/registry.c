@@ -15,22 +15,9 @@
 #include "log.h"
 #include "syscalls.h"
 
-#define BOXES_DIR NSBOX_RUN_DIR "/boxes"
+#define BOXES_DIR NSBOX_BOXES_DIR
 #define LOCKS_DIR NSBOX_RUN_DIR "/locks"
 #define MAX_RECORDS 100000
-
-bool box_id_is_valid(const char *id)
-{
-	size_t len = strlen(id);
-
-	if (len == 0 || len >= sizeof(((struct box_record *)0)->id) || id[0] == '.')
-		return false;
-	for (const char *p = id; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || strchr("._-", *p)))
-			return false;
-	return true;
-}
 
 void box_socket_path(const char *id, char *buf, size_t size)
 {

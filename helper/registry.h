@@ -13,10 +13,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define NSBOX_RUN_DIR "/run/nsbox"
+#include "protocol.h"
 
 struct box_record {
-	char id[80]; /* USER-PID */
+	char id[NSBOX_BOX_ID_SIZE]; /* USER-PID */
 	char user[256];
 	uint32_t uid;
 	char rule[128];
@@ -57,8 +57,5 @@ int box_has_own_net(int pidfd, pid_t pid, bool *ret);
 
 /* The path of a shared box's listening socket. */
 void box_socket_path(const char *id, char *buf, size_t size);
-
-/* True for ids nsbox makes: letters, digits, ".", "_", "-". */
-bool box_id_is_valid(const char *id);
 
 #endif

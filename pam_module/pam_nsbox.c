@@ -616,9 +616,9 @@ static void remove_record(const char *id)
 {
 	char path[160];
 
-	if (!*id || strchr(id, '/') || id[0] == '.')
+	if (!box_id_is_valid(id))
 		return;
-	snprintf(path, sizeof(path), "/run/nsbox/boxes/%s.box", id);
+	snprintf(path, sizeof(path), "%s/%s.box", NSBOX_BOXES_DIR, id);
 	(void)unlink(path);
 }
 
