@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "box.h"
 #include "boxinit.h"
 #include "log.h"
 #include "registry.h"
@@ -262,11 +263,6 @@ static _noreturn_ void exec_in_box(char **argv, const char *id)
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
-static int exit_code(int status)
-{
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /* A child of ours that joins the box's namespaces and forks CMD there
  * (born in the box's PID namespace); it exits with CMD's status. This
  * process never leaves the host's namespaces. */
@@ -288,7 +284,7 @@ static _noreturn_ void join_and_run(const struct box_record *r, int pidfd, int f
 		exec_in_box(cmd, r->id);
 	if (RETRY_EINTR(waitpid(pid, &status, 0)) < 0)
 		_exit(EXIT_NO_BOX);
-	_exit(exit_code(status));
+	_exit(status_to_exit_code(status));
 }
 
 /* Like nsenter or machinectl shell: root joins the box's namespaces (not
@@ -315,7 +311,7 @@ static int enter_and_run(const struct box_record *r, char **cmd)
 		join_and_run(r, pidfd, flags, cmd && cmd[0] ? cmd : shell);
 	if (RETRY_EINTR(waitpid(pid, &status, 0)) < 0)
 		return log_errno(errno, "waitpid()"), EXIT_NO_BOX;
-	return exit_code(status);
+	return status_to_exit_code(status);
 }
 
 int cmd_enter(int argc, char **argv)

@@ -6,12 +6,23 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "run.h"
 
 static char *argv_start;
 static size_t argv_size;
+
+int status_to_exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return EXIT_NSBOX_FAILED;
+}
 
 void save_argv(int argc, char **argv)
 {

@@ -22,4 +22,7 @@ int set_box_hostname(const char *name);
 /* "nsbox: WHERE: uid=… gid=… hostname=… pid=… cwd=…" on stderr. */
 void print_identity(const char *where);
 
+/* A wait status as a shell shows it: the exit status, or 128 + signal. */
+int status_to_exit_code(int status);
+
 #endif

@@ -104,15 +104,6 @@ int parse_run_args(int argc, char **argv, struct run_opts *ret)
 	return 0;
 }
 
-static int status_to_exit_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return EXIT_NSBOX_FAILED;
-}
-
 static void block_signals(sigset_t *set, sigset_t *old)
 {
 	sigemptyset(set);
