@@ -336,9 +336,15 @@ int clone_tree(int fd, uint64_t attrs, const char *shown, int *ret_tree)
 					     AT_RECURSIVE);
 	if (tree < 0)
 		return log_errno(errno, "open_tree(%s)", shown);
-	/* mount_setattr() only adds flags, so a read-only or noexec source
+	/* A clone stays in its source's peer group: on a host where "/" is
+	 * shared (systemd makes it so), every mount later made on or under
+	 * the copy (proc, /dev, binds) would propagate back into the host's
+	 * mount table, and pivot_root refuses a shared new root. Private,
+	 * recursively, before anything is mounted on it; nothing the host
+	 * mounts later should reach a box either (see SECURITY.md).
+	 * mount_setattr() only adds flags, so a read-only or noexec source
 	 * stays so (a remount with only nosuid,nodev would fail on those). */
-	if (attrs && sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, attrs, 0) < 0)
+	if (sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, attrs, 0, MS_PRIVATE) < 0)
 		return log_errno(errno, "mount_setattr(%s)", shown);
 	*ret_tree = TAKE_FD(tree);
 	return 0;
@@ -580,7 +586,7 @@ static int mount_dev(const struct root *root, const struct box_mounts *m,
 		return r;
 	if ((r = populate_dev(dev, m, shm_opts)) < 0)
 		return r;
-	if (sys_mount_setattr(dev, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY, 0) < 0)
+	if (sys_mount_setattr(dev, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY, 0, 0) < 0)
 		return log_errno(errno, "mount_setattr(/dev, ro)");
 	return 0;
 }

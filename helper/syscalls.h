@@ -82,10 +82,13 @@ static inline int sys_fsmount(int fd, unsigned int flags, unsigned int attr_flag
 	return (int)syscall(SYS_fsmount, fd, flags, attr_flags);
 }
 
+/* PROPAGATION: MS_PRIVATE, MS_SLAVE, MS_SHARED, or 0 to leave it. */
 static inline int sys_mount_setattr(int dirfd, const char *path, unsigned int flags,
-				    uint64_t attr_set, uint64_t attr_clr)
+				    uint64_t attr_set, uint64_t attr_clr, uint64_t propagation)
 {
-	struct mount_attr attr = { .attr_set = attr_set, .attr_clr = attr_clr };
+	struct mount_attr attr = { .attr_set = attr_set,
+				   .attr_clr = attr_clr,
+				   .propagation = propagation };
 	return (int)syscall(SYS_mount_setattr, dirfd, path, flags, &attr, sizeof(attr));
 }
 
