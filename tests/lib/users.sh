@@ -20,6 +20,16 @@ enter_private_ns() {
 		exec env NSBOX_PRIVATE_NS=__self__ unshare -m --propagation private \
 			sh -c 'export NSBOX_PRIVATE_NS=$$; exec "$0" "$@"' "$0" "$@"
 	fi
+	# Look like a real host: systemd makes "/" rshared at boot, so every
+	# mount is in a peer group. The namespace starts private (nothing we
+	# do reaches the real host), then gets peer groups of its own, so a
+	# mount the code under test leaks shows in this namespace's table.
+	# NSBOX_TEST_PROPAGATION=private runs a suite the old way.
+	case ${NSBOX_TEST_PROPAGATION:-shared} in
+	shared) mount --make-rshared / ;;
+	private) ;;
+	*) echo "Bail out! NSBOX_TEST_PROPAGATION must be shared or private"; exit 1 ;;
+	esac
 }
 
 private_etc() {
