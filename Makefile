@@ -60,11 +60,12 @@ ROOTFS := $(B)/rootfs
 # Debian packages each target needs; conf/deps.sh installs what is missing.
 DEPS_BUILD := gcc make pkg-config libc6-dev libpam0g-dev libconfuse-dev busybox-static
 DEPS_DEMO  := $(DEPS_BUILD) util-linux procps pamtester libpam-modules
-DEPS_CHECK := $(DEPS_DEMO) perl openssh-server openssh-client tmux
+DEPS_CHECK := $(DEPS_DEMO) perl openssh-server openssh-client tmux \
+              git debhelper dpkg-dev lintian mmdebstrap
 DEPS_BENCH := $(DEPS_CHECK) hyperfine bubblewrap firejail gnuplot-nox
 
 .PHONY: FORCE all clean install uninstall deps deps-demo deps-check deps-bench rootfs check demo \
-	units bench bench-tools fuzz deps-fuzz
+	units unit-tests bench bench-tools fuzz deps-fuzz
 .DELETE_ON_ERROR:
 
 all: helper/nsbox pam_module/pam_nsbox.so
