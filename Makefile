@@ -10,6 +10,9 @@ BINDIR      ?= $(PREFIX)/bin
 LIBEXECDIR  ?= $(PREFIX)/libexec/nsbox
 SYSCONFDIR  ?= /etc
 MANDIR      ?= $(PREFIX)/share/man
+# The documented example config goes here; /etc/nsbox.conf gets an inert one.
+DOCDIR      ?= $(PREFIX)/share/doc/nsbox
+EXAMPLEDIR  ?= $(DOCDIR)/examples
 # pam-auth-update reads profiles from here only, whatever PREFIX is.
 PAMCONFIGDIR ?= /usr/share/pam-configs
 MULTIARCH   := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || $(CC) -print-multiarch 2>/dev/null)
@@ -28,7 +31,7 @@ ifeq ($(SANITIZE),1)
 HARDEN   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SANFLAGS := -fsanitize=address,undefined
 endif
-NSBOX_CFLAGS  = -std=gnu11 -D_GNU_SOURCE -DNSBOX_VERSION='"$(VERSION)"' \
+NSBOX_CFLAGS  = $(CPPFLAGS) -std=gnu11 -D_GNU_SOURCE -DNSBOX_VERSION='"$(VERSION)"' \
                 -DNSBOX_MULTIARCH='"$(or $(MULTIARCH),x86_64-linux-gnu)"' $(WARNINGS) $(WERROR) \
                 $(HARDEN) $(CFLAGS)
 NSBOX_LDFLAGS = -Wl,-z,relro,-z,now -Wl,--as-needed $(SANFLAGS) $(LDFLAGS)
@@ -57,11 +60,12 @@ ROOTFS := $(B)/rootfs
 # Debian packages each target needs; conf/deps.sh installs what is missing.
 DEPS_BUILD := gcc make pkg-config libc6-dev libpam0g-dev libconfuse-dev busybox-static
 DEPS_DEMO  := $(DEPS_BUILD) util-linux procps pamtester libpam-modules
-DEPS_CHECK := $(DEPS_DEMO) perl openssh-server openssh-client tmux
+DEPS_CHECK := $(DEPS_DEMO) perl openssh-server openssh-client tmux \
+              git debhelper dpkg-dev lintian mmdebstrap
 DEPS_BENCH := $(DEPS_CHECK) hyperfine bubblewrap firejail gnuplot-nox
 
 .PHONY: FORCE all clean install uninstall deps deps-demo deps-check deps-bench rootfs check demo \
-	units bench bench-tools fuzz deps-fuzz
+	units unit-tests bench bench-tools fuzz deps-fuzz
 .DELETE_ON_ERROR:
 
 all: helper/nsbox pam_module/pam_nsbox.so
@@ -172,6 +176,11 @@ units: $(UNIT_BINS) $(TOOL_BINS) $(B)/tools/attack $(B)/tools/evil.so $(B)/tools
 	$(B)/tests/nsbox-test \
 	$(B)/tests/test_fuzz_replay
 
+# The unit tests alone: no root, no network, no test rootfs (the Debian
+# package build runs these).
+unit-tests: $(UNIT_BINS) $(B)/tests/test_fuzz_replay
+	@for t in $^; do echo "# $$t"; ./$$t || exit 1; done
+
 deps:
 	@sh conf/deps.sh $(DEPS_BUILD)
 
@@ -228,17 +237,23 @@ install: all
 	install -m 0644 man/nsbox.1 $(DESTDIR)$(MANDIR)/man1/nsbox.1
 	install -m 0644 man/nsbox.conf.5 $(DESTDIR)$(MANDIR)/man5/nsbox.conf.5
 	install -m 0644 man/pam_nsbox.8 $(DESTDIR)$(MANDIR)/man8/pam_nsbox.8
-	@# An admin's config is never overwritten.
-	[ -e $(DESTDIR)$(SYSCONFDIR)/nsbox.conf ] || \
-		install -m 0644 conf/nsbox.conf $(DESTDIR)$(SYSCONFDIR)/nsbox.conf
+	install -d -m 0755 $(DESTDIR)$(EXAMPLEDIR)
+	install -m 0644 conf/nsbox.conf $(DESTDIR)$(EXAMPLEDIR)/nsbox.conf
+	@# The live config confines nobody until the admin adds a rule, and an
+	@# admin's config is never overwritten.
+	[ -e $(DESTDIR)$(SYSCONFDIR)/nsbox.conf ] || { \
+		sed 's|@EXAMPLEDIR@|$(EXAMPLEDIR)|' conf/nsbox.conf.inert \
+			>$(DESTDIR)$(SYSCONFDIR)/nsbox.conf.tmp && \
+		chmod 0644 $(DESTDIR)$(SYSCONFDIR)/nsbox.conf.tmp && \
+		mv $(DESTDIR)$(SYSCONFDIR)/nsbox.conf.tmp $(DESTDIR)$(SYSCONFDIR)/nsbox.conf; }
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nsbox $(DESTDIR)$(LIBEXECDIR)/nsbox \
 		$(DESTDIR)$(PAMDIR)/pam_nsbox.so $(DESTDIR)$(PAMCONFIGDIR)/nsbox \
 		$(DESTDIR)$(PAMCONFIGDIR)/nsbox-leave $(DESTDIR)$(SYSCONFDIR)/apparmor.d/nsbox \
 		$(DESTDIR)$(MANDIR)/man1/nsbox.1 $(DESTDIR)$(MANDIR)/man5/nsbox.conf.5 \
-		$(DESTDIR)$(MANDIR)/man8/pam_nsbox.8
-	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
+		$(DESTDIR)$(MANDIR)/man8/pam_nsbox.8 $(DESTDIR)$(EXAMPLEDIR)/nsbox.conf
+	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(EXAMPLEDIR) $(DESTDIR)$(DOCDIR) 2>/dev/null
 	@echo "$(DESTDIR)$(SYSCONFDIR)/nsbox.conf is left in place (remove it by hand)."
 
 clean:

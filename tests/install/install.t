@@ -18,6 +18,24 @@ is "the command: /usr/local/bin/nsbox points at the helper" \
 	"$(readlink "$STAGE/usr/local/bin/nsbox")" "/usr/local/libexec/nsbox/nsbox"
 is "the module: $PAMDIR/pam_nsbox.so, 0644" "$(mode "$PAMDIR/pam_nsbox.so")" "644"
 is "the config: /etc/nsbox.conf, 0644" "$(mode /etc/nsbox.conf)" "644"
+# The live config confines nobody: installing must not lock anyone out.
+conf=$(cat "$STAGE/etc/nsbox.conf" 2>&1)
+unlike "the installed /etc/nsbox.conf has no rule" "$conf" '^[[:space:]]*rule[[:space:]]'
+like "it points at the installed example" "$conf" \
+	'^#[[:space:]]+/usr/local/share/doc/nsbox/examples/nsbox\.conf$'
+if is_root; then
+	out=$("$NSBOX" check -f "$STAGE/etc/nsbox.conf" 2>&1)
+	is "nsbox check: the installed config is valid" "$out:$?" ":0"
+	out=$("$NSBOX" check -f "$STAGE/etc/nsbox.conf" -u nobody 2>&1)
+	is "nsbox check -u: nobody is confined by it" "$out" "nobody: not confined (no rule matches)"
+else
+	skip "nsbox check wants a root-owned config" "nsbox check: the installed config is valid"
+	skip "nsbox check wants a root-owned config" "nsbox check -u: nobody is confined by it"
+fi
+is "the example: /usr/local/share/doc/nsbox/examples/nsbox.conf, 0644" \
+	"$(mode /usr/local/share/doc/nsbox/examples/nsbox.conf)" "644"
+ok $(cmp -s "$TOP/conf/nsbox.conf" "$STAGE/usr/local/share/doc/nsbox/examples/nsbox.conf"; echo $?) \
+	"the example is conf/nsbox.conf, with its rules"
 is "pam-auth-update profiles: nsbox, nsbox-leave" \
 	"$(ls "$STAGE/usr/share/pam-configs" 2>&1 | tr '\n' ' ')" "nsbox nsbox-leave "
 like "the AppArmor profile names the installed helper" "$(cat "$STAGE/etc/apparmor.d/nsbox" 2>&1)" \
@@ -42,6 +60,8 @@ ok $? "the installed module loads with dlopen(RTLD_NOW)"
 echo "# mine" >"$STAGE/etc/nsbox.conf"
 make -s -C "$TOP" install DESTDIR="$STAGE" >/dev/null 2>&1
 is "a second make install keeps the admin's /etc/nsbox.conf" "$(cat "$STAGE/etc/nsbox.conf")" "# mine"
+is "and leaves no temporary file in /etc" "$(ls "$STAGE/etc")" "apparmor.d
+nsbox.conf"
 
 make -s -C "$TOP" uninstall DESTDIR="$STAGE" >/dev/null 2>&1
 is "make uninstall leaves only the admin's config" \
