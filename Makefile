@@ -1,7 +1,8 @@
 # nsbox — build, install, demo, check, bench.
 #   make                      build helper/nsbox and pam_module/pam_nsbox.so
-#   sudo make demo            install missing deps, build, show a confined login
-#   sudo make check           install missing deps, build, run every test
+#   make demo                 as root: install missing deps, build, show a confined login
+#   make check                as root: install missing deps, build, run every test
+#                             (from a user account: sudo make demo, sudo make check)
 #   make install PREFIX=/usr DESTDIR=/tmp/stage
 
 VERSION     := 0.1

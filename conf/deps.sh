@@ -17,7 +17,7 @@ done
 
 if [ "$(id -u)" != 0 ]; then
 	echo "nsbox: missing Debian packages:$missing" >&2
-	echo "nsbox: run as root (sudo make ...) or: apt-get install$missing" >&2
+	echo "nsbox: run make as root (or sudo make ...), or as root: apt-get install$missing" >&2
 	exit 1
 fi
 

@@ -328,15 +328,45 @@ static int wait_report(int report_fd)
 	return -EIO;
 }
 
-int start_box(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd)
+static struct box_mounts mounts_of(const struct box_start *b)
 {
 	const struct box_plan *plan = b->plan;
-	struct box_mounts mounts = {
+
+	return (struct box_mounts){
 		.rootfs = plan->rootfs, .rootfs_upper = plan->rootfs_upper,
 		.syslog_socket = b->rule->syslog_socket, .tmpfs_size = plan->tmpfs_size,
 		.binds = plan->binds, .n_binds = plan->n_binds, .tmpfs = plan->tmpfs,
 		.tmpfs_modes = plan->tmpfs_modes, .n_tmpfs = plan->n_tmpfs,
 	};
+}
+
+int check_box_host_side(const struct box_start *b)
+{
+	struct box_mounts mounts = mounts_of(b);
+	int r = prepare_box_mounts(&mounts);
+
+	if (r == 0)
+		box_mounts_release(&mounts);
+	return r;
+}
+
+int try_box(const struct box_start *b)
+{
+	_cleanup_close_ int pidfd = -1;
+	pid_t pid;
+	int r = start_box(b, &pid, &pidfd);
+
+	if (r < 0)
+		return r;
+	/* Our own child, ready and serving no one: killing PID 1 ends the box. */
+	(void)sys_pidfd_send_signal(pidfd, SIGKILL);
+	(void)RETRY_EINTR(waitpid(pid, NULL, 0));
+	return 0;
+}
+
+int start_box(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd)
+{
+	struct box_mounts mounts = mounts_of(b);
 	unsigned long flags = BOX_CLONE_FLAGS | (b->rule->network_none ? CLONE_NEWNET : 0);
 	_cleanup_close_ int pidfd = -1, report_fd = -1, go_fd = -1;
 	int rep[2], go[2], r;

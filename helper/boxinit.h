@@ -25,6 +25,16 @@ struct box_start {
  * *RET_PIDFD say which it is. */
 int start_box(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd);
 
+/* nsbox check: start_box() (host checks, box init builds the tree and
+ * checks the login shell as the user), then stop the box at once. Nothing
+ * is recorded; a rootfs_upper directory is made as a first login would. */
+int try_box(const struct box_start *b);
+
+/* Only the host half of start_box(): the rootfs (or overlay), system paths
+ * and bind sources, as root, for a rule no single user stands for. Makes
+ * nothing but detached mounts, released at once. */
+int check_box_host_side(const struct box_start *b);
+
 /* A socket listening at PATH (root-only directory), for a shared box. */
 int make_box_listener(const char *path, int *ret_fd);
 

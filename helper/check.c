@@ -1,8 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* `nsbox check [-f FILE] [-u USER] [-v]`: validate a config like `sshd -t`:
- * silent and exit 0 when it is fine, "FILE:LINE: what" and exit 1 when not.
- * With -u, also say what the policy does with USER; with -v, summarise
- * whom each rule confines and how. */
+/* `nsbox check [-f FILE] [-u USER] [-s] [-v]`: validate a config like
+ * `sshd -t`, then (as root) try the login of every user a rule names with
+ * the PAM face's own calls (try_login: plan, host checks, a box built by
+ * box init and stopped at once), so that check and login cannot disagree:
+ * silent and exit 0 when all is fine, "FILE:LINE: rule R: user U would be
+ * refused: REASON" (REASON as the login logs it) and exit 1 when not.
+ * With -u, only USER, and say what the policy does with USER; with -v,
+ * summarise whom each rule confines and how.
+ *
+ * Privileged operations, and why each is safe: those of start_box() (see
+ * boxinit.c and prepare.c), for a box that serves no session and is killed
+ * as soon as it reports ready; nothing is recorded in /run/nsbox. */
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
@@ -10,21 +18,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "config.h"
+#include "boxinit.h"
 #include "log.h"
+#include "pamface.h"
 #include "policy.h"
-
-static int lookup_group(const char *name, gid_t *ret_gid)
-{
-	struct group *gr = getgrnam(name);
-
-	if (!gr)
-		return -ENOENT;
-	*ret_gid = gr->gr_gid;
-	return 0;
-}
 
 /* The user's gids and their names, as the module sends them at login, so
  * that check and login match groups alike. */
@@ -65,40 +66,259 @@ static int user_groups(const struct passwd *pw, gid_t **ret_gids, char ***ret_na
 	return 0;
 }
 
-static int explain_user(const struct config *cfg, const char *name)
+/* A user as the module describes one at login (pam_nsbox.c describe_user,
+ * pamface.c user_from_request): names copied out of getpwnam's storage. */
+struct check_user {
+	struct user_info info;
+	char *name, *home, *shell;
+	gid_t *gids;
+	char **group_names;
+};
+
+static void check_user_free(struct check_user *u)
+{
+	free(u->name);
+	free(u->home);
+	free(u->shell);
+	free(u->gids);
+	strv_freep(&u->group_names);
+	*u = (struct check_user){ 0 };
+}
+
+/* -ENOENT (not logged) for a user the name service does not know. */
+static int check_user_load(const char *name, struct check_user *ret)
 {
 	struct passwd *pw = getpwnam(name);
-	_cleanup_free_ gid_t *gids = NULL;
-	_cleanup_strv_free_ char **names = NULL;
 	size_t n_gids = 0, n_names = 0;
-	struct user_info u;
-	const struct rule *rule;
-	struct box_plan plan;
-	bool exempt;
+	int r;
 
-	if (!pw) {
-		log_error("user %s is unknown", name);
+	if (!pw)
+		return -ENOENT;
+	*ret = (struct check_user){ 0 };
+	ret->name = strdup(pw->pw_name);
+	ret->home = strdup(pw->pw_dir ? pw->pw_dir : "");
+	/* As the helper does with an empty passwd shell. */
+	ret->shell = strdup(pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh");
+	if (!ret->name || !ret->home || !ret->shell) {
+		check_user_free(ret);
+		return log_errno(ENOMEM, "user %s", name);
+	}
+	r = user_groups(pw, &ret->gids, &ret->group_names, &n_gids, &n_names);
+	if (r < 0) {
+		check_user_free(ret);
+		return r;
+	}
+	ret->info = (struct user_info){ .name = ret->name, .uid = pw->pw_uid, .gid = pw->pw_gid,
+					.home = ret->home, .shell = ret->shell, .groups = ret->gids,
+					.n_groups = n_gids, .group_names = ret->group_names,
+					.n_group_names = n_names };
+	return 0;
+}
+
+/* Try a login of U as the PAM face would make it (try_login: the same
+ * calls, a box built and stopped) and say, as FILE:LINE of the rule, why
+ * it would fail. Returns 0 if it would not, 1 if it would; *RET_RULE is the
+ * rule U meets (NULL: none). */
+static int judge_login(const struct config *cfg, const struct user_info *u,
+		       const struct rule **ret_rule, bool *ret_root_exempt)
+{
+	const char *why;
+	int r;
+
+	/* Only remembered: the one reason is printed below (box init, which
+	 * inherits this, prints nothing of its own). */
+	log_setup(0, false);
+	log_reset_error();
+	r = try_login(cfg, u, ret_rule, ret_root_exempt);
+	log_setup(LOG_TO_STDERR, false);
+	if (r == 0)
+		return 0;
+	why = log_first_error() ? log_first_error() : strerror(-r);
+	if (!*ret_rule) {
+		log_error("user %s: %s", u->name, why);
 		return 1;
 	}
-	if (user_groups(pw, &gids, &names, &n_gids, &n_names) < 0)
+	log_error("%s:%d: rule %s: user %s would be %s: %s", cfg->path, (*ret_rule)->line,
+		  (*ret_rule)->name, u->name,
+		  (*ret_rule)->on_error == ON_ERROR_ALLOW ? "let in UNCONFINED (on_error = allow)"
+							  : "refused",
+		  why);
+	return 1;
+}
+
+static int explain_user(const struct config *cfg, const char *name)
+{
+	struct check_user cu;
+	const struct rule *rule = NULL;
+	struct box_plan plan = { 0 };
+	bool exempt = false;
+	int r;
+
+	if ((r = check_user_load(name, &cu)) < 0) {
+		if (r == -ENOENT)
+			log_error("user %s is unknown", name);
 		return 1;
-	u = (struct user_info){ .name = pw->pw_name, .uid = pw->pw_uid, .gid = pw->pw_gid,
-				.home = pw->pw_dir, .shell = pw->pw_shell, .groups = gids,
-				.n_groups = n_gids, .group_names = names, .n_group_names = n_names };
-	rule = policy_match(cfg, &u, lookup_group, &exempt);
-	if (!rule) {
+	}
+	if (geteuid() == 0) {
+		r = judge_login(cfg, &cu.info, &rule, &exempt);
+	} else {
+		r = login_plan(cfg, &cu.info, &rule, &exempt, &plan) < 0;
+		plan_free(&plan);
+		if (rule && !r)
+			log_warning("not root: %s's rootfs, binds, mount points and shell were not "
+				    "checked", name);
+	}
+	if (!r && !rule)
 		printf("%s: not confined (%s)\n", name,
 		       exempt ? "root is exempt, confine_root = false" : "no rule matches");
-		return 0;
+	if (r || !rule || plan_box(rule, &cu.info, &plan) < 0) {
+		check_user_free(&cu);
+		return r;
 	}
-	if (plan_box(rule, &u, &plan) < 0)
-		return 1;
 	printf("%s: confined by rule %s: rootfs %s%s%s, hostname %s, on_error %s\n", name,
 	       rule->name, plan.rootfs, plan.rootfs_upper ? " with upper layer " : "",
 	       plan.rootfs_upper ? plan.rootfs_upper : "", plan.hostname,
 	       rule->on_error == ON_ERROR_ALLOW ? "allow" : "deny");
 	plan_free(&plan);
+	check_user_free(&cu);
 	return 0;
+}
+
+/* Whether NAME was named before users[J] of rule I. */
+static bool named_before(const struct config *cfg, size_t i, size_t j, const char *name)
+{
+	for (size_t k = 0; k <= i; k++)
+		for (size_t l = 0; l < (k == i ? j : cfg->rules[k].n_users); l++)
+			if (streq(cfg->rules[k].users[l], name))
+				return true;
+	return false;
+}
+
+/* Every user a rule names by name, once, as -u would: their login is what
+ * the rule's %u, %U and %h paths mean. TRIED[n] is set for each rule
+ * someone's login reached. */
+static int check_named_users(const struct config *cfg, bool *tried)
+{
+	int failed = 0;
+
+	for (size_t i = 0; i < cfg->n_rules; i++) {
+		const struct rule *r = &cfg->rules[i];
+
+		for (size_t j = 0; j < r->n_users; j++) {
+			const struct rule *met = NULL;
+			struct check_user cu;
+			bool exempt;
+			int e;
+
+			if (streq(r->users[j], "*") || named_before(cfg, i, j, r->users[j]))
+				continue;
+			if ((e = check_user_load(r->users[j], &cu)) < 0) {
+				if (e == -ENOENT)
+					log_warning("%s:%d: rule %s: user %s does not exist, not checked",
+						    cfg->path, r->line, r->name, r->users[j]);
+				failed |= e != -ENOENT;
+				continue;
+			}
+			failed |= judge_login(cfg, &cu.info, &met, &exempt);
+			if (met)
+				tried[met - cfg->rules] = true;
+			check_user_free(&cu);
+		}
+	}
+	return failed;
+}
+
+static bool needs_user(const char *tmpl)
+{
+	return tmpl && strchr(tmpl, '%');
+}
+
+static bool rootfs_needs_user(const struct rule *r)
+{
+	return needs_user(r->rootfs) || needs_user(r->rootfs_lower) || needs_user(r->rootfs_upper);
+}
+
+/* Keep in PLAN only the binds of R whose source is the same for everyone. */
+static void drop_user_binds(const struct rule *r, struct box_plan *plan)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < plan->n_binds; i++) {
+		if (needs_user(r->binds[i].source)) {
+			free(plan->binds[i].source);
+			free(plan->binds[i].target);
+			continue;
+		}
+		plan->binds[k++] = plan->binds[i];
+	}
+	plan->n_binds = k;
+}
+
+/* A rule that names groups or everyone: no one user stands for them. If
+ * its host paths are the same for all, check them (the host half of a
+ * login); say what is left to nsbox check -u. */
+static int check_unnamed_members(const struct config *cfg, const struct rule *r, bool tried)
+{
+	/* Stands for no one: only paths without % are used. */
+	const struct user_info sample = { .name = "nsbox-check", .uid = 65534, .gid = 65534,
+					  .home = "/nonexistent", .shell = "/bin/sh" };
+	bool everyone = false;
+	struct box_plan plan;
+	int e = 0;
+
+	for (size_t j = 0; j < r->n_users; j++)
+		everyone |= streq(r->users[j], "*");
+	if (r->n_groups == 0 && !everyone)
+		return 0;
+	if (rootfs_needs_user(r)) {
+		log_warning("%s:%d: rule %s: %s: the rootfs depends on the user, so it, binds, "
+			    "mount points and shells are checked per user (nsbox check -u USER)",
+			    cfg->path, r->line, r->name, everyone ? "everyone" : "group members");
+		return 0;
+	}
+	if (!tried) {
+		log_setup(0, false);
+		log_reset_error();
+		if ((e = plan_box(r, &sample, &plan)) == 0) {
+			drop_user_binds(r, &plan);
+			struct box_start b = { .user = &sample, .plan = &plan, .rule = r,
+					       .listen_fd = -1 };
+			e = check_box_host_side(&b);
+			plan_free(&plan);
+		}
+		log_setup(LOG_TO_STDERR, false);
+		if (e < 0) {
+			log_error("%s:%d: rule %s: every login would be %s: %s", cfg->path, r->line,
+				  r->name, r->on_error == ON_ERROR_ALLOW ? "let in UNCONFINED" : "refused",
+				  log_first_error() ? log_first_error() : strerror(-e));
+			return 1;
+		}
+	}
+	log_warning("%s:%d: rule %s: %s: binds from %%-paths, mount points and login shells "
+		    "are checked per user (nsbox check -u USER)",
+		    cfg->path, r->line, r->name, everyone ? "everyone" : "group members");
+	return 0;
+}
+
+/* Without -u: what every login would meet, as far as it can be known
+ * without one: the named users' logins tried, the rest host-side. */
+static int check_logins(const struct config *cfg)
+{
+	_cleanup_free_ bool *tried = calloc(cfg->n_rules + 1, sizeof(bool));
+	int failed;
+
+	if (!tried)
+		return log_errno(ENOMEM, "check"), 1;
+	if (geteuid() != 0) {
+		if (cfg->n_rules)
+			log_warning("not root: only the syntax was checked; rootfs, binds, mount "
+				    "points and shells need root");
+		return 0;
+	}
+	failed = check_named_users(cfg, tried);
+	for (size_t i = 0; i < cfg->n_rules; i++)
+		failed |= check_unnamed_members(cfg, &cfg->rules[i], tried[i]);
+	return failed;
 }
 
 static void print_list(const char *label, char *const *list, size_t n)
@@ -155,17 +375,19 @@ int cmd_check(int argc, char **argv)
 		{ "file", required_argument, NULL, 'f' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "syntax", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *path = NSBOX_DEFAULT_CONFIG, *user = NULL;
+	_cleanup_free_ char *absolute = NULL;
 	struct config *cfg = NULL;
-	bool verbose = false;
+	bool verbose = false, syntax_only = false;
 	int c, rc;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:f:u:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:f:u:svh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			path = optarg;
@@ -176,12 +398,18 @@ int cmd_check(int argc, char **argv)
 		case 'v':
 			verbose = true;
 			break;
+		case 's':
+			syntax_only = true;
+			break;
 		case 'h':
-			printf("Usage: nsbox check [-f FILE] [-u USER] [-v]\n"
-			       "Validate FILE (default %s) as pam_nsbox will read it: silent\n"
-			       "and exit 0 when fine, FILE:LINE errors and exit 1 otherwise.\n\n"
+			printf("Usage: nsbox check [-f FILE] [-u USER] [-s] [-v]\n"
+			       "Check FILE (default %s) as pam_nsbox will read it, and run\n"
+			       "what a login runs (rootfs, binds, mount points, shell) for every\n"
+			       "user a rule names: silent and exit 0 when fine, FILE:LINE errors\n"
+			       "and exit 1 otherwise.\n\n"
 			       "  -f, --file FILE   the config to check\n"
-			       "  -u, --user USER   also print which rule confines USER, and how\n"
+			       "  -u, --user USER   check a login of USER only, and say what it gets\n"
+			       "  -s, --syntax      only parse and validate FILE\n"
 			       "  -v, --verbose     also print whom each rule confines, and how\n"
 			       "  -h, --help        show this help\n",
 			       NSBOX_DEFAULT_CONFIG);
@@ -201,11 +429,19 @@ int cmd_check(int argc, char **argv)
 	/* Parse exactly as the PAM helper does: it runs with an empty
 	 * environment, so ${VAR} in the config expands to nothing there. */
 	clearenv();
+	/* A relative FILE is checked where it really is: the ownership rules
+	 * apply to that absolute path and every directory above it. */
+	if (path[0] != '/') {
+		absolute = realpath(path, NULL);
+		if (!absolute)
+			return log_errno(errno, "config %s", path), 1;
+		path = absolute;
+	}
 	if (config_load(path, true, &cfg) < 0)
 		return 1;
 	if (verbose)
 		summarise(cfg);
-	rc = user ? explain_user(cfg, user) : 0;
+	rc = syntax_only ? 0 : user ? explain_user(cfg, user) : check_logins(cfg);
 	config_free(cfg);
 	return rc;
 }

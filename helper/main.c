@@ -20,7 +20,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out, "Usage: nsbox run [OPTIONS] [--] [CMD [ARGS...]]\n"
-		     "       nsbox check [-f FILE] [-u USER] [-v]\n"
+		     "       nsbox check [-f FILE] [-u USER] [-s] [-v]\n"
 		     "       nsbox list [--json]\n"
 		     "       nsbox enter BOX|USER [-- CMD [ARGS...]]\n"
 		     "       nsbox stop BOX|USER\n"

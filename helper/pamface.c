@@ -288,6 +288,33 @@ static int join_or_start_shared(struct box_start *b, struct nsbox_reply *rep, in
 	return 0;
 }
 
+int login_plan(const struct config *cfg, const struct user_info *u, const struct rule **ret_rule,
+	       bool *ret_root_exempt, struct box_plan *ret_plan)
+{
+	const struct rule *rule = policy_match(cfg, u, lookup_group, ret_root_exempt);
+
+	*ret_rule = rule;
+	if (!rule)
+		return 0;
+	log_debug("user %s matches rule %s", u->name, rule->name);
+	return plan_box(rule, u, ret_plan);
+}
+
+int try_login(const struct config *cfg, const struct user_info *u, const struct rule **ret_rule,
+	      bool *ret_root_exempt)
+{
+	struct box_plan plan = { 0 };
+	int r = login_plan(cfg, u, ret_rule, ret_root_exempt, &plan);
+
+	if (r == 0 && *ret_rule) {
+		struct box_start b = { .user = u, .plan = &plan, .rule = *ret_rule,
+				       .listen_fd = -1 };
+		r = try_box(&b);
+	}
+	plan_free(&plan);
+	return r;
+}
+
 /* Decide for the user in REQ and build (or join) the box if a rule
  * confines them. FDS get the pidfd of box init and, for a shared box,
  * this session's connection to it. */
@@ -324,7 +351,7 @@ static void handle(const struct nsbox_request *req, struct nsbox_reply *rep, int
 		}
 		goto out;
 	}
-	rule = policy_match(cfg, &user.info, lookup_group, &root_exempt);
+	r = login_plan(cfg, &user.info, &rule, &root_exempt, &plan);
 	if (!rule) {
 		rep->verdict = NSBOX_VERDICT_IGNORE;
 		set_text(rep->message, sizeof(rep->message),
@@ -332,8 +359,7 @@ static void handle(const struct nsbox_request *req, struct nsbox_reply *rep, int
 		goto out;
 	}
 	set_text(rep->rule, sizeof(rep->rule), rule->name);
-	log_debug("user %s matches rule %s", user.name, rule->name);
-	if (plan_box(rule, &user.info, &plan) < 0) {
+	if (r < 0) {
 		fail(rep, rule->on_error);
 		goto out;
 	}

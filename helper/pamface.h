@@ -2,6 +2,25 @@
 #ifndef NSBOX_PAMFACE_H
 #define NSBOX_PAMFACE_H
 
+#include <stdbool.h>
+
+#include "config.h"
+#include "policy.h"
+
+/* The rule a login of U meets under CFG (*RET_RULE, NULL if none, and then
+ * *RET_ROOT_EXEMPT says whether root was exempt) and, if one does, that
+ * rule made concrete for U. Returns 0 or -errno with the reason logged. The
+ * PAM face decides with this, and so does nsbox check. */
+int login_plan(const struct config *cfg, const struct user_info *u, const struct rule **ret_rule,
+	       bool *ret_root_exempt, struct box_plan *ret_plan);
+
+/* What a login of U would get, tried without a session (nsbox check):
+ * login_plan(), then the box built by the very calls a login makes
+ * (try_box) and stopped at once. 0: not confined (*RET_RULE NULL) or the
+ * box works; -errno: refused, the reason logged. */
+int try_login(const struct config *cfg, const struct user_info *u, const struct rule **ret_rule,
+	      bool *ret_root_exempt);
+
 /* `nsbox pam-helper`: serve one request of pam_nsbox.so on fd 3. */
 int cmd_pam_helper(void);
 

@@ -685,7 +685,7 @@ static int verdict_to_pam(pam_handle_t *pamh, const struct args *a, const char *
 	}
 }
 
-EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags _unused_, int argc, const char **argv)
+static int open_session(pam_handle_t *pamh, int argc, const char **argv)
 {
 	struct nsbox_reply rep = { 0 };
 	struct box_session *s = NULL;
@@ -729,6 +729,20 @@ EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags _unused_, int argc,
 		return PAM_BUF_ERR;
 	}
 	return PAM_SUCCESS;
+}
+
+/* A refused session says so to the user, in one line through the
+ * application's conversation; the reason, which may name host paths, stays
+ * in syslog for the administrator. Not for PAM_IGNORE (unconfined users,
+ * root's fail-open): their session goes on. */
+EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	int r = open_session(pamh, argc, argv);
+
+	if (r != PAM_SUCCESS && r != PAM_IGNORE && !(flags & PAM_SILENT))
+		(void)pam_error(pamh, "nsbox: your session could not be set up; "
+				      "contact the administrator.");
+	return r;
 }
 
 EXPORT int pam_sm_close_session(pam_handle_t *pamh, int flags _unused_, int argc, const char **argv)

@@ -1,5 +1,5 @@
 #!/bin/bash
-# `sudo make demo`: a one-minute tour of nsbox with a throwaway user. It runs
+# `make demo` (as root): a one-minute tour of nsbox with a throwaway user. It runs
 # in a private mount namespace with copies of /etc/passwd, group, shadow and
 # pam.d, so the demo user and its PAM service never exist on the host, and
 # everything it made is removed at the end.
@@ -8,7 +8,7 @@ set -u
 . "$(dirname "$0")/lib/users.sh"
 
 if [ "$(id -u)" != 0 ]; then
-	echo "make demo needs root (it creates a throwaway user): sudo make demo" >&2
+	echo "make demo needs root (it creates a throwaway user): run it as root, or sudo make demo" >&2
 	exit 1
 fi
 enter_private_ns "$@"

@@ -11,7 +11,8 @@
  *     -w PATH      after open, as root (the application), try to write PATH
  *                  and print root_write=OK or the error
  *
- * Prints one line per event and, at the end:
+ * Prints one line per event (conv_error=TEXT for a PAM_ERROR_MSG the modules
+ * send) and, at the end:
  *   fds_before=A fds_after=B rss_kb_before=C rss_kb_after=D children_left=E
  * fds/rss "before" are taken after the first cycle, when the libraries PAM
  * loads lazily are in, so growth means a leak. */
@@ -31,13 +32,27 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int no_conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
+/* Messages are printed as "conv_error=TEXT" / "conv_info=TEXT" (what su
+ * would show on stderr); a prompt fails, as nothing should ask here. */
+static int print_conv(int n, const struct pam_message **msg, struct pam_response **resp,
+		      void *data)
 {
-	(void)n;
-	(void)msg;
-	(void)resp;
+	struct pam_response *r;
+
 	(void)data;
-	return PAM_CONV_ERR;
+	if (n <= 0)
+		return PAM_CONV_ERR;
+	for (int i = 0; i < n; i++)
+		if (msg[i]->msg_style != PAM_ERROR_MSG && msg[i]->msg_style != PAM_TEXT_INFO)
+			return PAM_CONV_ERR;
+	r = calloc((size_t)n, sizeof(*r));
+	if (!r)
+		return PAM_BUF_ERR;
+	for (int i = 0; i < n; i++)
+		printf("conv_%s=%s\n", msg[i]->msg_style == PAM_ERROR_MSG ? "error" : "info",
+		       msg[i]->msg);
+	*resp = r;
+	return PAM_SUCCESS;
 }
 
 static int count_fds(void)
@@ -112,7 +127,7 @@ static int children_left(void)
 
 int main(int argc, char **argv)
 {
-	struct pam_conv conv = { no_conv, NULL };
+	struct pam_conv conv = { print_conv, NULL };
 	const char *cmd = NULL, *write_path = NULL;
 	bool thread = false, open_only = false, close_first = false;
 	int cycles = 1, c, fds_before = -1;
