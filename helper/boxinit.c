@@ -333,7 +333,8 @@ int start_box(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd)
 	const struct box_plan *plan = b->plan;
 	struct box_mounts mounts = {
 		.rootfs = plan->rootfs, .rootfs_upper = plan->rootfs_upper,
-		.syslog_socket = b->rule->syslog_socket, .tmpfs_size = plan->tmpfs_size,
+		.syslog_socket = b->rule->syslog_socket, .accounting = b->rule->accounting,
+		.tmpfs_size = plan->tmpfs_size,
 		.binds = plan->binds, .n_binds = plan->n_binds, .tmpfs = plan->tmpfs,
 		.tmpfs_modes = plan->tmpfs_modes, .n_tmpfs = plan->n_tmpfs,
 	};
