@@ -2,7 +2,8 @@
 # Build nsbox's demo root filesystem from Debian's busybox-static, offline:
 #   conf/mkrootfs.sh DIR [NAME:UID:GID ...]
 # DIR gets /bin/busybox with every applet linked, /etc/passwd and /etc/group
-# (root, plus each NAME:UID:GID given), and empty /proc /dev /tmp /home /root.
+# (root, plus each NAME:UID:GID given), and empty /proc /dev /tmp /home /root
+# (and /var/run -> /run, empty /var/log/wtmp and lastlog, as on Debian).
 # Built as root, everything is root-owned and not writable by others: the
 # form pam_nsbox demands of a rootfs.
 set -eu
@@ -28,6 +29,12 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 cd "$tmp"
 mkdir -p bin sbin usr/bin usr/sbin etc proc dev tmp home root var/tmp run
 chmod 1777 tmp var/tmp
+# Where login programs keep their records, as on Debian: glibc's utmp is
+# /var/run/utmp; nsbox binds the host's wtmp and lastlog onto these.
+ln -s /run var/run
+mkdir -p var/log
+: >var/log/wtmp
+: >var/log/lastlog
 chmod 0700 root
 cp "$busybox" bin/busybox
 chmod 0755 bin/busybox

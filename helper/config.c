@@ -22,6 +22,7 @@
 	CFG_STR_LIST("tmpfs", NULL, CFGF_NODEFAULT),               \
 	CFG_STR("tmpfs_size", NULL, CFGF_NODEFAULT),               \
 	CFG_BOOL("syslog_socket", cfg_false, CFGF_NODEFAULT),      \
+	CFG_BOOL("accounting", cfg_true, CFGF_NODEFAULT),          \
 	CFG_STR("on_error", NULL, CFGF_NODEFAULT),                 \
 	CFG_STR("share", NULL, CFGF_NODEFAULT),                    \
 	CFG_STR("linger", NULL, CFGF_NODEFAULT),                   \
@@ -134,8 +135,9 @@ static int validate_box_path(cfg_t *cfg, cfg_opt_t *opt)
 
 static int validate_tmpfs(cfg_t *cfg, cfg_opt_t *opt)
 {
-	if (cfg_opt_size(opt) > CONFIG_MAX_MOUNTS) {
-		cfg_error(cfg, "tmpfs: more than %d entries", CONFIG_MAX_MOUNTS);
+	/* Few: each is a tmpfs the user can fill (see tmpfs_size). */
+	if (cfg_opt_size(opt) > CONFIG_MAX_TMPFS) {
+		cfg_error(cfg, "tmpfs: more than %d entries", CONFIG_MAX_TMPFS);
 		return -1;
 	}
 	for (unsigned i = 0; i < cfg_opt_size(opt); i++) {
@@ -463,6 +465,8 @@ static int convert_rule(cfg_t *top, cfg_t *sec, struct rule *r)
 		return err;
 	scope = scope_of(sec, top, "syslog_socket");
 	r->syslog_socket = scope && cfg_getbool(scope, "syslog_socket");
+	scope = scope_of(sec, top, "accounting");
+	r->accounting = !scope || cfg_getbool(scope, "accounting");
 	r->on_error = on_error_of(scope_of(sec, top, "on_error"));
 	if (!r->hostname && !(r->hostname = strdup("nsbox")))
 		return -ENOMEM;

@@ -17,9 +17,13 @@
 /* A rule name's bytes at most (box records hold 128 with the NUL). */
 #define CONFIG_RULE_NAME_MAX 127
 #define CONFIG_MAX_NAMES 4096 /* users or groups of one rule */
-#define CONFIG_MAX_MOUNTS 64  /* binds, and tmpfs, of one rule */
+#define CONFIG_MAX_MOUNTS 64  /* binds of one rule */
+/* Entries of one tmpfs list. With /tmp and /dev/shm a box has at most
+ * CONFIG_MAX_TMPFS + 2 tmpfs mounts that the user can fill; at the default
+ * size each, that is at most 20% of the host's RAM per box. */
+#define CONFIG_MAX_TMPFS 8
 /* Each tmpfs of a box may hold at most this much (tmpfs(5) size=). */
-#define CONFIG_DEFAULT_TMPFS_SIZE "25%"
+#define CONFIG_DEFAULT_TMPFS_SIZE "2%"
 
 enum on_error {
 	ON_ERROR_DENY = 0,
@@ -56,6 +60,7 @@ struct rule {
 	struct bind_template *binds;
 	size_t n_binds;
 	bool syslog_socket;
+	bool accounting; /* the host's utmp, wtmp and lastlog in the box */
 	enum on_error on_error;
 	enum share share;
 	long linger; /* seconds a shared box outlives its last session */

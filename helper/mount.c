@@ -282,9 +282,18 @@ int check_system_paths(int rootfd, const char *shown_root, bool entries)
 	return 0;
 }
 
+const char *const accounting_files[ACCOUNTING_FILES_N] = {
+	"/run/utmp",
+	"/var/log/wtmp",
+	"/var/log/lastlog",
+};
+
 void box_mounts_init(struct box_mounts *m)
 {
 	m->rootfs_tree = m->tmp_tree = m->shm_tree = NO_TREE;
+	m->dev_tree = m->devpts_tree = m->run_tree = NO_TREE;
+	for (size_t i = 0; i < ACCOUNTING_FILES_N; i++)
+		m->accounting_trees[i] = NO_TREE;
 	m->tmpfs_trees = NULL;
 	for (size_t i = 0; i < m->n_binds; i++)
 		m->binds[i].tree = NO_TREE;
@@ -295,6 +304,11 @@ void box_mounts_release(struct box_mounts *m)
 	closep(&m->rootfs_tree);
 	closep(&m->tmp_tree);
 	closep(&m->shm_tree);
+	closep(&m->dev_tree);
+	closep(&m->devpts_tree);
+	closep(&m->run_tree);
+	for (size_t i = 0; i < ACCOUNTING_FILES_N; i++)
+		closep(&m->accounting_trees[i]);
 	for (size_t i = 0; m->tmpfs_trees && i < m->n_tmpfs; i++)
 		closep(&m->tmpfs_trees[i]);
 	free(m->tmpfs_trees);
@@ -494,19 +508,18 @@ static int mount_at(const struct root *root, const char *rel, int tree, const ch
 	return attach_new_fs(fstype, opts, attrs, target, shown, ret_mnt);
 }
 
-/* Bind a host device node (or socket) at DEVFD/NAME. The host's /dev is
- * trusted; the placeholder lives on the box's fresh tmpfs. */
+static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+
+/* Bind a host device node (or socket) onto the placeholder DEVFD/NAME. The
+ * host's /dev is trusted; the placeholder lives on the box's fresh tmpfs. */
 static int bind_host_node(int devfd, const char *host_path, const char *name)
 {
-	_cleanup_close_ int src = -1, target = -1, fd = -1, tree = -1;
+	_cleanup_close_ int src = -1, target = -1, tree = -1;
 	int r;
 
 	src = open(host_path, O_PATH | O_CLOEXEC);
 	if (src < 0)
 		return log_errno(errno, "open(\"%s\")", host_path);
-	fd = openat(devfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-	if (fd < 0)
-		return log_errno(errno, "create /dev/%s", name);
 	target = openat(devfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (target < 0)
 		return log_errno(errno, "open /dev/%s", name);
@@ -515,64 +528,94 @@ static int bind_host_node(int devfd, const char *host_path, const char *name)
 	return attach_tree(tree, target, host_path);
 }
 
-static int populate_dev(int devfd, const struct box_mounts *m, const char *const *shm_opts)
+static int make_placeholder(int devfd, const char *name)
 {
-	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+	int fd = openat(devfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+
+	if (fd < 0)
+		return log_errno(errno, "create /dev/%s", name);
+	close(fd);
+	return 0;
+}
+
+int make_dev_entries(int devfd, bool syslog_socket)
+{
 	static const char *const links[][2] = {
 		{ "pts/ptmx", "ptmx" },		{ "/proc/self/fd", "fd" },
 		{ "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
 		{ "/proc/self/fd/2", "stderr" },
 	};
-	/* max: every devpts instance but the host's draws on one pool
-	 * (kernel.pty.max - kernel.pty.reserve, 3072 by default); without a
-	 * cap one box could take it all and leave other users' logins
-	 * without a terminal. */
+	struct stat st;
+	int r;
+
+	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++)
+		if ((r = make_placeholder(devfd, dev_nodes[i])) < 0)
+			return r;
+	/* Without the host's /dev/log there is nothing to bind (box init
+	 * warns). */
+	if (syslog_socket && stat("/dev/log", &st) == 0 && (r = make_placeholder(devfd, "log")) < 0)
+		return r;
+	if (mkdirat(devfd, "pts", 0755) < 0 || mkdirat(devfd, "shm", 01777) < 0)
+		return log_errno(errno, "mkdir /dev/pts, /dev/shm");
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
+		if (symlinkat(links[i][0], devfd, links[i][1]) < 0)
+			return log_errno(errno, "symlink /dev/%s", links[i][1]);
+	return 0;
+}
+
+/* A devpts instance of the box's own.
+ * max: every devpts instance but the host's draws on one pool
+ * (kernel.pty.max - kernel.pty.reserve, 3072 by default); without a cap
+ * one box could take it all and leave other users' logins without a
+ * terminal. No gid=5: made in box init (rootless face), the tty group is
+ * not mapped there; the login program's root code chowns its ptys. */
+int make_devpts(const char *shown, int *ret_tree)
+{
 	static const char *const devpts_opts[] = { "newinstance", NULL, "ptmxmode", "0666",
 						   "mode", "0620", "max", BOX_PTYS_MAX_TEXT, NULL };
-	_cleanup_close_ int pts = -1, shm = -1;
+
+	return make_fs("devpts", devpts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, shown, ret_tree);
+}
+
+/* Onto the placeholders of /dev (DEVFD): the host's nodes, devpts and
+ * /dev/shm (made by the helper, or here). */
+static int populate_dev(int devfd, const struct box_mounts *m, const char *const *shm_opts)
+{
+	_cleanup_close_ int pts = -1, shm = -1, devpts = -1;
+	struct stat st;
 	char host[64];
 	int r;
 
-	for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
-		snprintf(host, sizeof(host), "/dev/%s", nodes[i]);
-		if ((r = bind_host_node(devfd, host, nodes[i])) < 0)
+	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
+		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i]);
+		if ((r = bind_host_node(devfd, host, dev_nodes[i])) < 0)
 			return r;
 	}
-	if (mkdirat(devfd, "pts", 0755) < 0 || mkdirat(devfd, "shm", 01777) < 0)
-		return log_errno(errno, "mkdir /dev/pts, /dev/shm");
 	pts = openat(devfd, "pts", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	shm = openat(devfd, "shm", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (pts < 0 || shm < 0)
 		return log_errno(errno, "open /dev/pts, /dev/shm");
-	/* No gid=5: the tty group is not mapped in the box's namespace. */
-	r = attach_new_fs("devpts", devpts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, pts,
-			  "/dev/pts", NULL);
-	if (r < 0)
+	if (m->devpts_tree < 0 && (r = make_devpts("/dev/pts", &devpts)) < 0)
+		return r;
+	if ((r = attach_tree(m->devpts_tree >= 0 ? m->devpts_tree : devpts, pts, "/dev/pts")) < 0)
 		return r;
 	if (m->shm_tree >= 0)
 		r = attach_tree(m->shm_tree, shm, "/dev/shm");
 	else
 		r = attach_new_fs("tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, shm,
 				  "/dev/shm", NULL);
-	if (r < 0)
+	if (r < 0 || !m->syslog_socket)
 		return r;
-	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
-		if (symlinkat(links[i][0], devfd, links[i][1]) < 0)
-			return log_errno(errno, "symlink /dev/%s", links[i][1]);
-	if (m->syslog_socket) {
-		struct stat st;
-		if (stat("/dev/log", &st) < 0)
-			log_warning("syslog_socket: the host has no /dev/log to bind into the box");
-		else if ((r = bind_host_node(devfd, "/dev/log", "log")) < 0)
-			return r;
+	if (stat("/dev/log", &st) < 0 || fstatat(devfd, "log", &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		log_warning("syslog_socket: the host has no /dev/log to bind into the box");
+		return 0;
 	}
-	return 0;
+	return bind_host_node(devfd, "/dev/log", "log");
 }
 
-/* A fresh tmpfs /dev with the usual nodes bound from the host, devpts, and
- * its own /dev/shm; then read-only, because in the PAM face the tmpfs
- * belongs to the user (uid 0 is not mapped) and the application's root
- * code later opens /dev/ptmx and friends there. */
+/* /dev: the PAM face attaches the helper's (root's, read-only already);
+ * the rootless face makes a tmpfs here. Either way it ends read-only: the
+ * application's root code later opens /dev/ptmx and friends there. */
 static int mount_dev(const struct root *root, const struct box_mounts *m,
 		     const char *const *shm_opts)
 {
@@ -580,11 +623,18 @@ static int mount_dev(const struct root *root, const struct box_mounts *m,
 	_cleanup_close_ int dev = -1;
 	int r;
 
-	r = mount_at(root, "dev", NO_TREE, "tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
-		     &dev);
-	if (r < 0)
-		return r;
-	if ((r = populate_dev(dev, m, shm_opts)) < 0)
+	if (m->dev_tree >= 0) {
+		dev = fcntl(m->dev_tree, F_DUPFD_CLOEXEC, 3);
+		if (dev < 0)
+			return log_errno(errno, "dup(/dev)");
+		r = mount_at(root, "dev", dev, NULL, NULL, 0, NULL);
+	} else {
+		r = mount_at(root, "dev", NO_TREE, "tmpfs", dev_opts,
+			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, &dev);
+		if (r == 0)
+			r = make_dev_entries(dev, m->syslog_socket);
+	}
+	if (r < 0 || (r = populate_dev(dev, m, shm_opts)) < 0)
 		return r;
 	if (sys_mount_setattr(dev, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY, 0, 0) < 0)
 		return log_errno(errno, "mount_setattr(/dev, ro)");
@@ -641,6 +691,52 @@ static int mount_extra_tmpfs(const struct root *root, const struct box_mounts *m
 	return 0;
 }
 
+/* accounting: the helper's /run tmpfs, unless the rootfs has no /run (then
+ * utmp is skipped, see attach_accounting). */
+static int mount_run(const struct root *root, const struct box_mounts *m)
+{
+	_cleanup_close_ int target = -1;
+	char shown[PATH_MAX];
+	int r;
+
+	if (m->run_tree < 0)
+		return 0;
+	r = open_beneath(root->fd, "run", O_DIRECTORY, &target);
+	if (r == -ENOENT) {
+		log_debug("accounting: the rootfs has no /run; no utmp in the box");
+		return 0;
+	}
+	if (r < 0)
+		return log_errno(-r, "mount point %s/run", root->shown);
+	snprintf(shown, sizeof(shown), "%s/run", root->shown);
+	return attach_tree(m->run_tree, target, shown);
+}
+
+/* accounting: the host's login records, over the files at the same paths in
+ * the box, last, so that no bind or tmpfs covers them. A rootfs without
+ * the file (nothing to mount onto; it is read-only) goes without. */
+static int attach_accounting(const struct root *root, const struct box_mounts *m)
+{
+	for (size_t i = 0; i < ACCOUNTING_FILES_N; i++) {
+		_cleanup_close_ int target = -1;
+		const char *path = accounting_files[i];
+		int r;
+
+		if (m->accounting_trees[i] < 0)
+			continue;
+		r = open_beneath(root->fd, path + 1, 0, &target);
+		if (r == -ENOENT) {
+			log_debug("accounting: %s%s is missing; not recorded", root->shown, path);
+			continue;
+		}
+		if (r < 0)
+			return log_errno(-r, "mount point %s%s", root->shown, path);
+		if ((r = attach_tree(m->accounting_trees[i], target, path)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* pivot_root(".", ".") stacks the old root on the new one; detaching it
  * leaves nothing of the host reachable (a bare chroot can be escaped). */
 static int enter_root(const struct root *root)
@@ -678,9 +774,13 @@ int build_box_root(const struct box_mounts *m)
 		r = mount_at(&root, "tmp", m->tmp_tree, "tmpfs", tmp_opts,
 			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, NULL);
 	if (r == 0)
+		r = mount_run(&root, m);
+	if (r == 0)
 		r = mount_extra_tmpfs(&root, m, dir_opts);
 	if (r == 0)
 		r = mount_binds(&root, m);
+	if (r == 0)
+		r = attach_accounting(&root, m);
 	/* Binds and tmpfs mounts may have covered a system path with
 	 * something the user owns. */
 	if (r == 0 && m->trusted)

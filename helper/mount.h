@@ -18,6 +18,16 @@
 #define NO_TREE (-1)
 #define SKIPPED_TREE (-2)
 
+/* The login records that sshd and login write by name after the session
+ * opens: utmp (glibc's _PATH_UTMP, /var/run/utmp, is /run/utmp through
+ * the rootfs's /var/run link), wtmp and lastlog. Not btmp: failed logins
+ * are written before any session opens, on the host. */
+#define ACCOUNTING_FILES_N 3
+extern const char *const accounting_files[ACCOUNTING_FILES_N];
+/* size= of the /run tmpfs made for utmp (root code may put a little more
+ * there, such as pam_motd's /run/motd.dynamic; the user cannot write it). */
+#define ACCOUNTING_RUN_SIZE "1m"
+
 /* Terminals one box may hold at once (its devpts instance's max=). */
 #define BOX_PTYS_MAX_TEXT "128"
 
@@ -39,6 +49,10 @@ struct box_mounts {
 	 * not be the user's. */
 	bool trusted;
 	bool syslog_socket; /* bind the host's /dev/log */
+	/* PAM face: the host's login records (ACCOUNTING_FILES) in the box,
+	 * at the same paths, so that the login program's root code, which
+	 * writes them after joining, writes the host's. */
+	bool accounting;
 	const char *tmpfs_size;	  /* size= for /tmp, /dev/shm and tmpfs; NULL: default */
 	struct box_bind *binds;
 	size_t n_binds;
@@ -49,6 +63,13 @@ struct box_mounts {
 	int rootfs_tree;
 	int tmp_tree, shm_tree;
 	int *tmpfs_trees; /* n_tmpfs of them */
+	/* /dev: root's tmpfs, read-only, with the mount points of the nodes,
+	 * pts and shm, and the links; and its devpts instance, root's. */
+	int dev_tree, devpts_tree;
+	/* accounting: root's tmpfs for /run (NO_TREE when a configured tmpfs
+	 * is /run), and the host's files, cloned (NO_TREE: host has none). */
+	int run_tree;
+	int accounting_trees[ACCOUNTING_FILES_N];
 };
 
 /* Every tree fd NO_TREE, ready for the rootless face or for prepare. */
@@ -65,7 +86,13 @@ void box_mounts_release(struct box_mounts *m);
  *    fixed names: nothing it reads may be the user's), with the mount
  *    points of binds inside them;
  *  - bind sources are walked following root-owned symlinks only and
- *    cloned nosuid, nodev.
+ *    cloned nosuid, nodev;
+ *  - /dev is a tmpfs of root's with the mount points box init binds the
+ *    device nodes, devpts and /dev/shm onto, read-only; its devpts
+ *    instance is made here too, so /dev/pts/ptmx is root's;
+ *  - with accounting, the host's utmp, wtmp and lastlog (root-owned
+ *    regular files) are cloned, and /run gets a tmpfs of root's with
+ *    the utmp mount point (unless a configured tmpfs is /run).
  * On failure one error is logged and everything made so far released. */
 int prepare_box_mounts(struct box_mounts *m);
 
@@ -93,6 +120,12 @@ int clone_tree(int fd, uint64_t attrs, const char *shown, int *ret_tree);
 int create_beneath(int rootfd, const char *rel, bool dir);
 /* Attach the detached TREE on TARGET_FD. */
 int attach_tree(int tree, int target_fd, const char *shown);
+/* The entries of a box's /dev in the directory DEVFD: empty files where
+ * device nodes (and /dev/log with SYSLOG_SOCKET, if the host has it) are
+ * bound, pts and shm, and the links (ptmx, fd, stdin, ...). */
+int make_dev_entries(int devfd, bool syslog_socket);
+/* A new devpts instance for a box (detached). */
+int make_devpts(const char *shown, int *ret_tree);
 /* Check the files root code reads in a box (beneath ROOTFD). */
 /* With ENTRIES, every entry of the directories root code loads from by
  * name (library, PAM and ld.so configuration directories) too. */

@@ -12,9 +12,15 @@
  *    opened for reading (no FIFO or device can block us);
  *  - open_tree(OPEN_TREE_CLONE) of them: a detached copy, nothing in the
  *    host's mount table changes; flags are only added (ro, nosuid, nodev);
- *  - fsopen/fsmount of tmpfs as root: detached, owned by root, so nothing
- *    the application's root code later reads or writes by name in the box
- *    (/run/utmp, /run/userdb, /tmp) can be the user's. */
+ *  - fsopen/fsmount of tmpfs (and /dev's devpts) as root: detached, owned
+ *    by root, so nothing the application's root code later reads or writes
+ *    by name in the box (/run/utmp, /run/userdb, /tmp, /dev/ptmx) can be
+ *    the user's;
+ *  - cloning the host's utmp, wtmp and lastlog (accounting): each must be
+ *    a root-owned regular file with one link that others cannot write; box
+ *    init binds them writable, for the application's root code, which
+ *    writes them after joining as it would on the host; the user's own
+ *    permissions on them are the host's (read, for 0664). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -135,7 +141,8 @@ static int prepare_binds(struct box_mounts *m)
 }
 
 /* Inside a tmpfs the user cannot write, make the mount points of the binds
- * that land in it (directories, or an empty file for a file bind). */
+ * (directories, or an empty file for a file bind) and of the other tmpfs
+ * mounts that land in it. */
 static int make_mount_points(int tree, const char *tmpfs, const struct box_mounts *m)
 {
 	for (size_t i = 0; i < m->n_binds; i++) {
@@ -148,6 +155,16 @@ static int make_mount_points(int tree, const char *tmpfs, const struct box_mount
 			continue;
 		rel = b->target + strlen(tmpfs) + 1;
 		if ((r = create_beneath(tree, rel, S_ISDIR(st.st_mode))) < 0)
+			return log_errno(-r, "mount point %s/%s", tmpfs, rel);
+	}
+	for (size_t i = 0; i < m->n_tmpfs; i++) {
+		const char *rel;
+		int r;
+
+		if (!under(m->tmpfs[i], tmpfs))
+			continue;
+		rel = m->tmpfs[i] + strlen(tmpfs) + 1;
+		if ((r = create_beneath(tree, rel, true)) < 0)
 			return log_errno(-r, "mount point %s/%s", tmpfs, rel);
 	}
 	return 0;
@@ -182,6 +199,93 @@ static int prepare_tmpfs(struct box_mounts *m)
 	return 0;
 }
 
+/* /dev, root's: a user-owned /dev would let the user plant what the
+ * application's root code opens there (/dev/ptmx, /dev/tty). Read-only
+ * before anyone but root has seen it; box init only binds onto it. */
+static int prepare_dev(struct box_mounts *m)
+{
+	static const char *const opts[] = { "mode", "0755", "uid", "0", "gid", "0",
+					    "size", "64k", NULL };
+	int r;
+
+	if ((r = make_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev",
+			 &m->dev_tree)) < 0 ||
+	    (r = make_dev_entries(m->dev_tree, m->syslog_socket)) < 0)
+		return r;
+	if (sys_mount_setattr(m->dev_tree, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY, 0, 0) < 0)
+		return log_errno(errno, "mount_setattr(/dev, ro)");
+	/* Made here, by root in the host's user namespace, its pts/ptmx is
+	 * root's (made in box init, it would be the user's). */
+	return make_devpts("/dev/pts", &m->devpts_tree);
+}
+
+/* One of the host's login records: a regular file of root's that others
+ * cannot write (root:utmp 0664 on Debian), with one link (not some other
+ * root file linked there). Missing on the host: nothing to share. */
+static int clone_accounting_file(const char *path, int *ret_tree)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	int r;
+
+	/* Directories on the way may be group-writable (Ubuntu's /var/log is
+	 * root:syslog 0775): what counts is the file we opened, checked on
+	 * its fd. Symlinks are followed only when root's. */
+	r = walk_path("accounting file", path, WALK_MISSING_OK, &fd);
+	if (r == -ENOENT) {
+		log_debug("accounting: the host has no %s", path);
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	if (fstat(fd, &st) < 0)
+		return log_errno(errno, "stat(\"%s\")", path);
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & S_IWOTH) || st.st_nlink != 1) {
+		log_error("accounting: %s must be a regular file of root's, not writable by others, "
+			  "with one link",
+			  path);
+		return -EPERM;
+	}
+	return clone_tree(fd, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, path,
+			  ret_tree);
+}
+
+/* The tmpfs for /run, root's, in which box init puts the host's utmp: the
+ * rootfs is read-only and may have no /run/utmp to bind onto. A tmpfs the
+ * config puts on /run gets the mount point instead. */
+static int prepare_run(struct box_mounts *m)
+{
+	const char *opts[] = { "mode", "0755", "uid", "0", "gid", "0",
+			       "size", ACCOUNTING_RUN_SIZE, NULL };
+	int tree = -1, r;
+
+	for (size_t i = 0; i < m->n_tmpfs; i++)
+		if (streq(m->tmpfs[i], "/run"))
+			tree = m->tmpfs_trees[i];
+	if (tree < 0) {
+		r = make_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+			    "/run", &m->run_tree);
+		if (r < 0 || (r = make_mount_points(m->run_tree, "/run", m)) < 0)
+			return r;
+		tree = m->run_tree;
+	}
+	if ((r = create_beneath(tree, "utmp", false)) < 0)
+		return log_errno(-r, "mount point /run/utmp");
+	return 0;
+}
+
+static int prepare_accounting(struct box_mounts *m)
+{
+	int r;
+
+	if (!m->accounting)
+		return 0;
+	for (size_t i = 0; i < ACCOUNTING_FILES_N; i++)
+		if ((r = clone_accounting_file(accounting_files[i], &m->accounting_trees[i])) < 0)
+			return r;
+	return m->accounting_trees[0] >= 0 ? prepare_run(m) : 0;
+}
+
 int prepare_box_mounts(struct box_mounts *m)
 {
 	int r;
@@ -193,6 +297,10 @@ int prepare_box_mounts(struct box_mounts *m)
 		r = prepare_binds(m);
 	if (r == 0)
 		r = prepare_tmpfs(m);
+	if (r == 0)
+		r = prepare_dev(m);
+	if (r == 0)
+		r = prepare_accounting(m);
 	if (r < 0)
 		box_mounts_release(m);
 	return r;

@@ -36,10 +36,36 @@ out=$(su -l alice -c 'touch /run/utmp && echo WROTE-RUN; echo "run=$(stat -c %u 
 unlike "the user cannot plant files in /run, where root code writes utmp" "$out" "WROTE-RUN"
 like "/run, /tmp and /dev/shm belong to root, not the user" "$out" "run=0 tmp=0:1777 shm=0:1777"
 like "tmpfs mounts have the configured size" "$out" " /tmp .*size=16384k"
+# /dev is root's (made by the helper on the host), devpts' ptmx too: on the
+# old code (7e1420e) these four checks fail, /dev and /dev/pts/ptmx were
+# alice's (a tmpfs and a devpts made in the box's user namespace, where
+# root is not mapped).
+out=$(su -l alice -c 'stat -c "%n %U:%G" /dev /dev/pts; stat -L -c "%n %U:%G" /dev/ptmx /dev/pts/ptmx; touch /dev/x && echo WROTE-DEV' 2>&1)
+for f in /dev /dev/pts /dev/ptmx /dev/pts/ptmx; do
+	like "$f in the box belongs to root" "$out" "^$f root:root$"
+done
+unlike "... and the user cannot create files in /dev" "$out" "WROTE-DEV"
 out=$(su -l alice -c 'touch /var/tmp/mine && stat -c "%u:%a" /var/tmp/mine /var/tmp' 2>&1)
 like "a tmpfs with mode 1777 is usable by the user (and sticky)" "$(tr '\n' ' ' <<<"$out")" "^62001:644 0:1777 $"
 out=$(drive alice -w /run/utmp 2>&1)
 like "root code can still write its own /run/utmp" "$out" "root_write=OK"
+
+# --- default tmpfs size -------------------------------------------------------
+# Without tmpfs_size each tmpfs gets 2% of RAM (tmpfs rounds up to pages).
+write_conf <<EOF
+rule main {
+	users = {"alice"}
+	rootfs = "$T/boxes/shared"
+	tmpfs = {"/run", "/var/tmp:1777"}
+}
+EOF
+want=$(awk '/^MemTotal:/ { pages = int($2 / 4); bytes = int(pages * 4096 * 2 / 100);
+	print int((bytes + 4095) / 4096) * 4 }' /proc/meminfo)
+out=$(su -l alice -c 'grep -E " /(tmp|dev/shm|run|var/tmp) " /proc/self/mountinfo' 2>&1)
+for m in /tmp /dev/shm /var/tmp; do
+	like "default tmpfs_size: $m is 2% of RAM (${want}k)" "$out" " $m .*size=${want}k"
+done
+conf ""
 
 # --- the "leave" entry ------------------------------------------------------------
 HOOK="session	optional	pam_exec.so /bin/sh -c [logger -t nsbox-hook \$PAM_TYPE on \$(hostname)]"

@@ -57,6 +57,7 @@ static void parsing(void)
 		     "  tmpfs = {}\n"
 		     "  on_error = \"allow\"\n"
 		     "  syslog_socket = false\n"
+		     "  accounting = false\n"
 		     "}\n",
 		     &c),
 	       0, "a full config parses");
@@ -75,6 +76,9 @@ static void parsing(void)
 	is_str(c->rules[1].hostname, "lab", "a rule's own hostname wins");
 	ok(!c->rules[1].syslog_socket, "a rule's own syslog_socket wins");
 	ok(c->rules[1].on_error == ON_ERROR_ALLOW, "on_error = allow");
+	ok(c->rules[0].accounting, "accounting defaults to true");
+	ok(!c->rules[1].accounting, "accounting = false");
+	is_str(c->rules[0].tmpfs_size, "2%", "tmpfs_size defaults to 2% (at most 20% of RAM a box)");
 	config_free(c);
 
 	is_int(parse("rule r {\n  users = {\"a\"}\n}\n", &c), -EINVAL, "a rule without rootfs fails");
@@ -154,6 +158,15 @@ static void parsing(void)
 	       -EINVAL, "a non-octal tmpfs mode fails");
 	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x\" tmpfs_size = \"12q\" }\n", &c),
 	       -EINVAL, "a bad tmpfs_size fails");
+	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x\"\n"
+		     " tmpfs = {\"/a\", \"/b\", \"/c\", \"/d\", \"/e\", \"/f\", \"/g\", \"/h\"} }\n",
+		     &c),
+	       0, "8 tmpfs entries parse");
+	config_free(c);
+	is_int(parse("rule r { users = {\"a\"} rootfs = \"/x\"\n"
+		     " tmpfs = {\"/a\", \"/b\", \"/c\", \"/d\", \"/e\", \"/f\", \"/g\", \"/h\", \"/i\"} }\n",
+		     &c),
+	       -EINVAL, "a 9th tmpfs entry fails (each is a tmpfs the user may fill)");
 
 	is_int(parse("rule r { users = {\"a\"} rootfs_lower = \"/lo\" rootfs_upper = \"/up/%u\"\n"
 		     "  share = \"user\" }\n",
