@@ -20,6 +20,8 @@ awk -v rc="$rc" '
 /^ *ok [0-9]+/ { if ($0 ~ /# *[Ss][Kk][Ii][Pp]/) skipped++; else passed++; next }
 /^ *not ok [0-9]+/ { if ($0 ~ /# *TODO/) passed++; else failed++; next }
 /^ *1\.\.0 *# *[Ss][Kk][Ii][Pp]/ { skipped++ }
+# prove --verbose shows a whole-file skip (1..0 # SKIP) as "t .. skipped: why".
+/ \.\.+ skipped: / { skipped++ }
 END {
 	# A script that died or broke its plan without a "not ok" still fails.
 	if (rc != 0 && failed == 0) failed = 1

@@ -72,10 +72,15 @@ userns_works() {
 }
 
 # Mount table and box-init processes, to prove a test left nothing behind.
+# BOX_UIDS (space-separated uids), when a test sets it, limits the box inits
+# to those of its own users (box init runs as the user): on a machine where
+# other test runs have boxes of their own, theirs come and go meanwhile.
 host_state() {
 	findmnt -rn -o TARGET,SOURCE,FSTYPE | sort
 	# Live box inits: a dead one waits for the host's init to reap it.
-	ps -e -o pid=,stat=,comm= | awk '$3 == "nsbox-init" && $2 !~ /Z/ {print $1}' | sort
+	ps -e -o pid=,uid=,stat=,comm= | awk -v uids=" ${BOX_UIDS:-} " \
+		'$4 == "nsbox-init" && $3 !~ /Z/ && (uids == "  " || index(uids, " " $2 " ")) {print $1}' |
+		sort
 }
 
 # wait_until SECONDS CMD [ARGS...]: poll CMD until it succeeds; fails
