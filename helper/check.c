@@ -14,6 +14,7 @@
 #include "check.h"
 #include "config.h"
 #include "log.h"
+#include "pamfile.h"
 #include "policy.h"
 
 static int lookup_group(const char *name, gid_t *ret_gid)
@@ -149,23 +150,42 @@ static void summarise(const struct config *cfg)
 	}
 }
 
+static void print_pam_warning(const char *text, void *userdata _unused_)
+{
+	fprintf(stderr, "nsbox: warning: %s\n", text);
+}
+
+/* Where the service files that use pam_nsbox put host work in the box:
+ * warnings only (exit status unchanged), as the stack still works. A
+ * missing default pam.d is no PAM; a missing -p DIR is an error. */
+static int check_pam_dir(const char *dir, bool explicit_dir)
+{
+	int r = pam_check_dir(dir, print_pam_warning, NULL);
+
+	if (r >= 0 || (r == -ENOENT && !explicit_dir))
+		return 0;
+	log_errno(-r, "%s", dir);
+	return 1;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "file", required_argument, NULL, 'f' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "pam-dir", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *path = NSBOX_DEFAULT_CONFIG, *user = NULL;
+	const char *path = NSBOX_DEFAULT_CONFIG, *user = NULL, *pam_dir = NULL;
 	struct config *cfg = NULL;
 	bool verbose = false;
 	int c, rc;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:f:u:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:f:u:vp:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			path = optarg;
@@ -176,13 +196,19 @@ int cmd_check(int argc, char **argv)
 		case 'v':
 			verbose = true;
 			break;
+		case 'p':
+			pam_dir = optarg;
+			break;
 		case 'h':
-			printf("Usage: nsbox check [-f FILE] [-u USER] [-v]\n"
+			printf("Usage: nsbox check [-f FILE] [-u USER] [-v] [-p DIR]\n"
 			       "Validate FILE (default %s) as pam_nsbox will read it: silent\n"
-			       "and exit 0 when fine, FILE:LINE errors and exit 1 otherwise.\n\n"
+			       "and exit 0 when fine, FILE:LINE errors and exit 1 otherwise.\n"
+			       "Warn where a PAM service using pam_nsbox runs session modules\n"
+			       "inside the box.\n\n"
 			       "  -f, --file FILE   the config to check\n"
 			       "  -u, --user USER   also print which rule confines USER, and how\n"
 			       "  -v, --verbose     also print whom each rule confines, and how\n"
+			       "  -p, --pam-dir DIR the PAM service files to check (default /etc/pam.d)\n"
 			       "  -h, --help        show this help\n",
 			       NSBOX_DEFAULT_CONFIG);
 			return 0;
@@ -201,11 +227,13 @@ int cmd_check(int argc, char **argv)
 	/* Parse exactly as the PAM helper does: it runs with an empty
 	 * environment, so ${VAR} in the config expands to nothing there. */
 	clearenv();
+	rc = check_pam_dir(pam_dir ? pam_dir : "/etc/pam.d", pam_dir != NULL);
 	if (config_load(path, true, &cfg) < 0)
 		return 1;
 	if (verbose)
 		summarise(cfg);
-	rc = user ? explain_user(cfg, user) : 0;
+	if (user && explain_user(cfg, user) != 0)
+		rc = 1;
 	config_free(cfg);
 	return rc;
 }
