@@ -250,10 +250,10 @@ static int load_file(struct loader *l, const char *name, const char *from, unsig
 
 	if (!path)
 		return -ENOMEM;
-	if (depth > PAMFILE_MAX_DEPTH)
+	if (depth >= PAMFILE_MAX_DEPTH)
 		return add_problem(l->stack,
-				   "%s:%u: includes nested deeper than %d (PAM refuses the stack)",
-				   from, from_line, PAMFILE_MAX_DEPTH);
+				   "%s:%u: includes nested %d deep (PAM refuses the stack)", from,
+				   from_line, PAMFILE_MAX_DEPTH);
 	if (++l->stack->n_files > PAMFILE_MAX_FILES)
 		return add_problem(l->stack, "%s:%u: more than %d files included; stopped reading",
 				   from, from_line, PAMFILE_MAX_FILES);

@@ -9,7 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Linux-PAM's PAM_SUBSTACK_MAX_LEVEL: deeper includes break the stack. */
+/* Linux-PAM's PAM_SUBSTACK_MAX_LEVEL: an include this deep (the service
+ * file is level 0) breaks the stack. */
 #define PAMFILE_MAX_DEPTH 16
 /* Ceilings, so a hostile or looping pam.d cannot make the check hang. */
 #define PAMFILE_MAX_SIZE    (1024 * 1024)

@@ -149,7 +149,7 @@ static void hostile(void)
 		    "session required pam_nsbox.so\n");
 	put("loop2", "session include loop2\n");
 	is_int(check("loop"), 1, "an include loop ends, with one warning");
-	ok(strstr(warnings, "includes nested deeper than 16") != NULL, "at PAM's depth limit");
+	ok(strstr(warnings, "includes nested 16 deep") != NULL, "at PAM's depth limit");
 
 	put("missing", "session optional pam_nsbox.so leave\nsession include nothere\n"
 		       "session required pam_nsbox.so\n");
