@@ -78,6 +78,8 @@ hyperfine_table() {
 	} | tee -a "$TABLE"
 }
 
+# ssh_setup runs Debian's own sshd stack with the release module.
+release_setup || { echo "bench: cannot show the release module, helper and config" >&2; exit 1; }
 pam_setup
 ssh_setup
 add_user bench 62500

@@ -25,6 +25,7 @@
 #include "boxinit.h"
 #include "log.h"
 #include "pamface.h"
+#include "pamfile.h"
 #include "policy.h"
 
 /* The user's gids and their names, as the module sends them at login, so
@@ -369,6 +370,24 @@ static void summarise(const struct config *cfg)
 	}
 }
 
+static void print_pam_warning(const char *text, void *userdata _unused_)
+{
+	fprintf(stderr, "nsbox: warning: %s\n", text);
+}
+
+/* Where the service files that use pam_nsbox put host work in the box:
+ * warnings only (exit status unchanged), as the stack still works. A
+ * missing default pam.d is no PAM; a missing -p DIR is an error. */
+static int check_pam_dir(const char *dir, bool explicit_dir)
+{
+	int r = pam_check_dir(dir, print_pam_warning, NULL);
+
+	if (r >= 0 || (r == -ENOENT && !explicit_dir))
+		return 0;
+	log_errno(-r, "%s", dir);
+	return 1;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -376,18 +395,19 @@ int cmd_check(int argc, char **argv)
 		{ "user", required_argument, NULL, 'u' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "syntax", no_argument, NULL, 's' },
+		{ "pam-dir", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *path = NSBOX_DEFAULT_CONFIG, *user = NULL;
+	const char *path = NSBOX_DEFAULT_CONFIG, *user = NULL, *pam_dir = NULL;
 	_cleanup_free_ char *absolute = NULL;
 	struct config *cfg = NULL;
 	bool verbose = false, syntax_only = false;
-	int c, rc;
+	int c, rc, pam_rc;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:f:u:svh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:f:u:svp:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			path = optarg;
@@ -401,16 +421,21 @@ int cmd_check(int argc, char **argv)
 		case 's':
 			syntax_only = true;
 			break;
+		case 'p':
+			pam_dir = optarg;
+			break;
 		case 'h':
-			printf("Usage: nsbox check [-f FILE] [-u USER] [-s] [-v]\n"
+			printf("Usage: nsbox check [-f FILE] [-u USER] [-s] [-v] [-p DIR]\n"
 			       "Check FILE (default %s) as pam_nsbox will read it, and run\n"
 			       "what a login runs (rootfs, binds, mount points, shell) for every\n"
 			       "user a rule names: silent and exit 0 when fine, FILE:LINE errors\n"
-			       "and exit 1 otherwise.\n\n"
+			       "and exit 1 otherwise. Warn where a PAM service using pam_nsbox\n"
+			       "runs session modules inside the box.\n\n"
 			       "  -f, --file FILE   the config to check\n"
 			       "  -u, --user USER   check a login of USER only, and say what it gets\n"
 			       "  -s, --syntax      only parse and validate FILE\n"
 			       "  -v, --verbose     also print whom each rule confines, and how\n"
+			       "  -p, --pam-dir DIR the PAM service files to check (default /etc/pam.d)\n"
 			       "  -h, --help        show this help\n",
 			       NSBOX_DEFAULT_CONFIG);
 			return 0;
@@ -437,11 +462,14 @@ int cmd_check(int argc, char **argv)
 			return log_errno(errno, "config %s", path), 1;
 		path = absolute;
 	}
+	pam_rc = check_pam_dir(pam_dir ? pam_dir : "/etc/pam.d", pam_dir != NULL);
 	if (config_load(path, true, &cfg) < 0)
 		return 1;
 	if (verbose)
 		summarise(cfg);
 	rc = syntax_only ? 0 : user ? explain_user(cfg, user) : check_logins(cfg);
+	if (pam_rc != 0)
+		rc = 1;
 	config_free(cfg);
 	return rc;
 }

@@ -9,6 +9,10 @@
 #   drive USER [opts]   build/tools/pamdriver on the nsbox-test service
 #   log_has 'ERE'       wait (up to 3 s) for a syslog line matching ERE
 #   box_inits           pids of live box inits
+#   stock_pam           the host's sshd, login, su, su-l and common-* (as
+#                       Debian ships them) in the test pam.d
+#   readme_block NAME   the code block after "<!-- test: NAME -->" in README.md
+#   readme_pam_edit     enable nsbox in the test pam.d exactly as README.md says
 
 MODULE=$TOP/build/tests/pam_nsbox_test.so
 RELEASE_MODULE=$TOP/pam_module/pam_nsbox.so
@@ -43,6 +47,8 @@ pam_setup() {
 	private_syslog
 	private_run_and_logs
 	mkdir -p "$T/pam.d" "$T/boxes"
+	# The host's files, for stock_pam, before the bind hides them.
+	cp -a /etc/pam.d "$T/host-pam.d"
 	printf '%s\trequired\tpam_deny.so\n' auth account password session >"$T/pam.d/other"
 	for s in nsbox-test su su-l; do write_service "$s" "$MODULE_ARGS"; done
 	mount --bind "$T/pam.d" /etc/pam.d
@@ -131,4 +137,40 @@ release_setup() {
 	show_at "$RELEASE_MODULE" "$PAM_MODULE_DIR/pam_nsbox.so" &&
 		show_at "$NSBOX" "$(cat "$TOP/build/helper-path")" &&
 		show_at "$CONF" /etc/nsbox.conf
+}
+
+# stock_pam: Debian's own service files for sshd, login, su and su-l, as
+# their packages ship them (checked against dpkg's conffile sums: an
+# admin's edit, say an nsbox line, would make the test meaningless), and the
+# host's common-* (which pam-auth-update writes), in the test pam.d.
+stock_pam() {
+	for pf in openssh-server:sshd login:login util-linux:su util-linux:su-l; do
+		pkg=${pf%%:*} f=${pf#*:}
+		want=$(dpkg-query -W -f='${Conffiles}\n' "$pkg" 2>/dev/null |
+			awk -v f="/etc/pam.d/$f" '$1 == f {print $2}')
+		[ -n "$want" ] || skip_all "/etc/pam.d/$f is not a conffile of an installed $pkg"
+		[ "$(md5sum <"$T/host-pam.d/$f" | cut -d' ' -f1)" = "$want" ] ||
+			skip_all "the host's /etc/pam.d/$f is not the one $pkg ships"
+		cp "$T/host-pam.d/$f" "$T/pam.d/$f"
+	done
+	cp "$T"/host-pam.d/common-* "$T/pam.d/"
+}
+
+# readme_block NAME: the fenced code block that follows the line
+# "<!-- test: NAME -->" in README.md, so tests run what admins are told.
+readme_block() {
+	awk -v m="<!-- test: $1 -->" '
+		{ line = $0; sub(/^ +/, "", line) }
+		!found && line == m { found = 1; next }
+		found == 1 && line ~ /^```/ { found = 2; indent = index($0, "`") - 1; next }
+		found == 2 && line ~ /^```/ { exit }
+		found == 2 { print substr($0, indent + 1) }' "$TOP/README.md"
+}
+
+# readme_pam_edit: run README.md's pam.d edit, only ever on the test's copy.
+readme_pam_edit() {
+	code=$(readme_block pam-edit)
+	[ -n "$code" ] || { echo "Bail out! README.md has no pam-edit block"; exit 1; }
+	[ /etc/pam.d -ef "$T/pam.d" ] || { echo "Bail out! /etc/pam.d is not the test's copy"; exit 1; }
+	sh -e -c "$code"
 }

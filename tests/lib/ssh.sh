@@ -1,6 +1,8 @@
 # ssh.sh: a test sshd of our own, in the private namespace pam_setup made.
 #
-#   ssh_setup               host key, client key, sshd_config, pam.d/sshd
+#   ssh_setup               host key, client key, Debian's own pam.d/sshd
+#                           with nsbox enabled as README.md says (call
+#                           release_setup before pam_setup)
 #   sshd_start [SUBSYSTEM]  start /usr/sbin/sshd -D on 127.0.0.1 and a free
 #                           high port ($PORT); stopped by its pid at exit
 #   sshd_stop
@@ -20,15 +22,11 @@ ssh_setup() {
 	chmod 0755 /run/sshd "$SSH_DIR"
 	ssh-keygen -q -t ed25519 -N '' -f "$SSH_DIR/host_key" </dev/null
 	ssh-keygen -q -t ed25519 -N '' -f "$SSH_DIR/id" </dev/null
-	# As README.md tells admins: pam_nsbox's "leave" entry first, so
-	# pam_unix closes on the host, and the boxing entry last.
-	cat >"$T/pam.d/sshd" <<EOF
-auth	required	pam_deny.so
-account	required	pam_permit.so
-session	optional	$MODULE leave
-session	required	pam_unix.so
-session	required	$MODULE $MODULE_ARGS
-EOF
+	# Debian's stock /etc/pam.d/sshd (and login, su-l), edited exactly as
+	# README.md tells admins: the release pam_nsbox.so, /etc/nsbox.conf.
+	[ -n "${PAM_MODULE_DIR:-}" ] || { echo "Bail out! ssh_setup needs release_setup"; exit 1; }
+	stock_pam
+	readme_pam_edit
 }
 
 # Authorise the test client key for USER.

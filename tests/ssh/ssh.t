@@ -3,6 +3,7 @@
 # pam_nsbox: commands, an interactive pty, exit status, sftp, scp, logout.
 . "$(dirname "$0")/../lib/root.sh"
 . "$(dirname "$0")/../lib/ssh.sh"
+release_setup || { echo "Bail out! cannot show the release module, helper and config"; exit 1; }
 pam_setup
 ssh_setup
 
@@ -39,7 +40,7 @@ like "ssh: /proc/1/cmdline is box init" "$out" "^init=nsbox-init +$"
 unlike "ssh: sshd's listener is not visible" "$out" "sshd -D"
 like "ssh: / is the rootfs" "$out" "^rootfs marker$"
 unlike "ssh: a host file outside the rootfs is invisible" "$out" "host secret"
-log_has "pam_nsbox_test\(sshd:session\): user alice boxed rule=ssh_users rootfs=$T/boxes/alice pid=[0-9]+"
+log_has "pam_nsbox\(sshd:session\): user alice boxed rule=ssh_users rootfs=$T/boxes/alice pid=[0-9]+"
 ok $? "ssh: the boxed session is logged"
 
 ssh_as alice 'exit 7'
