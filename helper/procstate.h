@@ -39,10 +39,11 @@ static const struct {
 };
 
 /* cwd "/", umask 022, the rlimits above, nice 0. Raising a hard limit
- * needs CAP_SYS_RESOURCE, which root may lack (some containers): such a
- * limit is then lowered to what we may, never left as the caller set it
- * where that matters (RLIMIT_CORE goes down, which needs no privilege).
- * Returns 0 or -errno of the first step that failed. */
+ * needs CAP_SYS_RESOURCE, which root may lack (some containers, or a
+ * host's lower RLIMIT_NPROC hard limit): the soft limit then goes as near
+ * the wanted one as the hard limit allows (RLIMIT_CORE goes down, which
+ * needs no privilege); the helper denies a box under a file size or CPU
+ * limit that stayed. Returns 0 or -errno of chdir or setpriority. */
 static inline int reset_process_state(void)
 {
 	int r = 0;
@@ -55,10 +56,7 @@ static inline int reset_process_state(void)
 
 		if (setrlimit(nsbox_fixed_rlimits[i].resource, &lim) < 0) {
 			struct rlimit cur;
-			/* Without CAP_SYS_RESOURCE: the soft limit as high
-			 * as the hard one allows. */
-			if (r == 0)
-				r = -errno;
+
 			if (getrlimit(nsbox_fixed_rlimits[i].resource, &cur) == 0) {
 				cur.rlim_cur = cur.rlim_max < lim.rlim_cur ? cur.rlim_max : lim.rlim_cur;
 				(void)setrlimit(nsbox_fixed_rlimits[i].resource, &cur);
