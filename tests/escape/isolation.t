@@ -125,5 +125,20 @@ out=$("$DRIVER" -c 'cat /tmp/data/secret' nsbox-test alice 2>&1)
 like "control: root's own symlink in a root directory is followed" "$out" "host only"
 conf ""
 
+# --- (d) checks fail closed on errors other than "missing" ---------------------
+# The admin binds a root-owned 0700 directory over /etc/security; in it,
+# a file of alice's (a limits.conf root code in the box would read). Box
+# init re-checks code directories after the binds as alice: opening the
+# directory fails with EACCES, which before the fix (mount.c
+# check_entries/check_resolved) counted as "missing", and the login went
+# on with a user-owned file where root code reads.
+mkdir -m 0755 "$T/boxes/alice/etc/security"
+mkdir -m 0700 "$T/security"
+echo "* hard nofile 1" >"$T/security/limits.conf"
+chown alice: "$T/security/limits.conf"
+conf "bind { source = \"$T/security\" target = \"/etc/security\" readonly = true }"
+refused "a code directory the check cannot read (EACCES)" "etc/security.*Permission denied"
+conf ""
+
 no_leftovers "$before"
 done_testing
