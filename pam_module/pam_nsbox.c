@@ -51,6 +51,7 @@
 #include <sys/wait.h>
 #include <syslog.h>
 
+#include "../helper/landlock.h"
 #include "../helper/procstate.h"
 #include "../helper/protocol.h"
 #include "../helper/syscalls.h"
@@ -482,25 +483,18 @@ static int ask_helper(pam_handle_t *pamh, const struct args *a, const char *user
 
 /* Host abstract unix sockets (containerd CVE-2020-15257 class) are not
  * behind any namespace the box has with network = host: Landlock ABI 6
- * scopes them to the box. Older kernels: warn once, go on. */
+ * scopes them to the box (landlock.h). Older kernels: warn, go on. */
 static void restrict_abstract_sockets(pam_handle_t *pamh)
 {
-	struct nsbox_landlock_ruleset_attr attr = {
-		.scoped = NSBOX_LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET,
-	};
-	int abi = sys_landlock_create_ruleset(NULL, 0, NSBOX_LANDLOCK_CREATE_RULESET_VERSION);
-	_cleanup_close_ int fd = -1;
+	int abi, r = landlock_scope(NSBOX_LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET, &abi);
 
-	if (abi < 6) {
+	if (r == -EOPNOTSUPP)
 		pam_syslog(pamh, LOG_WARNING,
 			   "Landlock scoping unavailable (ABI %d): abstract unix sockets of the "
 			   "host stay reachable from boxes",
 			   abi);
-		return;
-	}
-	fd = sys_landlock_create_ruleset(&attr, sizeof(attr), 0);
-	if (fd < 0 || sys_landlock_restrict_self(fd, 0) < 0)
-		pam_syslog(pamh, LOG_WARNING, "Landlock scoping failed: %m");
+	else if (r < 0)
+		pam_syslog(pamh, LOG_WARNING, "Landlock scoping failed: %s", strerror(-r));
 }
 
 /* Once per process (forks inherit both): filters stack, and Landlock allows
