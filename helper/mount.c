@@ -292,6 +292,7 @@ void box_mounts_init(struct box_mounts *m)
 {
 	m->rootfs_tree = m->tmp_tree = m->shm_tree = NO_TREE;
 	m->tmpfs_trees = NULL;
+	m->upper_lock = -1;
 	for (size_t i = 0; i < m->n_binds; i++)
 		m->binds[i].tree = NO_TREE;
 }
@@ -301,6 +302,8 @@ void box_mounts_release(struct box_mounts *m)
 	closep(&m->rootfs_tree);
 	closep(&m->tmp_tree);
 	closep(&m->shm_tree);
+	closep(&m->upper_lock);
+	m->upper_lock = -1;
 	for (size_t i = 0; m->tmpfs_trees && i < m->n_tmpfs; i++)
 		closep(&m->tmpfs_trees[i]);
 	free(m->tmpfs_trees);

@@ -49,6 +49,9 @@ struct box_mounts {
 	int rootfs_tree;
 	int tmp_tree, shm_tree;
 	int *tmpfs_trees; /* n_tmpfs of them */
+	/* Overlay: the flock on rootfs_upper's lock file, or -1. Box init
+	 * keeps its copy (and the lock) until it exits. */
+	int upper_lock;
 };
 
 /* Every tree fd NO_TREE, ready for the rootless face or for prepare. */

@@ -20,6 +20,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include "log.h"
@@ -50,11 +51,42 @@ static int prepare_rootfs(struct box_mounts *m)
 			  m->rootfs, &m->rootfs_tree);
 }
 
+/* Two boxes must never mount one upper layer (overlayfs: "upperdir is
+ * in-use ... undefined behavior"; a rule renamed while the old box lingers
+ * would do it): an flock on NAME.lock beside it, in the root-owned parent
+ * the user cannot write, held by box init (it inherits the fd) until the
+ * box is gone. */
+static int lock_upper(int parent, const char *name, const char *dir, int *ret_fd)
+{
+	_cleanup_close_ int fd = -1;
+	char lock[NAME_MAX + 1];
+	struct stat st;
+
+	if (snprintf(lock, sizeof(lock), ".%s.lock", name) >= (int)sizeof(lock))
+		return log_errno(ENAMETOOLONG, "rootfs_upper %s: lock file", dir);
+	fd = openat(parent, lock, O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return log_errno(errno, "open(lock file of \"%s\")", dir);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0)
+		return log_errno(EPERM, "lock file of \"%s\" is not a file of root's", dir);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK) {
+			log_error("rootfs_upper %s is in use by another box (of another rule, or "
+				  "one still exiting): one upper layer is never mounted twice",
+				  dir);
+			return -EBUSY;
+		}
+		return log_errno(errno, "flock(lock file of \"%s\")", dir);
+	}
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
 /* The per-user upper layer of an overlay rootfs: DIR must lie in root-owned
  * directories; nsbox makes DIR (0700) and its upper/ (0755) and work/
  * (0700), root's, on first use. The user never gets a path to them: what
  * the user writes in the box lands there through the overlay. */
-static int prepare_upper(const char *dir, char *upper, char *work, size_t size)
+static int prepare_upper(const char *dir, char *upper, char *work, size_t size, int *ret_lock)
 {
 	_cleanup_close_ int parent = -1, fd = -1;
 	_cleanup_free_ char *copy = strdup(dir);
@@ -69,7 +101,8 @@ static int prepare_upper(const char *dir, char *upper, char *work, size_t size)
 		return r;
 	if (mkdirat(parent, slash + 1, 0700) < 0 && errno != EEXIST)
 		return log_errno(errno, "mkdir(\"%s\")", dir);
-	if ((r = check_root_owned_at(parent, slash + 1, dir)) < 0)
+	if ((r = check_root_owned_at(parent, slash + 1, dir)) < 0 ||
+	    (r = lock_upper(parent, slash + 1, dir, ret_lock)) < 0)
 		return r;
 	fd = openat(parent, slash + 1, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -100,7 +133,7 @@ static int prepare_overlay(struct box_mounts *m)
 		return log_errno(EINVAL, "rootfs_lower/rootfs_upper with ',', ':' or '\\'");
 	r = walk_path("rootfs_lower", m->rootfs, WALK_DIRECTORY | WALK_ROOT_OWNED, &lowerfd);
 	if (r < 0 || (r = check_system_paths(lowerfd, m->rootfs, true)) < 0 ||
-	    (r = prepare_upper(m->rootfs_upper, upper, work, sizeof(upper))) < 0)
+	    (r = prepare_upper(m->rootfs_upper, upper, work, sizeof(upper), &m->upper_lock)) < 0)
 		return r;
 	const char *opts[] = { "lowerdir", m->rootfs, "upperdir", upper, "workdir", work, NULL };
 	snprintf(shown, sizeof(shown), "overlay of %s and %s", m->rootfs, upper);

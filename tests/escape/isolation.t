@@ -140,5 +140,34 @@ conf "bind { source = \"$T/security\" target = \"/etc/security\" readonly = true
 refused "a code directory the check cannot read (EACCES)" "etc/security.*Permission denied"
 conf ""
 
+# --- (a) one upper layer is never mounted by two boxes ---------------------------
+# The rule is renamed while alice's box of the old name still runs: her
+# next login matches the new rule, whose box would mount the same upper
+# layer. Before the fix (prepare.c lock_upper) it did (the kernel warns
+# "upperdir is in-use"; what each box reads of the other's writes is
+# undefined).
+make_box lower
+mkdir -p "$T/layers"
+chmod 0755 "$T/layers"
+overlay() { # overlay RULE-NAME
+	printf '%s\n' "rule $1 {" '	users = {"alice"}' "	rootfs_lower = \"$T/boxes/lower\"" \
+		"	rootfs_upper = \"$T/layers/%u\"" '	share = "user"' '	linger = "0"' \
+		'	hostname = "%u-box"' '}' | write_conf
+}
+overlay one
+"$DRIVER" -c 'sleep 30' nsbox-test alice >/dev/null 2>&1 &
+holder=$!
+at_exit "kill $holder 2>/dev/null"
+wait_until 10 pgrep -u alice -x -f "sleep 30"
+ok $? "a box of rule one holds alice's upper layer"
+overlay two
+refused "a second box on the same upper layer (rule renamed)" "rootfs_upper $T/layers/alice is in use by another box"
+kill $holder
+wait $holder 2>/dev/null
+settle "$before"
+out=$("$DRIVER" -c hostname nsbox-test alice 2>&1)
+like "... once the first box is gone, the layer is free again" "$out" "alice-box"
+conf ""
+
 no_leftovers "$before"
 done_testing
