@@ -165,8 +165,12 @@ refused "a second box on the same upper layer (rule renamed)" "rootfs_upper $T/l
 kill $holder
 wait $holder 2>/dev/null
 settle "$before"
-out=$("$DRIVER" -c hostname nsbox-test alice 2>&1)
+out=$("$DRIVER" -c 'hostname; grep " / / " /proc/self/mountinfo' nsbox-test alice 2>&1)
 like "... once the first box is gone, the layer is free again" "$out" "alice-box"
+# Item 3: the layers go to overlayfs as the fds the helper checked
+# (FSCONFIG_SET_FD: the kernel shows "lowerdir+="; older kernels get
+# /proc/self/fd/N), not as path strings walked again (before: "lowerdir=").
+like "overlay layers are handed over by fd, not by path" "$out" " overlay [^ ]+ [^ ]*(lowerdir\+=|lowerdir=/proc/self/fd/)"
 conf ""
 
 no_leftovers "$before"
