@@ -222,7 +222,7 @@ static _noreturn_ void serve(int sigfd, int listen_fd, long linger)
 	}
 }
 
-static int prepare_serving(int report_fd, int listen_fd, int *ret_sigfd)
+static int prepare_serving(int report_fd, int listen_fd, int upper_lock, int *ret_sigfd)
 {
 	sigset_t set;
 	int sigfd;
@@ -235,8 +235,11 @@ static int prepare_serving(int report_fd, int listen_fd, int *ret_sigfd)
 	if (sigfd < 0)
 		return log_errno(errno, "signalfd()");
 	/* Nothing of the helper but the sockets (and stdio, which is
-	 * /dev/null) stays open in the long-lived init. */
-	close_all_except((int[]){ 0, 1, 2, NSBOX_PROTOCOL_FD, report_fd, sigfd, listen_fd }, 7);
+	 * /dev/null) stays open in the long-lived init, and the lock on an
+	 * overlay's upper layer, held while the box lives (prepare.c). */
+	close_all_except((int[]){ 0, 1, 2, NSBOX_PROTOCOL_FD, report_fd, sigfd, listen_fd,
+				  upper_lock },
+			 8);
 	*ret_sigfd = sigfd;
 	return 0;
 }
@@ -295,7 +298,7 @@ static _noreturn_ void box_init(const struct box_start *b, const struct box_moun
 		init_failed(report_fd);
 	test_pause_at(b->pause_step, "init-mounted");
 	if (drop_all_caps() < 0 || harden_process(true) < 0 || check_login_shell(u) < 0 ||
-	    prepare_serving(report_fd, b->listen_fd, &sigfd) < 0)
+	    prepare_serving(report_fd, b->listen_fd, mounts->upper_lock, &sigfd) < 0)
 		init_failed(report_fd);
 
 	test_pause_at(b->pause_step, "init-ready");

@@ -442,6 +442,18 @@ static void convert_lifecycle(cfg_t *sec, cfg_t *top, struct rule *r)
 		r->memory_max = 0;
 }
 
+/* Whether template T names the user (%u or %U, not an escaped %%u). */
+static bool names_the_user(const char *t)
+{
+	for (const char *p = t; *p; p++)
+		if (*p == '%' && p[1]) {
+			if (p[1] == 'u' || p[1] == 'U')
+				return true;
+			p++;
+		}
+	return false;
+}
+
 static int convert_rule(cfg_t *top, cfg_t *sec, struct rule *r)
 {
 	cfg_t *scope;
@@ -487,6 +499,14 @@ static int convert_rule(cfg_t *top, cfg_t *sec, struct rule *r)
 		log_error("%s:%d: rule %s: rootfs_upper needs share = \"user\" (two boxes of one "
 			  "user must not mount the same upper layer)",
 			  parsing_name, r->line, r->name);
+		return -EINVAL;
+	}
+	/* One upper layer per user: two users sharing one would read each
+	 * other's writes (and overlayfs warns "upperdir is in-use"). */
+	if (r->rootfs_upper && !names_the_user(r->rootfs_upper)) {
+		log_error("%s:%d: rule %s: rootfs_upper \"%s\" must name the user (%%u or %%U): "
+			  "each user needs an upper layer of their own",
+			  parsing_name, r->line, r->name, r->rootfs_upper);
 		return -EINVAL;
 	}
 	if (!r->rootfs && !r->rootfs_lower) {

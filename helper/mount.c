@@ -78,9 +78,11 @@ static int check_resolved(int rootfd, const char *path, const char *shown_root)
 	char shown[PATH_MAX];
 
 	fd = sys_openat2(rootfd, path, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-	if (fd < 0)
-		return 0; /* missing (or dangling): nothing to read there */
 	snprintf(shown, sizeof(shown), "%s/%s (resolved)", shown_root, path);
+	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+		return 0; /* missing (or dangling): nothing to read there */
+	if (fd < 0) /* EACCES, EMFILE, ENOMEM...: not known to be missing */
+		return log_errno(errno, "%s", shown);
 	return check_root_owned_at(fd, "", shown);
 }
 
@@ -120,7 +122,9 @@ static int check_link_dirs(int rootfd, const char *dir, const char *target, cons
 			snprintf(path, sizeof(path), ".");
 		fd = sys_openat2(rootfd, path, O_PATH | O_DIRECTORY | O_CLOEXEC,
 				 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-	} while (fd < 0 && slash);
+		/* Only a missing directory sends us up: one we cannot open
+		 * (EACCES, EMFILE) is not known to be safe. */
+	} while (fd < 0 && slash && (errno == ENOENT || errno == ENOTDIR));
 	if (fd < 0)
 		return log_errno(errno, "%s", what);
 	if (fstat(rootfd, &root_st) < 0) {
@@ -192,8 +196,10 @@ static int check_entries(int rootfd, const char *dir, const char *shown_root, de
 
 	fd = sys_openat2(rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC,
 			 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-	if (fd < 0)
+	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
 		return 0; /* missing, or not a directory: nothing is loaded from it */
+	if (fd < 0) /* unreadable to us is not empty: fail closed */
+		return log_errno(errno, "open(\"%s/%s\")", shown_root, dir);
 	if (fstat(fd, &st) < 0) {
 		close(fd);
 		return log_errno(errno, "%s/%s", shown_root, dir);
@@ -295,6 +301,7 @@ void box_mounts_init(struct box_mounts *m)
 	for (size_t i = 0; i < ACCOUNTING_FILES_N; i++)
 		m->accounting_trees[i] = NO_TREE;
 	m->tmpfs_trees = NULL;
+	m->upper_lock = -1;
 	for (size_t i = 0; i < m->n_binds; i++)
 		m->binds[i].tree = NO_TREE;
 }
@@ -309,6 +316,8 @@ void box_mounts_release(struct box_mounts *m)
 	closep(&m->run_tree);
 	for (size_t i = 0; i < ACCOUNTING_FILES_N; i++)
 		closep(&m->accounting_trees[i]);
+	closep(&m->upper_lock);
+	m->upper_lock = -1;
 	for (size_t i = 0; m->tmpfs_trees && i < m->n_tmpfs; i++)
 		closep(&m->tmpfs_trees[i]);
 	free(m->tmpfs_trees);

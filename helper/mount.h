@@ -70,6 +70,9 @@ struct box_mounts {
 	 * is /run), and the host's files, cloned (NO_TREE: host has none). */
 	int run_tree;
 	int accounting_trees[ACCOUNTING_FILES_N];
+	/* Overlay: the flock on rootfs_upper's lock file, or -1. Box init
+	 * keeps its copy (and the lock) until it exits. */
+	int upper_lock;
 };
 
 /* Every tree fd NO_TREE, ready for the rootless face or for prepare. */

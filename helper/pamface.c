@@ -24,6 +24,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -33,6 +35,7 @@
 #include "log.h"
 #include "pamface.h"
 #include "policy.h"
+#include "procstate.h"
 #include "protocol.h"
 #include "registry.h"
 #include "syscalls.h"
@@ -198,6 +201,29 @@ static void set_limits(const struct rule *rule, struct nsbox_reply *rep)
 			    rule->name);
 }
 
+/* Limits the caller of the login program chose, which we could not raise
+ * (root without CAP_SYS_RESOURCE, in some containers): a file size limit
+ * would fail the box record half-written, a CPU limit would kill us or box
+ * init halfway. Such a login is denied, whatever on_error says (the user
+ * chose the limit). */
+static int check_caller_limits(void)
+{
+	static const struct {
+		int resource;
+		const char *name;
+	} fatal[] = { { RLIMIT_FSIZE, "file size (ulimit -f)" }, { RLIMIT_CPU, "CPU time (ulimit -t)" } };
+	struct rlimit lim;
+
+	for (size_t i = 0; i < ARRAY_SIZE(fatal); i++)
+		if (getrlimit(fatal[i].resource, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY) {
+			log_error("the login program's caller limited %s to %llu and root cannot raise "
+				  "it here (no CAP_SYS_RESOURCE): no box is built under it",
+				  fatal[i].name, (unsigned long long)lim.rlim_cur);
+			return -EPERM;
+		}
+	return 0;
+}
+
 /* A box for this session alone: its record lets admins list, enter and
  * stop it; the module removes it at close. */
 static int start_unshared(struct box_start *b, struct nsbox_reply *rep, int fds[2])
@@ -359,6 +385,10 @@ static void handle(const struct nsbox_request *req, struct nsbox_reply *rep, int
 		goto out;
 	}
 	set_text(rep->rule, sizeof(rep->rule), rule->name);
+	if (check_caller_limits() < 0) {
+		fail(rep, ON_ERROR_DENY);
+		goto out;
+	}
 	if (r < 0) {
 		fail(rep, rule->on_error);
 		goto out;
@@ -420,13 +450,21 @@ int cmd_pam_helper(void)
 	struct nsbox_request req;
 	struct nsbox_reply rep = { .version = NSBOX_PROTOCOL_VERSION };
 	struct stat st;
-	int fds[2] = { -1, -1 };
+	int fds[2] = { -1, -1 }, reset;
 
 	if (getuid() != 0 || geteuid() != 0 || fstat(NSBOX_PROTOCOL_FD, &st) < 0 ||
 	    !S_ISSOCK(st.st_mode)) {
 		fprintf(stderr, "nsbox: pam-helper is run by pam_nsbox.so only\n");
 		return 125;
 	}
+	/* Whoever ran the login program chose our rlimits, cwd, umask and nice
+	 * value (su keeps them): start from a fixed state, and never leave a
+	 * core of root's memory (the module resets them too, procstate.h). */
+	(void)prctl(PR_SET_DUMPABLE, 0);
+	reset = reset_process_state();
+	/* A limit we could not raise fails a write (EFBIG), never kills us
+	 * half-way; check_caller_limits() then denies the box. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (read_request(NSBOX_PROTOCOL_FD, &req) < 0) {
 		log_setup(LOG_TO_SYSLOG, false);
 		log_error("pam-helper: malformed request from the module");
@@ -435,6 +473,9 @@ int cmd_pam_helper(void)
 	/* Errors travel to the module in the reply and are logged there, once;
 	 * warnings and debug lines go to syslog from here. */
 	log_setup(LOG_TO_SYSLOG | LOG_ERRORS_TO_CALLER, req.flags & NSBOX_REQUEST_DEBUG);
+	if (reset < 0)
+		log_warning("pam-helper: cannot reset every rlimit, cwd or nice value: %s",
+			    strerror(-reset));
 	if (memchr(req.test_pause, 0, sizeof(req.test_pause)) && req.test_pause[0])
 		pause_step = req.test_pause;
 	test_pause_at(pause_step, "helper");

@@ -81,6 +81,49 @@ static int check_trusted(const char *shown, const struct stat *st, bool last)
 	return 0;
 }
 
+/* Whether someone other than root may add entries to the directory ST: its
+ * owner if that is not root (or, when owners are judged by "not the user",
+ * if it is the user), and anyone if it is group or other writable (sticky
+ * or not: in /tmp anyone may add a name). ACLs are not read. */
+static bool dir_writable_by_user(const struct stat *st)
+{
+	bool owner_untrusted = trust_not_user ? st->st_uid == untrusted_user : st->st_uid != 0;
+
+	return (owner_untrusted && (st->st_mode & S_IWUSR)) || (st->st_mode & (S_IWGRP | S_IWOTH));
+}
+
+/* A symlink is followed only if nobody but root chose that it stands where
+ * it does: root's, one link only (a hard link to root's symlink, made by the
+ * user where fs.protected_hardlinks = 0, points wherever root's did but
+ * stands where the user put it), in a directory the user cannot write
+ * (whoever owns the link, the user chose the name there). DIRFD is the
+ * directory it was found in. */
+static int check_symlink(const char *what, const char *path, const char *shown,
+			 const struct stat *st, int dirfd)
+{
+	struct stat dir;
+
+	if (!owner_trusted(st)) {
+		log_error("%s %s: %s is a symlink owned by uid %u", what, path, shown,
+			  (unsigned)st->st_uid);
+		return -ELOOP;
+	}
+	if (st->st_nlink > 1) {
+		log_error("%s %s: %s is a symlink with %u hard links; only a single link is followed",
+			  what, path, shown, (unsigned)st->st_nlink);
+		return -ELOOP;
+	}
+	if (fstat(dirfd, &dir) < 0)
+		return log_errno(errno, "stat(directory of \"%s\")", shown);
+	if (dir_writable_by_user(&dir)) {
+		log_error("%s %s: %s is a symlink in a directory others than root can write "
+			  "(owner uid %u, mode %04o); it is not followed",
+			  what, path, shown, (unsigned)dir.st_uid, (unsigned)(dir.st_mode & 07777));
+		return -ELOOP;
+	}
+	return 0;
+}
+
 /* Splice a symlink's target in front of the rest of the walk. */
 static int splice_symlink(int linkfd, const char *shown, char *rest, size_t size)
 {
@@ -168,13 +211,8 @@ int walk_path(const char *what, const char *path, unsigned flags, int *ret_fd)
 		strcat(shown, comp);
 
 		if (S_ISLNK(st.st_mode)) {
-			/* A root-owned link cannot have been planted by a
-			 * user; anything else could have been. */
-			if (!owner_trusted(&st)) {
-				log_error("%s %s: %s is a symlink owned by uid %u", what, path,
-					  shown, (unsigned)st.st_uid);
-				return -ELOOP;
-			}
+			if ((r = check_symlink(what, path, shown, &st, fd)) < 0)
+				return r;
 			if (++hops > MAX_SYMLINK_HOPS) {
 				log_error("%s %s: too many symlinks", what, path);
 				return -ELOOP;
@@ -221,6 +259,11 @@ int check_root_owned_at(int dirfd, const char *rel, const char *shown)
 		if (errno == ENOENT)
 			return 0;
 		return log_errno(errno, "stat(\"%s\")", shown);
+	}
+	if (S_ISLNK(st.st_mode) && st.st_nlink > 1) {
+		log_error("%s is a symlink with %u hard links; only a single link is trusted", shown,
+			  (unsigned)st.st_nlink);
+		return -EPERM;
 	}
 	if (S_ISLNK(st.st_mode))
 		return owner_trusted(&st) ? 0 : log_untrusted_owner(shown, &st);

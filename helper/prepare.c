@@ -26,6 +26,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include "log.h"
@@ -56,11 +57,58 @@ static int prepare_rootfs(struct box_mounts *m)
 			  m->rootfs, &m->rootfs_tree);
 }
 
+/* Two boxes must never mount one upper layer (overlayfs: "upperdir is
+ * in-use ... undefined behavior"; a rule renamed while the old box lingers
+ * would do it): an flock on NAME.lock beside it, in the root-owned parent
+ * the user cannot write, held by box init (it inherits the fd) until the
+ * box is gone. */
+static int lock_upper(int parent, const char *name, const char *dir, int *ret_fd)
+{
+	_cleanup_close_ int fd = -1;
+	char lock[NAME_MAX + 1];
+	struct stat st;
+
+	if (snprintf(lock, sizeof(lock), ".%s.lock", name) >= (int)sizeof(lock))
+		return log_errno(ENAMETOOLONG, "rootfs_upper %s: lock file", dir);
+	fd = openat(parent, lock, O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return log_errno(errno, "open(lock file of \"%s\")", dir);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0)
+		return log_errno(EPERM, "lock file of \"%s\" is not a file of root's", dir);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK) {
+			log_error("rootfs_upper %s is in use by another box (of another rule, or "
+				  "one still exiting): one upper layer is never mounted twice",
+				  dir);
+			return -EBUSY;
+		}
+		return log_errno(errno, "flock(lock file of \"%s\")", dir);
+	}
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
+/* Open SUB of AT (O_PATH, no symlink) and check it is root's as an fd:
+ * what is checked is what the overlay gets. */
+static int open_layer_dir(int at, const char *sub, const char *shown, int *ret_fd)
+{
+	_cleanup_close_ int fd = openat(at, sub, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return log_errno(errno, "rootfs_upper %s", shown);
+	if ((r = check_root_owned_at(fd, "", shown)) < 0)
+		return r;
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
 /* The per-user upper layer of an overlay rootfs: DIR must lie in root-owned
  * directories; nsbox makes DIR (0700) and its upper/ (0755) and work/
  * (0700), root's, on first use. The user never gets a path to them: what
- * the user writes in the box lands there through the overlay. */
-static int prepare_upper(const char *dir, char *upper, char *work, size_t size)
+ * the user writes in the box lands there through the overlay. LAYERS get
+ * O_PATH fds of upper/ and work/, checked. */
+static int prepare_upper(const char *dir, int layers[2], int *ret_lock)
 {
 	_cleanup_close_ int parent = -1, fd = -1;
 	_cleanup_free_ char *copy = strdup(dir);
@@ -75,21 +123,55 @@ static int prepare_upper(const char *dir, char *upper, char *work, size_t size)
 		return r;
 	if (mkdirat(parent, slash + 1, 0700) < 0 && errno != EEXIST)
 		return log_errno(errno, "mkdir(\"%s\")", dir);
-	if ((r = check_root_owned_at(parent, slash + 1, dir)) < 0)
+	if ((r = open_layer_dir(parent, slash + 1, dir, &fd)) < 0 ||
+	    (r = lock_upper(parent, slash + 1, dir, ret_lock)) < 0)
 		return r;
-	fd = openat(parent, slash + 1, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return log_errno(errno, "rootfs_upper %s", dir);
-	for (const char *sub = "upper"; sub; sub = streq(sub, "upper") ? "work" : NULL) {
+	for (int i = 0; i < 2; i++) {
+		const char *sub = i == 0 ? "upper" : "work";
 		char shown[PATH_MAX];
+
 		snprintf(shown, sizeof(shown), "%s/%s", dir, sub);
-		if (mkdirat(fd, sub, streq(sub, "upper") ? 0755 : 0700) < 0 && errno != EEXIST)
+		if (mkdirat(fd, sub, i == 0 ? 0755 : 0700) < 0 && errno != EEXIST)
 			return log_errno(errno, "mkdir(\"%s\")", shown);
-		if ((r = check_root_owned_at(fd, sub, shown)) < 0)
+		if ((r = open_layer_dir(fd, sub, shown, &layers[i])) < 0)
 			return r;
 	}
-	snprintf(upper, size, "%s/upper", dir);
-	snprintf(work, size, "%s/work", dir);
+	return 0;
+}
+
+/* The overlay from the checked fds, never from path strings that could be
+ * walked again to something else: FSCONFIG_SET_FD for lowerdir+, upperdir
+ * and workdir (Linux 6.13+); older kernels get /proc/self/fd/N of the same
+ * fds, which the kernel resolves to the very directories we hold. */
+static int make_overlay(int lowerfd, const int layers[2], const char *shown, int *ret_tree)
+{
+	static const char *const keys[] = { "lowerdir+", "upperdir", "workdir" };
+	const uint64_t attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+	const int fds[] = { lowerfd, layers[0], layers[1] };
+	char paths[3][32];
+	_cleanup_close_ int fs = sys_fsopen("overlay", FSOPEN_CLOEXEC);
+	int mnt, i;
+
+	if (fs < 0)
+		return log_errno(errno, "fsopen(\"overlay\")");
+	for (i = 0; i < 3; i++)
+		if (sys_fsconfig(fs, FSCONFIG_SET_FD, keys[i], NULL, fds[i]) < 0)
+			break;
+	if (i == 0 && errno == EINVAL) {
+		for (i = 0; i < 3; i++)
+			snprintf(paths[i], sizeof(paths[i]), "/proc/self/fd/%d", fds[i]);
+		const char *opts[] = { "lowerdir", paths[0], "upperdir", paths[1],
+				       "workdir",  paths[2], NULL };
+		return make_fs("overlay", opts, attrs, shown, ret_tree);
+	}
+	if (i < 3)
+		return log_errno(errno, "overlay for %s: option %s by fd", shown, keys[i]);
+	if (sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return log_errno(errno, "mount overlay on %s", shown);
+	mnt = sys_fsmount(fs, FSMOUNT_CLOEXEC, (unsigned)attrs);
+	if (mnt < 0)
+		return log_errno(errno, "fsmount(overlay on %s)", shown);
+	*ret_tree = mnt;
 	return 0;
 }
 
@@ -97,21 +179,24 @@ static int prepare_upper(const char *dir, char *upper, char *work, size_t size)
  * checked like any rootfs, and so is the merged tree. */
 static int prepare_overlay(struct box_mounts *m)
 {
-	char upper[PATH_MAX], work[PATH_MAX], shown[2 * PATH_MAX + 32];
-	_cleanup_close_ int lowerfd = -1;
-	int r;
+	char shown[2 * PATH_MAX + 32];
+	_cleanup_close_ int lowerfd = -1, upperfd = -1, workfd = -1;
+	int layers[2] = { -1, -1 }, r;
 
-	/* Overlay options are a comma and colon separated string. */
+	/* nsbox check refuses these (overlayfs option separators); the fds
+	 * need no such care, but a config that passed once stays valid. */
 	if (strpbrk(m->rootfs, ",:\\") || strpbrk(m->rootfs_upper, ",:\\"))
 		return log_errno(EINVAL, "rootfs_lower/rootfs_upper with ',', ':' or '\\'");
 	r = walk_path("rootfs_lower", m->rootfs, WALK_DIRECTORY | WALK_ROOT_OWNED, &lowerfd);
-	if (r < 0 || (r = check_system_paths(lowerfd, m->rootfs, true)) < 0 ||
-	    (r = prepare_upper(m->rootfs_upper, upper, work, sizeof(upper))) < 0)
+	if (r < 0 || (r = check_system_paths(lowerfd, m->rootfs, true)) < 0)
 		return r;
-	const char *opts[] = { "lowerdir", m->rootfs, "upperdir", upper, "workdir", work, NULL };
-	snprintf(shown, sizeof(shown), "overlay of %s and %s", m->rootfs, upper);
-	r = make_fs("overlay", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, shown, &m->rootfs_tree);
+	r = prepare_upper(m->rootfs_upper, layers, &m->upper_lock);
+	upperfd = layers[0];
+	workfd = layers[1];
 	if (r < 0)
+		return r;
+	snprintf(shown, sizeof(shown), "overlay of %s and %s/upper", m->rootfs, m->rootfs_upper);
+	if ((r = make_overlay(lowerfd, layers, shown, &m->rootfs_tree)) < 0)
 		return r;
 	return check_system_paths(m->rootfs_tree, shown, true);
 }

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 
 #include "box.h"
+#include "landlock.h"
 #include "log.h"
 #include "mount.h"
 #include "ns.h"
@@ -153,6 +154,29 @@ static void enter_cwd(const char *cwd)
 		log_errno(errno, "chdir(\"/\")");
 }
 
+/* The box shares the host's network namespace, so the host's abstract unix
+ * sockets are reachable, and a pidfd inherited or received over a socket
+ * (or F_SETOWN) signals a host process whatever the PID namespace: scope
+ * both to CMD's Landlock domain (box init, outside it, still signals CMD).
+ * Kernels without Landlock ABI 6 (before 6.12): a warning, and CMD runs. */
+static int scope_cmd(void)
+{
+	int abi, r = landlock_scope(NSBOX_LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET |
+					    NSBOX_LANDLOCK_SCOPE_SIGNAL,
+				    &abi);
+
+	if (r == -EOPNOTSUPP) {
+		log_warning("Landlock scoping unavailable (ABI %d, needs 6: Linux 6.12): the "
+			    "host's abstract unix sockets and processes reached by pidfd stay "
+			    "reachable from the box",
+			    abi);
+		return 0;
+	}
+	if (r < 0)
+		return log_errno(-r, "Landlock scoping of abstract sockets and signals");
+	return 0;
+}
+
 static _noreturn_ void run_cmd(const struct run_opts *o, char **cmd, const sigset_t *mask)
 {
 	static char *shell_cmd[2];
@@ -163,7 +187,7 @@ static _noreturn_ void run_cmd(const struct run_opts *o, char **cmd, const sigse
 		_exit(EXIT_NSBOX_FAILED);
 	/* --root keeps the namespace-root capabilities, like unshare -r: they
 	 * are worth nothing outside the box's user namespace. */
-	if (harden_process(false) < 0)
+	if (harden_process(false) < 0 || scope_cmd() < 0)
 		_exit(EXIT_NSBOX_FAILED);
 	if (!cmd) {
 		/* The login shell from the host's passwd, if the box has it. */

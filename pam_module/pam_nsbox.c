@@ -51,6 +51,8 @@
 #include <sys/wait.h>
 #include <syslog.h>
 
+#include "../helper/landlock.h"
+#include "../helper/procstate.h"
 #include "../helper/protocol.h"
 #include "../helper/syscalls.h"
 #include "../helper/testpause.h"
@@ -170,11 +172,38 @@ static void session_free(struct box_session *s)
 	free(s);
 }
 
-/* pam_end() runs this in the application and in any child that calls it;
- * it only closes fds, so a child cannot stop the box. */
-static void session_cleanup(pam_handle_t *pamh _unused_, void *data, int error_status _unused_)
+/* The session whose box this process is in (joined and not restored), and
+ * the process that joined: one at a time. A second open_session in the
+ * same process, on another handle, would save the box's namespaces as the
+ * application's and put it back into the box at its close. */
+static struct box_session *joined_session;
+static pid_t joined_pid;
+
+static int restore_namespaces(pam_handle_t *pamh, struct box_session *s);
+static void remove_record(const char *id);
+
+/* pam_end() runs this in the application and in any child that calls it.
+ * In the process that joined, a session never closed (pam_end without
+ * close_session) is left here: the process must not stay in the box's
+ * namespaces, where its next pam_start would read the box's /etc/pam.d.
+ * A child (PAM_DATA_SILENT by convention, or another pid) only closes fds:
+ * it may be the user's shell-to-be, which must stay in the box, and
+ * cannot stop the box. */
+static void session_cleanup(pam_handle_t *pamh, void *data, int error_status)
 {
-	session_free(data);
+	struct box_session *s = data;
+
+	if (s && s == joined_session && getpid() == joined_pid &&
+	    !(error_status & (PAM_DATA_SILENT | PAM_DATA_REPLACE))) {
+		restore_namespaces(pamh, s);
+		if (!(s->flags & NSBOX_REPLY_SHARED)) {
+			(void)sys_pidfd_send_signal(s->pidfd, SIGKILL);
+			remove_record(s->box_id);
+		}
+	}
+	if (s && s == joined_session)
+		joined_session = NULL;
+	session_free(s);
 }
 
 static struct box_session *session_new(void)
@@ -215,6 +244,8 @@ static _noreturn_ void exec_helper(const char *helper, int sock, volatile int *e
 	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
 		goto fail;
 	sys_close_range(NSBOX_PROTOCOL_FD + 1, ~0U, 0);
+	/* Not the caller's rlimits, cwd, umask, nice (procstate.h). */
+	(void)reset_process_state();
 	execve(helper, argv, envp);
 fail:
 	*err = errno;
@@ -338,23 +369,45 @@ static int send_request(pam_handle_t *pamh, int sock, const struct args *a, cons
 	return 0;
 }
 
+/* Wait for the helper's reply, or its death: box init holds the helper's
+ * end of the socket too, so a helper that dies (killed, or of its caller's
+ * rlimits) would otherwise leave us waiting for the timeout. A reply sent
+ * before the helper exited is already queued, so the socket is read first. */
+static int wait_for_helper(pam_handle_t *pamh, int sock, int helper_pidfd)
+{
+	struct pollfd pfd[2] = { { .fd = sock, .events = POLLIN },
+				 { .fd = helper_pidfd, .events = POLLIN } };
+	int n = RETRY_EINTR(poll(pfd, helper_pidfd >= 0 ? 2 : 1, HELPER_TIMEOUT_MS));
+
+	if (n <= 0) {
+		pam_syslog(pamh, LOG_ERR, "helper did not answer within %d s", HELPER_TIMEOUT_MS / 1000);
+		return -ETIMEDOUT;
+	}
+	if (pfd[0].revents & POLLIN)
+		return 0;
+	if (pfd[1].revents) {
+		pam_syslog(pamh, LOG_ERR, "helper died without an answer");
+		return -ECHILD;
+	}
+	return 0; /* a hang-up: recvmsg says what it is */
+}
+
 /* The verdict, with box init's pidfd and, for a later session of a shared
  * box, its connection to it. Any fd of an invalid reply is closed. */
-static int recv_reply(pam_handle_t *pamh, int sock, struct nsbox_reply *rep, int fds[2])
+static int recv_reply(pam_handle_t *pamh, int sock, int helper_pidfd, struct nsbox_reply *rep,
+		      int fds[2])
 {
 	char control[CMSG_SPACE(2 * sizeof(int))] = { 0 };
 	struct iovec iov = { .iov_base = rep, .iov_len = sizeof(*rep) };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
 			      .msg_controllen = sizeof(control) };
-	struct pollfd pfd = { .fd = sock, .events = POLLIN };
 	struct cmsghdr *c;
 	int got[2] = { -1, -1 };
 	ssize_t n;
 
-	if (RETRY_EINTR(poll(&pfd, 1, HELPER_TIMEOUT_MS)) <= 0) {
-		pam_syslog(pamh, LOG_ERR, "helper did not answer within %d s", HELPER_TIMEOUT_MS / 1000);
-		return -ETIMEDOUT;
-	}
+	n = wait_for_helper(pamh, sock, helper_pidfd);
+	if (n < 0)
+		return (int)n;
 	n = RETRY_EINTR(recvmsg(sock, &msg, MSG_CMSG_CLOEXEC));
 	if (n < 0) {
 		pam_syslog(pamh, LOG_ERR, "no answer from helper: %m");
@@ -404,9 +457,11 @@ static int ask_helper(pam_handle_t *pamh, const struct args *a, const char *user
 		pam_syslog(pamh, LOG_ERR, "cannot run helper %s: %s", a->helper, strerror(-r));
 	} else {
 		int fds[2] = { -1, -1 };
+		/* Our child, not reaped yet: the pid cannot be reused. */
+		_cleanup_close_ int helper_pidfd = (int)sys_pidfd_open(pid, 0);
 		r = send_request(pamh, sock, a, user);
 		if (r == 0)
-			r = recv_reply(pamh, sock, rep, fds);
+			r = recv_reply(pamh, sock, helper_pidfd, rep, fds);
 		s->pidfd = fds[0];
 		if (fds[1] >= 0) { /* a later session of a shared box */
 			closep(&sock);
@@ -428,25 +483,18 @@ static int ask_helper(pam_handle_t *pamh, const struct args *a, const char *user
 
 /* Host abstract unix sockets (containerd CVE-2020-15257 class) are not
  * behind any namespace the box has with network = host: Landlock ABI 6
- * scopes them to the box. Older kernels: warn once, go on. */
+ * scopes them to the box (landlock.h). Older kernels: warn, go on. */
 static void restrict_abstract_sockets(pam_handle_t *pamh)
 {
-	struct nsbox_landlock_ruleset_attr attr = {
-		.scoped = NSBOX_LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET,
-	};
-	int abi = sys_landlock_create_ruleset(NULL, 0, NSBOX_LANDLOCK_CREATE_RULESET_VERSION);
-	_cleanup_close_ int fd = -1;
+	int abi, r = landlock_scope(NSBOX_LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET, &abi);
 
-	if (abi < 6) {
+	if (r == -EOPNOTSUPP)
 		pam_syslog(pamh, LOG_WARNING,
 			   "Landlock scoping unavailable (ABI %d): abstract unix sockets of the "
 			   "host stay reachable from boxes",
 			   abi);
-		return;
-	}
-	fd = sys_landlock_create_ruleset(&attr, sizeof(attr), 0);
-	if (fd < 0 || sys_landlock_restrict_self(fd, 0) < 0)
-		pam_syslog(pamh, LOG_WARNING, "Landlock scoping failed: %m");
+	else if (r < 0)
+		pam_syslog(pamh, LOG_WARNING, "Landlock scoping failed: %s", strerror(-r));
 }
 
 /* Once per process (forks inherit both): filters stack, and Landlock allows
@@ -591,6 +639,8 @@ static int restore_namespaces(pam_handle_t *pamh, struct box_session *s)
 		r = -errno;
 	}
 	s->restored = true;
+	if (s == joined_session)
+		joined_session = NULL;
 	return r;
 }
 
@@ -604,6 +654,8 @@ static int join_box(pam_handle_t *pamh, struct box_session *s, const struct nsbo
 		pam_syslog(pamh, LOG_ERR, "setns(box init pid %d): %m", (int)s->init_pid);
 		return -1;
 	}
+	joined_session = s;
+	joined_pid = getpid();
 	if (harden_after_join(pamh) < 0 || set_limits(pamh, s, rep) < 0) {
 		restore_namespaces(pamh, s);
 		return -1;
@@ -706,6 +758,14 @@ static int open_session(pam_handle_t *pamh, int argc, const char **argv)
 		return refuse(pamh, user, "invalid module arguments");
 	if (pam_get_data(pamh, DATA_KEY, &data) == PAM_SUCCESS && data)
 		return refuse(pamh, user, "a session is already open in this PAM handle");
+	/* In a box (another handle's session, or a child of the process that
+	 * joined): what we would save as the application's namespaces are the
+	 * box's. Not even root: its session would run in the user's box. */
+	if (joined_session) {
+		pam_syslog(pamh, LOG_ERR, "user %s denied: this process is in the box of another "
+					  "PAM session, which must close first", user);
+		return PAM_SESSION_ERR;
+	}
 	/* setns() of a PID or mount namespace needs a single thread. */
 	if (!single_threaded())
 		return refuse(pamh, user, "the application is multi-threaded");

@@ -10,6 +10,8 @@
  *   attack setcap FILE               (host, root) give FILE cap_setuid+ep
  *   attack forks N                   fork up to N children: how many worked
  *   attack serve-abstract NAME       (host) listen on @NAME until killed
+ *   attack with-pidfd PID CMD...     (host) run CMD with a pidfd of PID open,
+ *                                    "@PIDFD@" in CMD becoming PIDFD=<fd>
  *   attack with-key CMD...           (host) run CMD in a new session keyring
  *                                    with a key of root's, "@KEYID@" in
  *                                    CMD becoming KEYID=<its id>
@@ -18,7 +20,8 @@
  * exits 0 (blocked), 1 (ESCAPED) or 2 (untested). KEY=VALUE context from
  * the test: HOSTPID (a host process), HOSTMARK (a host file outside the
  * box), OTHERMARK (a file only in another user's box), ABSTRACT (a host
- * abstract unix socket name), SHMKEY (a host SysV shm key), KEYID (a key of
+ * abstract unix socket name), PIDFD (an fd of a host process), SHMKEY (a
+ * host SysV shm key), KEYID (a key of
  * root's), UID (the confined user). */
 #include <dirent.h>
 #include <errno.h>
@@ -486,6 +489,20 @@ static int a_kill_host_pid(void)
 	return refused("kill(host pid)");
 }
 
+/* A pidfd of a host process the box was handed (inherited here; over a
+ * unix socket likewise): the PID namespace does not stop it, Landlock's
+ * signal scoping does. */
+static int a_kill_host_pidfd(void)
+{
+	const char *p = get("PIDFD");
+
+	if (!p)
+		return say(UNTESTED, "no PIDFD");
+	if (syscall(SYS_pidfd_send_signal, atoi(p), SIGTERM, NULL, 0) == 0)
+		return say(ESCAPED, "signalled a host process through pidfd %s", p);
+	return refused("pidfd_send_signal(host process)");
+}
+
 static int a_kill_everything(void)
 {
 	pid_t child = fork();
@@ -792,6 +809,7 @@ static const struct {
 	{ "control_socket", a_control_socket },
 	{ "ptrace_others", a_ptrace_others },
 	{ "kill_host_pid", a_kill_host_pid },
+	{ "kill_host_pidfd", a_kill_host_pidfd },
 	{ "suid_binary", a_suid_binary },
 	{ "fcaps_binary", a_fcaps_binary },
 	{ "mknod", a_mknod },
@@ -937,6 +955,26 @@ static int with_key(char **cmd)
 	return 127;
 }
 
+/* Host side: run CMD with a pidfd of PID open; "@PIDFD@" in CMD's
+ * arguments becomes PIDFD=<its number>. */
+static int with_pidfd(const char *pid, char **cmd)
+{
+	char arg[32];
+	int fd = (int)syscall(SYS_pidfd_open, atoi(pid), 0);
+
+	if (fd < 0 || fcntl(fd, F_SETFD, 0) < 0) { /* pidfds are born close-on-exec */
+		perror("pidfd_open");
+		return 1;
+	}
+	snprintf(arg, sizeof(arg), "PIDFD=%d", fd);
+	for (char **a = cmd; *a; a++)
+		if (strcmp(*a, "@PIDFD@") == 0)
+			*a = arg;
+	execvp(cmd[0], cmd);
+	perror(cmd[0]);
+	return 127;
+}
+
 /* A bounded fork bomb: fork up to N sleeping children, say how many it
  * got and why it stopped, then end them. */
 static int forks(int n)
@@ -992,6 +1030,8 @@ int main(int argc, char **argv)
 		return serve_abstract(argv[2]);
 	if (strcmp(argv[1], "with-key") == 0 && argc >= 3)
 		return with_key(argv + 2);
+	if (strcmp(argv[1], "with-pidfd") == 0 && argc >= 4)
+		return with_pidfd(argv[2], argv + 3);
 	for (int i = 2, n = 0; i < argc && n < 15; i++) {
 		char *eq = strchr(argv[i], '=');
 		if (eq) {

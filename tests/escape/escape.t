@@ -52,7 +52,7 @@ CTX="HOSTPID=$HOSTPID HOSTMARK=$T/host-marker OTHERMARK=/etc/bob-marker ABSTRACT
 # su (runc CVE-2024-21626 style), a key of root's in su's session keyring.
 out=$(exec 7</ && "$ATTACK" with-key script -qec \
 	"$SU_CMD -l alice -c '/usr/local/bin/attack all $CTX @KEYID@'" /dev/null 2>&1 | tr -d '\r')
-names=$("$ATTACK" list | grep -Ev '^(kill_everything|ptrace_pid)$')
+names=$("$ATTACK" list | grep -Ev '^(kill_everything|ptrace_pid|kill_host_pidfd)$')
 for name in $names; do
 	line=$(grep -a "^$name: " <<<"$out" | head -n 1)
 	case "$line" in

@@ -10,6 +10,12 @@
  *     -C           call close_session without a prior open, then again
  *     -w PATH      after open, as root (the application), try to write PATH
  *                  and print root_write=OK or the error
+ *     -e           open, then pam_end without close_session; print
+ *                  ns_back=yes if the process is in the namespaces it
+ *                  started in (mnt, uts, ipc, pid for children)
+ *     -2           open, then open a second session on a second handle in
+ *                  the same process; close the first, then the second;
+ *                  print open2=N and ns_back=yes|no
  *
  * Prints one line per event (conv_error=TEXT for a PAM_ERROR_MSG the modules
  * send) and, at the end:
@@ -29,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -117,6 +124,53 @@ static int run_as(const char *cmd)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+static const char *const ns_names[] = { "mnt", "uts", "ipc", "pid_for_children" };
+
+static void ns_ids(unsigned long ids[4])
+{
+	char path[64];
+	struct stat st;
+
+	for (int i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_names[i]);
+		ids[i] = stat(path, &st) == 0 ? (unsigned long)st.st_ino : 0;
+	}
+}
+
+/* -e and -2: whether the process is back in the namespaces it started in. */
+static int end_without_close(const char *service, const char *user, bool second)
+{
+	struct pam_conv conv = { no_conv, NULL };
+	unsigned long before[4], after[4];
+	pam_handle_t *pamh, *pamh2;
+	int r;
+
+	ns_ids(before);
+	/* Both handles first: inside a box, pam_start would read its pam.d. */
+	if (pam_start(service, user, &conv, &pamh) != PAM_SUCCESS ||
+	    (second && pam_start(service, user, &conv, &pamh2) != PAM_SUCCESS)) {
+		printf("pam_start failed\n");
+		return 1;
+	}
+	r = pam_open_session(pamh, 0);
+	printf("open=%d (%s)\n", r, pam_strerror(pamh, r));
+	if (second) {
+		r = pam_open_session(pamh2, 0);
+		printf("open2=%d (%s)\n", r, pam_strerror(pamh2, r));
+		pam_close_session(pamh, 0);
+		pam_end(pamh, PAM_SUCCESS);
+		if (r == PAM_SUCCESS)
+			pam_close_session(pamh2, 0);
+		pam_end(pamh2, PAM_SUCCESS);
+	} else {
+		pam_end(pamh, PAM_SUCCESS);
+	}
+	ns_ids(after);
+	printf("ns_back=%s\n", memcmp(before, after, sizeof(before)) == 0 ? "yes" : "no");
+	fflush(NULL);
+	_exit(0); /* as -o: possibly still in a box */
+}
+
 static int children_left(void)
 {
 	int n = 0;
@@ -129,13 +183,14 @@ int main(int argc, char **argv)
 {
 	struct pam_conv conv = { print_conv, NULL };
 	const char *cmd = NULL, *write_path = NULL;
-	bool thread = false, open_only = false, close_first = false;
+	bool thread = false, open_only = false, close_first = false, end_only = false,
+	     second = false;
 	int cycles = 1, c, fds_before = -1;
 	long rss_before = -1;
 	pam_handle_t *pamh;
 	int r, failures = 0;
 
-	while ((c = getopt(argc, argv, "n:c:toCw:")) != -1) {
+	while ((c = getopt(argc, argv, "n:c:toCw:e2")) != -1) {
 		switch (c) {
 		case 'w': write_path = optarg; break;
 		case 'n': cycles = atoi(optarg); break;
@@ -143,6 +198,8 @@ int main(int argc, char **argv)
 		case 't': thread = true; break;
 		case 'o': open_only = true; break;
 		case 'C': close_first = true; break;
+		case 'e': end_only = true; break;
+		case '2': second = true; break;
 		default: return 2;
 		}
 	}
@@ -151,6 +208,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (end_only || second)
+		return end_without_close(argv[optind], argv[optind + 1], second);
 	if (cmd) {
 		struct passwd *pw = getpwnam(argv[optind + 1]);
 		if (!pw) {

@@ -187,6 +187,21 @@ static void parsing(void)
 	       -EINVAL, "rootfs_upper = \"/\" fails");
 	is_int(parse("rule r { users = {\"a\"} rootfs_lower = \"/lo\" share = \"user\" }\n", &c),
 	       -EINVAL, "rootfs_lower without rootfs_upper fails");
+	/* Issue 13 (a): before the check, two users shared this upper layer. */
+	is_int(parse("rule r { users = {\"a\", \"b\"}\n rootfs_lower = \"/lo\"\n"
+		     " rootfs_upper = \"/up/shared\" share = \"user\" }\n", &c),
+	       -EINVAL, "a rootfs_upper without %u or %U fails");
+	is_str(last_error(),
+	       "test.conf:3: rule r: rootfs_upper \"/up/shared\" must name the user (%u or %U): "
+	       "each user needs an upper layer of their own",
+	       "... and says why, with FILE:LINE");
+	is_int(parse("rule r { users = {\"a\"} rootfs_lower = \"/lo\" rootfs_upper = \"/up/%%u\" "
+		     "share = \"user\" }\n", &c),
+	       -EINVAL, "an escaped %%u does not name the user");
+	is_int(parse("rule r { users = {\"a\"} rootfs_lower = \"/lo\" rootfs_upper = \"/up/u%U\" "
+		     "share = \"user\" }\n", &c),
+	       0, "%U names the user");
+	config_free(c);
 }
 
 static void expansion(void)
