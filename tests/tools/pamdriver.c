@@ -140,7 +140,7 @@ static void ns_ids(unsigned long ids[4])
 /* -e and -2: whether the process is back in the namespaces it started in. */
 static int end_without_close(const char *service, const char *user, bool second)
 {
-	struct pam_conv conv = { no_conv, NULL };
+	struct pam_conv conv = { print_conv, NULL };
 	unsigned long before[4], after[4];
 	pam_handle_t *pamh, *pamh2;
 	int r;
