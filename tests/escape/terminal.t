@@ -171,6 +171,13 @@ out=$(printf 'one\ntwo\n' | $SU_CMD -l alice -c 'cat; exit 3')
 is "su -l -c CMD <pipe: the input arrives, exit status too" "$out/$?" "one
 two/3"
 
+# runuser -l (service runuser-l, in pty=...) on a terminal: the same relay.
+write_service runuser-l "$MODULE_ARGS"
+pty_cmd='echo "dev0=$(stat -L -c %d /proc/self/fd/0) devpts=$(stat -c %d /dev/pts/ptmx)"'
+out=$(script -qec "runuser -l alice -c '$pty_cmd'" /dev/null 2>&1 | tr -d '\r')
+ok $([[ "$out" =~ dev0=([0-9]+)\ devpts=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ]; echo $?) \
+	"runuser -l: the session's terminal is in the box's devpts ($out)"
+
 kill "$THIEF_SESSION" 2>/dev/null
 wait "$THIEF_SESSION" 2>/dev/null
 tmux -S "$TMUX_SOCK" kill-server 2>/dev/null
