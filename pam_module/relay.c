@@ -166,13 +166,20 @@ static int classify_fds(pam_handle_t *pamh, struct relay *r)
 
 /* --- the relay (the parent) ---------------------------------------------- */
 
+/* Whether we may read (and set) the caller's terminal: `su -c cmd &`
+ * would be stopped by SIGTTIN/SIGTTOU otherwise, as it was not before. */
+static bool in_foreground(struct relay_state *S)
+{
+	return S->r->is_tty[0] && tcgetpgrp(0) == getpgrp();
+}
+
 static void term_raw(struct relay_state *S)
 {
 	struct termios t;
 
 	/* Only when it reads the terminal: raw input passes ^C and ^Z to the
 	 * pty, whose line discipline signals the box's foreground job. */
-	if (S->raw || S->master < 0 || !S->r->is_tty[0] || !S->r->have_termios)
+	if (S->raw || S->master < 0 || !S->r->have_termios || !in_foreground(S))
 		return;
 	t = S->r->termios;
 	cfmakeraw(&t);
@@ -319,6 +326,10 @@ static void handle_signals(struct relay_state *S)
 		case SIGWINCH:
 			copy_winsize(S);
 			break;
+		case SIGCONT: /* fg of a job started with & */
+			term_raw(S);
+			copy_winsize(S);
+			break;
 		case SIGTERM:
 		case SIGINT:
 		case SIGQUIT:
@@ -346,6 +357,8 @@ static void poll_once(struct relay_state *S)
 	for (int c = 0; c < N_CH; c++) {
 		struct channel *ch = &S->ch[c];
 		if (ch->done || ch->in < 0 || ch->out < 0)
+			continue;
+		if (c == CH_INPUT && S->r->is_tty[0] && !ch->len && !in_foreground(S))
 			continue;
 		pfd[n] = (struct pollfd){ .fd = ch->len ? ch->out : ch->in,
 					  .events = ch->len ? POLLOUT : POLLIN };

@@ -34,7 +34,7 @@ H=$T/home/alice
 
 # Another box of alice's, open all along: where a stolen fd would go.
 rm -f "$H/sock" "$H/stolen"
-drive alice -c "/usr/local/bin/ttythief serve $H/sock $H/stolen" >/dev/null 2>&1 &
+"$DRIVER" -c "/usr/local/bin/ttythief serve $H/sock $H/stolen" nsbox-test alice >/dev/null 2>&1 &
 THIEF_SESSION=$!
 at_exit "kill $THIEF_SESSION 2>/dev/null"
 wait_until 10 test -S "$H/sock"
@@ -136,6 +136,19 @@ keys 'echo "FG=$?"' Enter
 wait_screen '^FG=130$'
 ok $? "... and ^C ends it"
 
+# The session stops (its shell stops su's watching parent): the relay stops
+# too, with root's terminal as it was, and fg brings the session back.
+keys 'kill -STOP $$' Enter
+wait_screen '^ROOT# $'
+ok $? "a stopped session gives root's shell its prompt back"
+keys "clear; stty -g >$T/stty.stopped; jobs" Enter
+wait_screen 'Stopped'
+is "... with root's terminal settings back" "$(cat "$T/stty.stopped")" "$(cat "$T/stty.before")"
+keys 'clear; fg' Enter
+keys 'echo "BACK=$((2+3))"' Enter
+wait_screen '^BACK=5$'
+ok $? "fg: the session runs again"
+
 keys 'exit 7' Enter
 wait_screen '^ROOT# $'
 keys 'echo "SU_RC=$?"' Enter
@@ -158,6 +171,13 @@ wait_screen '^SECRET-42-TYPED$'
 ok $? "root's shell gets what root typed ahead"
 unlike "nothing root typed after su reached alice's other box" "$(cat "$H/stolen")" "SECRET|6\*7"
 ok $([ -z "$(pgrep -P "$ROOT_SHELL")" ]; echo $?) "su and its relay are gone"
+
+# In the background, su runs on (the relay leaves the terminal alone until
+# its job is in the foreground, instead of being stopped by SIGTTOU).
+keys "clear; $SU_CMD -l alice -c 'echo BG-\$((3*3))' & wait; echo BGRC=\$?" Enter
+wait_screen '^BGRC=0$'
+ok $? "su -c CMD & runs to its end (status 0)"
+like "... and its output shows" "$(screen)" "^BG-9"
 
 # --- fds that are host files -------------------------------------------------------------
 echo "precious" >"$T/host.log"
