@@ -27,7 +27,11 @@
  *  - after joining: every fd >= 3 of the application becomes close-on-exec
  *    (no host directory leaks into the shell, runc CVE-2024-21626), TIOCSTI
  *    and TIOCLINUX are filtered (bwrap CVE-2017-5226) and, where Landlock
- *    has scoping, host abstract unix sockets become unreachable.
+ *    has scoping, host abstract unix sockets become unreachable;
+ *  - with the argument pty (su, runuser): a fork before joining, whose
+ *    parent becomes a root, non-dumpable relay outside the box for the
+ *    caller's fds 0-2, and a pty of the box's devpts for the child, which
+ *    goes on as the application (relay.c says why each step is safe).
  * The policy parser never runs here: only the helper reads nsbox.conf. */
 #define PAM_SM_SESSION
 #include <errno.h>
