@@ -71,7 +71,8 @@ DEPS_BENCH := $(DEPS_CHECK) hyperfine bubblewrap firejail gnuplot-nox
 
 all: helper/nsbox pam_module/pam_nsbox.so
 
-MODULE_DEPS := pam_module/pam_nsbox.c pam_module/pam_nsbox.map helper/util.h helper/protocol.h \
+MODULE_DEPS := pam_module/pam_nsbox.c pam_module/relay.c pam_module/relay.h \
+               pam_module/pam_nsbox.map helper/util.h helper/protocol.h \
                helper/syscalls.h helper/ttyfilter.h helper/testpause.h helper/procstate.h \
                helper/landlock.h
 MODULE_CFLAGS = $(NSBOX_CFLAGS) -fPIC -fvisibility=hidden -shared \
@@ -93,14 +94,14 @@ FORCE:
 
 pam_module/pam_nsbox.so: $(MODULE_DEPS) $(B)/helper-path $(B)/flags
 	$(E) CC $@
-	$(Q)$(CC) $(MODULE_CFLAGS) -o $@ $< $(MODULE_LDFLAGS)
+	$(Q)$(CC) $(MODULE_CFLAGS) -o $@ $(filter %.c,$^) $(MODULE_LDFLAGS)
 
 # The test build of the module also takes helper=PATH (the installed one
 # runs only $(HELPER_PATH)); everything else is the same source.
 $(B)/tests/pam_nsbox_test.so: $(MODULE_DEPS) $(B)/helper-path $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $@
-	$(Q)$(CC) $(MODULE_CFLAGS) -DNSBOX_TEST_BUILD -o $@ $< $(MODULE_LDFLAGS)
+	$(Q)$(CC) $(MODULE_CFLAGS) -DNSBOX_TEST_BUILD -o $@ $(filter %.c,$^) $(MODULE_LDFLAGS)
 
 $(B)/helper/%.o: helper/%.c $(HELPER_HDRS) $(B)/flags
 	@mkdir -p $(@D)
@@ -158,6 +159,11 @@ $(B)/tools/attack: tests/escape/attack.c
 	$(E) CC $<
 	$(Q)$(CC) $(filter-out -fsanitize=%,$(NSBOX_CFLAGS)) -static -o $@ $<
 
+$(B)/tools/ttythief: tests/escape/ttythief.c
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(filter-out -fsanitize=%,$(NSBOX_CFLAGS)) -static -o $@ $<
+
 # The test build of the helper honours the fault tests' pause requests.
 TEST_HELPER_OBJS := $(patsubst helper/%.c,$(B)/test-helper/%.o,$(HELPER_SRCS))
 $(B)/test-helper/%.o: helper/%.c $(HELPER_HDRS) $(B)/flags
@@ -173,7 +179,7 @@ $(B)/tools/%.so: tests/tools/%.c $(B)/flags
 	$(E) CC $@
 	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIC -shared -o $@ $< -ldl
 
-units: $(UNIT_BINS) $(TOOL_BINS) $(B)/tools/attack $(B)/tools/evil.so $(B)/tools/caseless.so \
+units: $(UNIT_BINS) $(TOOL_BINS) $(B)/tools/attack $(B)/tools/ttythief $(B)/tools/evil.so $(B)/tools/caseless.so \
 	$(B)/tests/pam_nsbox_test.so \
 	$(B)/tests/nsbox-test \
 	$(B)/tests/test_fuzz_replay

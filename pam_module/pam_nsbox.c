@@ -27,7 +27,11 @@
  *  - after joining: every fd >= 3 of the application becomes close-on-exec
  *    (no host directory leaks into the shell, runc CVE-2024-21626), TIOCSTI
  *    and TIOCLINUX are filtered (bwrap CVE-2017-5226) and, where Landlock
- *    has scoping, host abstract unix sockets become unreachable.
+ *    has scoping, host abstract unix sockets become unreachable;
+ *  - with the argument pty (su, runuser): a fork before joining, whose
+ *    parent becomes a root, non-dumpable relay outside the box for the
+ *    caller's fds 0-2, and a pty of the box's devpts for the child, which
+ *    goes on as the application (relay.c says why each step is safe).
  * The policy parser never runs here: only the helper reads nsbox.conf. */
 #define PAM_SM_SESSION
 #include <errno.h>
@@ -58,6 +62,7 @@
 #include "../helper/testpause.h"
 #include "../helper/ttyfilter.h"
 #include "../helper/util.h"
+#include "relay.h"
 
 #ifndef NSBOX_HELPER_PATH
 #error "NSBOX_HELPER_PATH must be set at build time"
@@ -70,6 +75,8 @@
 struct args {
 	bool debug;
 	bool leave; /* the first-in-stack entry: only restores at close */
+	bool pty;   /* the session's stdio goes through a relay (relay.c) */
+	const char *pty_services; /* pty=a,b: only for these services */
 	const char *config;
 	const char *test_pause; /* test builds only */
 	const char *helper;
@@ -123,6 +130,10 @@ static int parse_args(pam_handle_t *pamh, int argc, const char **argv, struct ar
 			ret->debug = true;
 		else if (streq(argv[i], "leave"))
 			ret->leave = true;
+		else if (streq(argv[i], "pty"))
+			ret->pty = true;
+		else if ((v = startswith(argv[i], "pty=")) && v[0])
+			ret->pty_services = v;
 		else if ((v = startswith(argv[i], "config=")) && v[0] == '/')
 			ret->config = v;
 #ifdef NSBOX_TEST_BUILD
@@ -137,6 +148,25 @@ static int parse_args(pam_handle_t *pamh, int argc, const char **argv, struct ar
 		}
 	}
 	return 0;
+}
+
+/* "pty", or "pty=su,su-l" naming this service (one line in common-session
+ * serves su and sshd alike; sshd must not get a relay). */
+static bool wants_relay(pam_handle_t *pamh, const struct args *a)
+{
+	const void *service = NULL;
+	const char *list = a->pty_services;
+	size_t n;
+
+	if (a->pty)
+		return true;
+	if (!list || pam_get_item(pamh, PAM_SERVICE, &service) != PAM_SUCCESS || !service)
+		return false;
+	n = strlen(service);
+	for (const char *p = list; *p; p += strcspn(p, ","), p += *p == ',')
+		if (strncmp(p, service, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	return false;
 }
 
 /* setns() of a PID or mount namespace needs a single-threaded caller, and
@@ -663,6 +693,23 @@ static int join_box(pam_handle_t *pamh, struct box_session *s, const struct nsbo
 	return 0;
 }
 
+/* With a relay, the fork comes before the PID namespace is joined (the
+ * parent, the relay, never returns) and the pty after it (relay.c). */
+static int join_box_relayed(pam_handle_t *pamh, const struct args *a, const char *user,
+			    struct box_session *s, const struct nsbox_reply *rep)
+{
+	bool relay = wants_relay(pamh, a);
+	struct relay rl;
+
+	if ((relay && relay_fork(pamh, user, &rl) < 0) || join_box(pamh, s, rep) < 0)
+		return -1;
+	if (relay && relay_attach(pamh, &rl) < 0) {
+		restore_namespaces(pamh, s);
+		return -1;
+	}
+	return 0;
+}
+
 /* The record of a box of one session goes with it (registry.h). */
 static void remove_record(const char *id)
 {
@@ -721,7 +768,7 @@ static int verdict_to_pam(pam_handle_t *pamh, const struct args *a, const char *
 		 * syslog_socket = true. A failed join says so right after. */
 		pam_syslog(pamh, LOG_INFO, "user %s boxed rule=%s rootfs=%s pid=%d", user, rep->rule,
 			   rep->rootfs, (int)rep->init_pid);
-		if (join_box(pamh, s, rep) < 0) {
+		if (join_box_relayed(pamh, a, user, s, rep) < 0) {
 			if (!(s->flags & NSBOX_REPLY_SHARED))
 				(void)sys_pidfd_send_signal(s->pidfd, SIGKILL);
 			pam_syslog(pamh, LOG_ERR, "user %s denied: cannot join the box", user);

@@ -50,8 +50,11 @@ CTX="HOSTPID=$HOSTPID HOSTMARK=$T/host-marker OTHERMARK=/etc/bob-marker ABSTRACT
 
 # The session: su -l on a pty (script), with an fd of the host's / open in
 # su (runc CVE-2024-21626 style), a key of root's in su's session keyring.
+# script sends a NUL as "EOF" once its stdin (not a terminal) ends; through
+# pam_nsbox's relay it reaches the session's pty, which echoes it as ^@.
 out=$(exec 7</ && "$ATTACK" with-key script -qec \
-	"$SU_CMD -l alice -c '/usr/local/bin/attack all $CTX @KEYID@'" /dev/null 2>&1 | tr -d '\r')
+	"$SU_CMD -l alice -c '/usr/local/bin/attack all $CTX @KEYID@'" /dev/null 2>&1 | tr -d '\r' |
+	sed 's/\^@//g')
 names=$("$ATTACK" list | grep -Ev '^(kill_everything|ptrace_pid|kill_host_pidfd)$')
 for name in $names; do
 	line=$(grep -a "^$name: " <<<"$out" | head -n 1)

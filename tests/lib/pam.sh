@@ -18,7 +18,7 @@ MODULE=$TOP/build/tests/pam_nsbox_test.so
 RELEASE_MODULE=$TOP/pam_module/pam_nsbox.so
 DRIVER=$TOP/build/tools/pamdriver
 CONF=$T/nsbox.conf
-MODULE_ARGS="helper=$NSBOX config=$CONF debug"
+MODULE_ARGS="helper=$NSBOX config=$CONF debug pty=su,su-l,runuser,runuser-l"
 
 # A service whose session stack ends with pam_nsbox (it must be last: PAM
 # runs close_session in the same order, and the modules after it would run
