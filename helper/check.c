@@ -258,7 +258,8 @@ static void drop_user_binds(const struct rule *r, struct box_plan *plan)
 /* A rule that names groups or everyone: no one user stands for them. If
  * its host paths are the same for all, check them (the host half of a
  * login); say what is left to nsbox check -u. */
-static int check_unnamed_members(const struct config *cfg, const struct rule *r, bool tried)
+static int check_unnamed_members(const struct config *cfg, const struct rule *r, bool tried,
+				 bool verbose)
 {
 	/* Stands for no one: only paths without % are used. */
 	const struct user_info sample = { .name = "nsbox-check", .uid = 65534, .gid = 65534,
@@ -272,7 +273,8 @@ static int check_unnamed_members(const struct config *cfg, const struct rule *r,
 	if (r->n_groups == 0 && !everyone)
 		return 0;
 	if (rootfs_needs_user(r)) {
-		log_warning("%s:%d: rule %s: %s: the rootfs depends on the user, so it, binds, "
+		if (verbose)
+			log_warning("%s:%d: rule %s: %s: the rootfs depends on the user, so it, binds, "
 			    "mount points and shells are checked per user (nsbox check -u USER)",
 			    cfg->path, r->line, r->name, everyone ? "everyone" : "group members");
 		return 0;
@@ -295,7 +297,9 @@ static int check_unnamed_members(const struct config *cfg, const struct rule *r,
 			return 1;
 		}
 	}
-	log_warning("%s:%d: rule %s: %s: binds from %%-paths, mount points and login shells "
+	/* What is left for -u is said with -v only: a fine config is silent. */
+	if (verbose)
+		log_warning("%s:%d: rule %s: %s: binds from %%-paths, mount points and login shells "
 		    "are checked per user (nsbox check -u USER)",
 		    cfg->path, r->line, r->name, everyone ? "everyone" : "group members");
 	return 0;
@@ -303,7 +307,7 @@ static int check_unnamed_members(const struct config *cfg, const struct rule *r,
 
 /* Without -u: what every login would meet, as far as it can be known
  * without one: the named users' logins tried, the rest host-side. */
-static int check_logins(const struct config *cfg)
+static int check_logins(const struct config *cfg, bool verbose)
 {
 	_cleanup_free_ bool *tried = calloc(cfg->n_rules + 1, sizeof(bool));
 	int failed;
@@ -318,7 +322,7 @@ static int check_logins(const struct config *cfg)
 	}
 	failed = check_named_users(cfg, tried);
 	for (size_t i = 0; i < cfg->n_rules; i++)
-		failed |= check_unnamed_members(cfg, &cfg->rules[i], tried[i]);
+		failed |= check_unnamed_members(cfg, &cfg->rules[i], tried[i], verbose);
 	return failed;
 }
 
@@ -467,7 +471,7 @@ int cmd_check(int argc, char **argv)
 		return 1;
 	if (verbose)
 		summarise(cfg);
-	rc = syntax_only ? 0 : user ? explain_user(cfg, user) : check_logins(cfg);
+	rc = syntax_only ? 0 : user ? explain_user(cfg, user) : check_logins(cfg, verbose);
 	if (pam_rc != 0)
 		rc = 1;
 	config_free(cfg);

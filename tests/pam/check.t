@@ -129,10 +129,12 @@ like "a group rule: the missing rootfs is reported at FILE:LINE" "$out" \
 printf 'rule team {\n\tgroups = {"staff"}\n\trootfs = "%s"\n}\n' "$T/boxes/good" | write_conf
 out=$("$NSBOX" check -f "$CONF" 2>&1)
 is "a good group rule: exit 0" "$?" "0"
-like "a good group rule: says what only -u checks" "$out" \
+is "a good group rule: silent (a fine config says nothing)" "$out" ""
+out=$("$NSBOX" check -v -f "$CONF" 2>&1)
+like "a good group rule, -v: says what only -u checks" "$out" \
 	"rule team: group members: .*mount points and login shells are checked per user \\(nsbox check -u USER\\)"
 printf 'rule team {\n\tgroups = {"staff"}\n\trootfs = "%s/%%u"\n}\n' "$T/boxes" | write_conf
-out=$("$NSBOX" check -f "$CONF" 2>&1)
+out=$("$NSBOX" check -v -f "$CONF" 2>&1)
 like "a group rule with a %u rootfs: says it is checked per user" "$out" \
 	"rule team: group members: the rootfs depends on the user"
 out=$("$NSBOX" check -f "$CONF" -u carol 2>&1)

@@ -11,6 +11,7 @@
 # accounting = false case at the end shows the same with this code.
 . "$(dirname "$0")/../lib/root.sh"
 . "$(dirname "$0")/../lib/ssh.sh"
+release_setup || { echo "Bail out! cannot show the release module, helper and config"; exit 1; }
 pam_setup
 ssh_setup
 for tool in tmux utmpdump last lastlog login; do

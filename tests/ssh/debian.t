@@ -12,6 +12,7 @@
 . "$(dirname "$0")/../lib/ssh.sh"
 . "$(dirname "$0")/../lib/debian.sh"
 debian_setup
+release_setup || { echo "Bail out! cannot show the release module, helper and config"; exit 1; }
 pam_setup
 ssh_setup
 
@@ -48,7 +49,7 @@ like "the box's ps (procps): PID 1 is nsbox-init" "$out" "^ +1 nsbox-init *$"
 unlike "the host's processes (sshd's listener) are not in the box" "$out" "sshd -D|/usr/sbin/sshd"
 like "/ is the Debian rootfs" "$out" "^12\.[0-9]+$"
 unlike "a host file outside the rootfs is invisible" "$out" "host secret"
-log_has "pam_nsbox_test\(sshd:session\): user alice boxed rule=debian_users rootfs=$T/boxes/debian pid=[0-9]+"
+log_has "pam_nsbox\(sshd:session\): user alice boxed rule=debian_users rootfs=$T/boxes/debian pid=[0-9]+"
 ok $? "the boxed session is logged"
 ssh_as alice 'exit 7'
 is "the exit status of a remote command comes back" "$?" "7"

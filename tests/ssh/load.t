@@ -11,6 +11,7 @@
 . "$(dirname "$0")/../lib/ssh.sh"
 . "$(dirname "$0")/../lib/debian.sh"
 debian_setup
+release_setup || { echo "Bail out! cannot show the release module, helper and config"; exit 1; }
 pam_setup
 ssh_setup
 
