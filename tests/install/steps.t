@@ -72,7 +72,7 @@ is "step 5: after README's edit nsbox check is silent" "$out" ""
 is "step 5: and exits 0" "$rc" 0
 for s in sshd login su-l; do
 	is "step 5: /etc/pam.d/$s has one leave and one confining line" \
-		"$(grep -c '^session optional pam_nsbox.so leave$' /etc/pam.d/$s)/$(grep -c '^session required pam_nsbox.so$' /etc/pam.d/$s)" \
+		"$(grep -c '^session optional pam_nsbox.so leave$' /etc/pam.d/$s)/$(grep -c '^session required pam_nsbox.so pty=su,su-l$' /etc/pam.d/$s)" \
 		"1/1"
 done
 

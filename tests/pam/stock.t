@@ -61,7 +61,7 @@ like "README's edit: the leave line is sshd's first session line" \
 	"$(grep -m 1 -E '^(session|@include common-session)' /etc/pam.d/sshd)" \
 	'^session optional pam_nsbox.so leave$'
 is "README's edit: the confining line is sshd's last line" "$(tail -n 1 /etc/pam.d/sshd)" \
-	"session required pam_nsbox.so"
+	"session required pam_nsbox.so pty=su,su-l"
 
 # What the pam-auth-update profiles make of common-session: the leave line
 # first in the "Additional" block (Priority 1024), the confining line last
