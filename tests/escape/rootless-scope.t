@@ -15,6 +15,11 @@ ATTACK=$TOP/build/tools/attack
 userns_works || skip_all "unprivileged user namespaces are not available here"
 [ -x "$ATTACK" ] || { echo "Bail out! $ATTACK is not built (make units)"; exit 1; }
 before=$(host_state)
+# CMD runs from a rootfs of its own: without --rootfs the box shows the
+# host's tree with a fresh /tmp, which hides a checkout under /tmp.
+cp -a "$ROOTFS" "$T/rootfs"
+install -m 0755 "$ATTACK" "$T/rootfs/attack"
+BOXED=("$NSBOX" run --rootfs "$T/rootfs" -- /attack)
 
 # Host resources of the same user (so only the box stands in the way).
 name=nsbox-run-$$
@@ -32,7 +37,7 @@ ok $? "the host's abstract socket listens"
 out=$(as_user "$ATTACK" run abstract_socket ABSTRACT=$name 2>&1)
 like "control: the probe reaches the abstract socket from the host" "$out" "ESCAPED"
 
-out=$(as_user "$NSBOX" run -- "$ATTACK" run abstract_socket ABSTRACT=$name 2>&1)
+out=$(as_user "${BOXED[@]}" run abstract_socket ABSTRACT=$name 2>&1)
 if grep -q "Landlock scoping unavailable" <<<"$out"; then
 	skip "the kernel has no Landlock scoping (ABI < 6)" "nsbox run: host abstract socket"
 	like "... and nsbox run says so, and runs CMD" "$out" "Landlock scoping unavailable"
@@ -40,7 +45,7 @@ else
 	like "nsbox run: the host's abstract socket is out of reach" "$out" "abstract_socket: blocked"
 fi
 
-out=$(as_user "$NSBOX" run -- "$ATTACK" run kill_host_pid HOSTPID=$sleeper 2>&1)
+out=$(as_user "${BOXED[@]}" run kill_host_pid HOSTPID=$sleeper 2>&1)
 like "nsbox run: kill of a host pid fails (PID namespace)" "$out" "kill_host_pid: (blocked|untested: pid .* happens to exist)"
 # Control: the pidfd, inherited, kills from the host.
 "${AS_USER[@]}" sleep 1000 &
@@ -49,7 +54,7 @@ wait_until 10 sh -c "[ \"\$(ps -o comm= -p $victim)\" = sleep ]"
 out=$(as_user "$ATTACK" with-pidfd $victim "$ATTACK" run kill_host_pidfd @PIDFD@ 2>&1)
 like "control: an inherited pidfd signals the process from the host" "$out" "ESCAPED"
 kill $victim 2>/dev/null
-out=$(as_user "$ATTACK" with-pidfd $sleeper "$NSBOX" run -- "$ATTACK" run kill_host_pidfd @PIDFD@ 2>&1)
+out=$(as_user "$ATTACK" with-pidfd $sleeper "${BOXED[@]}" run kill_host_pidfd @PIDFD@ 2>&1)
 like "nsbox run: a host process cannot be signalled through an inherited pidfd" "$out" "kill_host_pidfd: blocked"
 kill -0 $sleeper 2>/dev/null
 ok $? "... and it lives"
