@@ -41,19 +41,9 @@ wait_until 10 test -S "$H/sock"
 ok $? "alice's other box listens on a socket in her home"
 
 # --- root's shell on a pty ----------------------------------------------------
-TMUX_SOCK=$T/tmux.sock
-at_exit "tmux -S $TMUX_SOCK kill-server 2>/dev/null"
+. "$(dirname "$0")/../lib/tmux.sh"
 tmux -S "$TMUX_SOCK" new-session -d -x 160 -y 40 "env PS1='ROOT# ' bash --norc --noprofile"
-screen() { tmux -S "$TMUX_SOCK" capture-pane -p -J; }
 keys() { tmux -S "$TMUX_SOCK" send-keys "$@"; }
-wait_screen() {
-	for _ in $(seq 100); do
-		screen | grep -Eq -- "$1" && return 0
-		sleep 0.1
-	done
-	diag "$(screen)"
-	return 1
-}
 # The last line of the screen matching ERE.
 last() { screen | grep -aE -- "$1" | tail -n 1; }
 wait_screen '^ROOT# $'

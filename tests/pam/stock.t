@@ -109,18 +109,8 @@ log_has "pam_nsbox\(su-l:session\): user alice boxed rule=stock"
 ok $? "su -l: boxed through the stock su-l"
 
 # --- login -f on a pty ------------------------------------------------------
-TMUX_SOCK=$T/tmux.sock
-at_exit "tmux -S $TMUX_SOCK kill-server 2>/dev/null"
+. "$(dirname "$0")/../lib/tmux.sh"
 tmux -S "$TMUX_SOCK" new-session -d -x 160 -y 40 "${SAN_ENV[*]} /bin/login -f alice; sleep 60"
-screen() { tmux -S "$TMUX_SOCK" capture-pane -p -J; }
-wait_screen() {
-	for _ in $(seq 100); do
-		screen | grep -Eq -- "$1" && return 0
-		sleep 0.1
-	done
-	diag "$(screen)"
-	return 1
-}
 wait_screen '\$ *$'
 ok $? "login -f alice: a shell prompt appears"
 tmux -S "$TMUX_SOCK" send-keys "$PROBE" Enter

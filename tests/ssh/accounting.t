@@ -46,17 +46,7 @@ conf ""
 before=$(host_state)
 sshd_start
 
-TMUX_SOCK=$T/tmux.sock
-at_exit "tmux -S $TMUX_SOCK kill-server 2>/dev/null"
-screen() { tmux -S "$TMUX_SOCK" capture-pane -p -J -t "$1"; }
-wait_screen() {
-	for _ in $(seq 100); do
-		screen "$1" | grep -Eq -- "$2" && return 0
-		sleep 0.1
-	done
-	diag "$(screen "$1")"
-	return 1
-}
+. "$(dirname "$0")/../lib/tmux.sh"
 # The utmp records of alice in FILE: "TYPE LINE" per record.
 records() {
 	utmpdump "$1" 2>/dev/null | awk -F'] \\[' '$4 ~ /^alice / {
@@ -65,7 +55,7 @@ records() {
 ssh_pty() {
 	tmux -S "$TMUX_SOCK" new-session -d -s "$1" -x 160 -y 40 \
 		"ssh ${SSH_OPTS[*]} -tt -i $SSH_DIR/id -p $PORT alice@127.0.0.1; sleep 60"
-	wait_screen "$1" '\$ *$'
+	wait_screen '\$ *$' "$1"
 }
 session_gone() {
 	wait_until 10 eval '[ "$(pgrep -u 62471 | wc -l)" = 0 ]'
@@ -75,7 +65,7 @@ session_gone() {
 ssh_pty s1
 ok $? "ssh -tt: a shell prompt in the box" || diag "$(tail -n 30 "$T/syslog")"
 tmux -S "$TMUX_SOCK" send-keys -t s1 'echo "LINE=$(tty)"' Enter
-wait_screen s1 '^LINE=/dev/pts/'
+wait_screen '^LINE=/dev/pts/' s1
 line=$(screen s1 | grep -Eo '^LINE=/dev/pts/[0-9]+' | tail -n 1)
 line=${line#LINE=/dev/}
 like "ssh -tt: a terminal of the box's devpts" "$line" "^pts/[0-9]+$"
@@ -119,10 +109,10 @@ like "the host's lastlog has it" "$(lastlog -u alice)" "^alice +$line +127\.0\.0
 HOOK="session	optional	pam_lastlog.so" write_service login "$MODULE_ARGS"
 : >/var/log/wtmp
 tmux -S "$TMUX_SOCK" new-session -d -s l1 -x 160 -y 40 "login -f alice; sleep 60"
-wait_screen l1 '\$ *$'
+wait_screen '\$ *$' l1
 ok $? "login -f: a shell prompt"
 tmux -S "$TMUX_SOCK" send-keys -t l1 'echo "HOST=$(hostname)"' Enter
-wait_screen l1 '^HOST='
+wait_screen '^HOST=' l1
 like "login -f: the shell is in the box" "$(screen l1)" "HOST=alice-box"
 lline=$(tmux -S "$TMUX_SOCK" display -p -t l1 '#{pane_tty}')
 lline=${lline#/dev/}

@@ -58,19 +58,10 @@ like "an unconfined user logs in on the host" "$out" "^$(hostname)$"
 unlike "an unconfined user's PID 1 is the host's" "$out" "nsbox-init"
 
 # --- a bash login on a pty, through tmux ------------------------------------------
-TMUX_SOCK=$T/tmux.sock
-at_exit "tmux -S $TMUX_SOCK kill-server 2>/dev/null"
+SCREEN_TRIES=150
+. "$(dirname "$0")/../lib/tmux.sh"
 tmux -S "$TMUX_SOCK" new-session -d -x 160 -y 40 \
 	"ssh ${SSH_OPTS[*]} -tt -i $SSH_DIR/id -p $PORT alice@127.0.0.1; sleep 60"
-screen() { tmux -S "$TMUX_SOCK" capture-pane -p -J; }
-wait_screen() {
-	for _ in $(seq 150); do
-		screen | grep -Eq -- "$1" && return 0
-		sleep 0.1
-	done
-	diag "$(screen)"
-	return 1
-}
 # Debian's /etc/bash.bashrc prompt: user@host:cwd$
 wait_screen '^alice@alice-box:.*\$ *$'
 ok $? "ssh -tt: Debian's bash prompt appears, with the box's hostname"

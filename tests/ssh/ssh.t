@@ -53,19 +53,9 @@ like "an unconfined user logs in on the host" "$out" "^$(hostname)$"
 unlike "an unconfined user's PID 1 is the host's" "$out" "pid1=nsbox-init"
 
 # --- an interactive pty, driven through tmux ------------------------------
-TMUX_SOCK=$T/tmux.sock
-at_exit "tmux -S $TMUX_SOCK kill-server 2>/dev/null"
+. "$(dirname "$0")/../lib/tmux.sh"
 tmux -S "$TMUX_SOCK" new-session -d -x 160 -y 40 \
 	"ssh ${SSH_OPTS[*]} -tt -i $SSH_DIR/id -p $PORT alice@127.0.0.1; sleep 60"
-screen() { tmux -S "$TMUX_SOCK" capture-pane -p -J; }
-wait_screen() {
-	for _ in $(seq 100); do
-		screen | grep -Eq -- "$1" && return 0
-		sleep 0.1
-	done
-	diag "$(screen)"
-	return 1
-}
 wait_screen '\$ *$'
 ok $? "ssh -tt: a shell prompt appears"
 tmux -S "$TMUX_SOCK" send-keys 'echo "TTY=$(tty) HOST=$(hostname) SUM=$((6*7))"' Enter
