@@ -82,14 +82,15 @@ MODULE_LDFLAGS = -Wl,--version-script=pam_module/pam_nsbox.map -Wl,-z,defs $(NSB
 
 # Rebuild the module when the helper path it carries changes (make install
 # PREFIX=/usr after a plain make must not ship /usr/local's path), and
-# everything when the compiler flags change (make check SANITIZE=1).
+# everything when the compiler or its flags change (make check SANITIZE=1,
+# make CC=clang).
 $(B)/helper-path: FORCE
 	@mkdir -p $(B)
 	@echo '$(HELPER_PATH)' | cmp -s - $@ 2>/dev/null || echo '$(HELPER_PATH)' >$@
 $(B)/flags: FORCE
 	@mkdir -p $(B)
-	@echo '$(NSBOX_CFLAGS) $(NSBOX_LDFLAGS)' | cmp -s - $@ 2>/dev/null || \
-		echo '$(NSBOX_CFLAGS) $(NSBOX_LDFLAGS)' >$@
+	@echo '$(CC) $(NSBOX_CFLAGS) $(NSBOX_LDFLAGS)' | cmp -s - $@ 2>/dev/null || \
+		echo '$(CC) $(NSBOX_CFLAGS) $(NSBOX_LDFLAGS)' >$@
 FORCE:
 
 pam_module/pam_nsbox.so: $(MODULE_DEPS) $(B)/helper-path $(B)/flags
