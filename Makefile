@@ -27,7 +27,11 @@ CFLAGS   ?= -O2 -g
 WERROR   ?= -Werror
 WARNINGS := -Wall -Wextra -Wformat=2 -Werror=format-security -Werror=missing-prototypes \
             -Werror=shadow -Werror=implicit-function-declaration -Wshadow -Wmissing-prototypes
-HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fno-strict-aliasing
+# cc_has FLAG: FLAG when $(CC) takes it, else nothing (a compiler too old
+# for it, or a target without it: -fcf-protection is x86's).
+cc_has    = $(shell $(CC) -Werror $(1) -x c -c -o /dev/null /dev/null 2>/dev/null && echo $(1))
+HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fno-strict-aliasing \
+            $(call cc_has,-fstack-clash-protection) $(call cc_has,-fcf-protection)
 ifeq ($(SANITIZE),1)
 HARDEN   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SANFLAGS := -fsanitize=address,undefined
