@@ -56,6 +56,16 @@ HELPER_SRCS := $(wildcard helper/*.c)
 HELPER_OBJS := $(patsubst helper/%.c,$(B)/helper/%.o,$(HELPER_SRCS))
 HELPER_LIB_OBJS := $(filter-out $(B)/helper/main.o,$(HELPER_OBJS))
 HELPER_HDRS := $(wildcard helper/*.h)
+MODULE_SRCS := $(wildcard pam_module/*.c)
+MODULE_OBJS := $(patsubst pam_module/%.c,$(B)/module/%.o,$(MODULE_SRCS))
+TEST_MODULE_OBJS := $(patsubst pam_module/%.c,$(B)/test-module/%.o,$(MODULE_SRCS))
+
+# Header dependencies: every compile writes the headers it read to a .d
+# file that make reads back, so a changed header rebuilds what includes it.
+# The file is hidden beside its target (build/tests/.test_path.d): run.sh
+# takes every build/tests/test_* for a unit test.
+DEPFLAGS = -MMD -MP -MF $(@D)/.$(@F).d
+-include $(wildcard $(B)/*/.*.d)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
@@ -75,14 +85,10 @@ DEPS_BENCH := $(DEPS_CHECK) hyperfine bubblewrap firejail gnuplot-nox
 
 all: helper/nsbox pam_module/pam_nsbox.so
 
-MODULE_DEPS := pam_module/pam_nsbox.c pam_module/relay.c pam_module/relay.h \
-               pam_module/pam_nsbox.map helper/util.h helper/protocol.h \
-               helper/syscalls.h helper/ttyfilter.h helper/testpause.h helper/procstate.h \
-               helper/landlock.h
-MODULE_CFLAGS = $(NSBOX_CFLAGS) -fPIC -fvisibility=hidden -shared \
+MODULE_CFLAGS = $(NSBOX_CFLAGS) -fPIC -fvisibility=hidden \
                 -DNSBOX_HELPER_PATH='"$(HELPER_PATH)"'
-MODULE_LDFLAGS = -Wl,--version-script=pam_module/pam_nsbox.map -Wl,-z,defs $(NSBOX_LDFLAGS) \
-                 $(PAM_LIBS)
+MODULE_LDFLAGS = -shared -Wl,--version-script=pam_module/pam_nsbox.map -Wl,-z,defs \
+                 $(NSBOX_LDFLAGS) $(PAM_LIBS)
 
 # Rebuild the module when the helper path it carries changes (make install
 # PREFIX=/usr after a plain make must not ship /usr/local's path), and
@@ -97,31 +103,41 @@ $(B)/flags: FORCE
 		echo '$(CC) $(NSBOX_CFLAGS) $(NSBOX_LDFLAGS)' >$@
 FORCE:
 
-pam_module/pam_nsbox.so: $(MODULE_DEPS) $(B)/helper-path $(B)/flags
-	$(E) CC $@
-	$(Q)$(CC) $(MODULE_CFLAGS) -o $@ $(filter %.c,$^) $(MODULE_LDFLAGS)
+$(B)/module/%.o: pam_module/%.c $(B)/helper-path $(B)/flags
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(MODULE_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+pam_module/pam_nsbox.so: $(MODULE_OBJS) pam_module/pam_nsbox.map
+	@mkdir -p $(@D)
+	$(E) LD $@
+	$(Q)$(CC) $(MODULE_CFLAGS) -o $@ $(MODULE_OBJS) $(MODULE_LDFLAGS)
 
 # The test build of the module also takes helper=PATH (the installed one
 # runs only $(HELPER_PATH)); everything else is the same source.
-$(B)/tests/pam_nsbox_test.so: $(MODULE_DEPS) $(B)/helper-path $(B)/flags
+$(B)/test-module/%.o: pam_module/%.c $(B)/helper-path $(B)/flags
 	@mkdir -p $(@D)
-	$(E) CC $@
-	$(Q)$(CC) $(MODULE_CFLAGS) -DNSBOX_TEST_BUILD -o $@ $(filter %.c,$^) $(MODULE_LDFLAGS)
+	$(E) CC "$< (test build)"
+	$(Q)$(CC) $(MODULE_CFLAGS) -DNSBOX_TEST_BUILD $(DEPFLAGS) -c -o $@ $<
+$(B)/tests/pam_nsbox_test.so: $(TEST_MODULE_OBJS) pam_module/pam_nsbox.map
+	@mkdir -p $(@D)
+	$(E) LD $@
+	$(Q)$(CC) $(MODULE_CFLAGS) -o $@ $(TEST_MODULE_OBJS) $(MODULE_LDFLAGS)
 
-$(B)/helper/%.o: helper/%.c $(HELPER_HDRS) $(B)/flags
+$(B)/helper/%.o: helper/%.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -c -o $@ $<
+	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -c -o $@ $<
 
 helper/nsbox: $(HELPER_OBJS)
+	@mkdir -p $(@D)
 	$(E) LD $@
 	$(Q)$(CC) $(NSBOX_CFLAGS) -pie -o $@ $^ $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
 
-$(B)/tests/test_%: tests/unit/test_%.c tests/unit/tap.h $(HELPER_LIB_OBJS) $(B)/flags
+$(B)/tests/test_%: tests/unit/test_%.c $(HELPER_LIB_OBJS) $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -Ihelper -pie -o $@ $< $(HELPER_LIB_OBJS) $(NSBOX_LDFLAGS) \
-		$(CONFUSE_LIBS)
+	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -Ihelper -pie -o $@ $< $(HELPER_LIB_OBJS) \
+		$(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
 
 TOOL_SRCS := $(filter-out tests/tools/evil.c tests/tools/caseless.c,$(wildcard tests/tools/*.c))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
@@ -129,18 +145,23 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 $(B)/tools/%: tests/tools/%.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -pie -o $@ $< $(NSBOX_LDFLAGS) $(PAM_LIBS) -lpthread -ldl
+	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -pie -o $@ $< $(NSBOX_LDFLAGS) $(PAM_LIBS) \
+		-lpthread -ldl
 
 # The fuzz target: replayed over the corpus by make check (gcc), fuzzed by
 # make fuzz (clang's libFuzzer, ASan, UBSan) for FUZZ_TIME seconds.
 FUZZ_TIME ?= 600
 FUZZ_SRCS := tests/fuzz/fuzz_config.c helper/config.c helper/policy.c helper/path.c \
              helper/log.c helper/box.c
-$(B)/tests/test_fuzz_replay: tests/fuzz/replay.c tests/fuzz/fuzz_config.c $(HELPER_LIB_OBJS)
+$(B)/tests/fuzz_config.o: tests/fuzz/fuzz_config.c $(B)/flags
 	@mkdir -p $(@D)
-	$(E) CC $@
-	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -Ihelper -pie -o $@ tests/fuzz/replay.c \
-		tests/fuzz/fuzz_config.c $(HELPER_LIB_OBJS) $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
+	$(E) CC $<
+	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -Ihelper -c -o $@ $<
+$(B)/tests/test_fuzz_replay: tests/fuzz/replay.c $(B)/tests/fuzz_config.o $(HELPER_LIB_OBJS) $(B)/flags
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -Ihelper -pie -o $@ $< $(B)/tests/fuzz_config.o \
+		$(HELPER_LIB_OBJS) $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
 
 $(B)/fuzz/fuzz_config: $(FUZZ_SRCS) $(HELPER_HDRS)
 	@mkdir -p $(@D)
@@ -159,22 +180,22 @@ fuzz: deps-fuzz
 		$(B)/fuzz/corpus tests/fuzz/corpus
 
 # Escape attempts run inside boxes whose rootfs has no libc: static.
-$(B)/tools/attack: tests/escape/attack.c
+$(B)/tools/attack: tests/escape/attack.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(filter-out -fsanitize=%,$(NSBOX_CFLAGS)) -static -o $@ $<
+	$(Q)$(CC) $(filter-out -fsanitize=%,$(NSBOX_CFLAGS)) $(DEPFLAGS) -static -o $@ $<
 
-$(B)/tools/ttythief: tests/escape/ttythief.c
+$(B)/tools/ttythief: tests/escape/ttythief.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(filter-out -fsanitize=%,$(NSBOX_CFLAGS)) -static -o $@ $<
+	$(Q)$(CC) $(filter-out -fsanitize=%,$(NSBOX_CFLAGS)) $(DEPFLAGS) -static -o $@ $<
 
 # The test build of the helper honours the fault tests' pause requests.
 TEST_HELPER_OBJS := $(patsubst helper/%.c,$(B)/test-helper/%.o,$(HELPER_SRCS))
-$(B)/test-helper/%.o: helper/%.c $(HELPER_HDRS) $(B)/flags
+$(B)/test-helper/%.o: helper/%.c $(B)/flags
 	@mkdir -p $(@D)
-	$(E) CC $< "(test build)"
-	$(Q)$(CC) $(NSBOX_CFLAGS) -DNSBOX_TEST_BUILD -fPIE -c -o $@ $<
+	$(E) CC "$< (test build)"
+	$(Q)$(CC) $(NSBOX_CFLAGS) -DNSBOX_TEST_BUILD $(DEPFLAGS) -fPIE -c -o $@ $<
 $(B)/tests/nsbox-test: $(TEST_HELPER_OBJS)
 	$(E) LD $@
 	$(Q)$(CC) $(NSBOX_CFLAGS) -pie -o $@ $^ $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
@@ -182,7 +203,7 @@ $(B)/tests/nsbox-test: $(TEST_HELPER_OBJS)
 $(B)/tools/%.so: tests/tools/%.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $@
-	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIC -shared -o $@ $< -ldl
+	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIC -shared -o $@ $< -ldl
 
 units: $(UNIT_BINS) $(TOOL_BINS) $(B)/tools/attack $(B)/tools/ttythief $(B)/tools/evil.so $(B)/tools/caseless.so \
 	$(B)/tests/pam_nsbox_test.so \
@@ -231,10 +252,10 @@ check: deps-check
 	sh tests/run.sh
 
 BENCH_BINS := $(B)/bench/interleave $(B)/bench/boxes
-$(B)/bench/%: bench/%.c helper/protocol.h helper/syscalls.h
+$(B)/bench/%: bench/%.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -pie -o $@ $< $(NSBOX_LDFLAGS)
+	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -pie -o $@ $< $(NSBOX_LDFLAGS)
 
 bench-tools: $(BENCH_BINS)
 
