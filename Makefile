@@ -45,6 +45,16 @@ CONFUSE_LIBS := $(shell pkg-config --libs libconfuse 2>/dev/null || echo -lconfu
 PAM_LIBS     := -lpam
 
 B := build
+# The programs go where the README and the tests look for them; a build in
+# a build dir of its own (make B=build/clang CC=clang, as make check does)
+# keeps them there, so a second build never overwrites the first.
+ifeq ($(B),build)
+NSBOX_BIN := helper/nsbox
+PAM_SO    := pam_module/pam_nsbox.so
+else
+NSBOX_BIN := $(B)/nsbox
+PAM_SO    := $(B)/pam_nsbox.so
+endif
 # make V=1 shows the full compiler command lines.
 ifneq ($(V),1)
 Q = @
@@ -75,15 +85,17 @@ ROOTFS := $(B)/rootfs
 # Debian packages each target needs; conf/deps.sh installs what is missing.
 DEPS_BUILD := gcc make pkg-config libc6-dev libpam0g-dev libconfuse-dev busybox-static
 DEPS_DEMO  := $(DEPS_BUILD) util-linux procps pamtester libpam-modules
-DEPS_CHECK := $(DEPS_DEMO) perl openssh-server openssh-client tmux \
+DEPS_CLANG := clang libclang-rt-14-dev
+DEPS_CHECK := $(DEPS_DEMO) $(DEPS_CLANG) perl openssh-server openssh-client tmux \
               git debhelper dpkg-dev lintian mmdebstrap
 DEPS_BENCH := $(DEPS_CHECK) hyperfine bubblewrap firejail gnuplot-nox
 
-.PHONY: FORCE all clean install uninstall deps deps-demo deps-check deps-bench rootfs check demo \
-	debian-rootfs units unit-tests bench bench-tools fuzz deps-fuzz
+.PHONY: FORCE all clean distclean install uninstall deps deps-demo deps-check deps-bench rootfs \
+	check demo debian-rootfs units unit-bins unit-tests clang-build sanitized-units bench \
+	bench-tools fuzz deps-fuzz deps-clang
 .DELETE_ON_ERROR:
 
-all: helper/nsbox pam_module/pam_nsbox.so
+all: $(NSBOX_BIN) $(PAM_SO)
 
 MODULE_CFLAGS = $(NSBOX_CFLAGS) -fPIC -fvisibility=hidden \
                 -DNSBOX_HELPER_PATH='"$(HELPER_PATH)"'
@@ -107,7 +119,7 @@ $(B)/module/%.o: pam_module/%.c $(B)/helper-path $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
 	$(Q)$(CC) $(MODULE_CFLAGS) $(DEPFLAGS) -c -o $@ $<
-pam_module/pam_nsbox.so: $(MODULE_OBJS) pam_module/pam_nsbox.map
+$(PAM_SO): $(MODULE_OBJS) pam_module/pam_nsbox.map
 	@mkdir -p $(@D)
 	$(E) LD $@
 	$(Q)$(CC) $(MODULE_CFLAGS) -o $@ $(MODULE_OBJS) $(MODULE_LDFLAGS)
@@ -128,7 +140,7 @@ $(B)/helper/%.o: helper/%.c $(B)/flags
 	$(E) CC $<
 	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -c -o $@ $<
 
-helper/nsbox: $(HELPER_OBJS)
+$(NSBOX_BIN): $(HELPER_OBJS)
 	@mkdir -p $(@D)
 	$(E) LD $@
 	$(Q)$(CC) $(NSBOX_CFLAGS) -pie -o $@ $^ $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
@@ -170,10 +182,10 @@ $(B)/fuzz/fuzz_config: $(FUZZ_SRCS) $(HELPER_HDRS)
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $(FUZZ_SRCS) \
 		$(CONFUSE_LIBS)
 
-deps-fuzz:
-	@sh conf/deps.sh $(DEPS_BUILD) clang libclang-rt-14-dev
+deps-clang deps-fuzz:
+	@sh conf/deps.sh $(DEPS_BUILD) $(DEPS_CLANG)
 
-fuzz: deps-fuzz
+fuzz: deps-clang
 	$(MAKE) $(B)/fuzz/fuzz_config
 	mkdir -p $(B)/fuzz/corpus
 	$(B)/fuzz/fuzz_config -max_total_time=$(FUZZ_TIME) -timeout=10 -max_len=65536 \
@@ -212,8 +224,20 @@ units: $(UNIT_BINS) $(TOOL_BINS) $(B)/tools/attack $(B)/tools/ttythief $(B)/tool
 
 # The unit tests alone: no root, no network, no test rootfs (the Debian
 # package build runs these).
-unit-tests: $(UNIT_BINS) $(B)/tests/test_fuzz_replay
+UNIT_TESTS := $(UNIT_BINS) $(B)/tests/test_fuzz_replay
+unit-bins: $(UNIT_TESTS)
+unit-tests: $(UNIT_TESTS)
 	@for t in $^; do echo "# $$t"; ./$$t || exit 1; done
+
+# make check's second and third builds, each in a build dir of its own so
+# that the gcc build the tests use stays as it is: every program built by
+# clang, whose warnings are errors too; and the unit tests built by clang
+# with ASan and UBSan (SANITIZE=1), which tests/run.sh runs beside the gcc
+# ones, so that a sanitizer's report fails the run.
+clang-build: deps-clang
+	$(MAKE) B=$(B)/clang CC=clang SANITIZE= all units
+sanitized-units: deps-clang
+	$(MAKE) B=$(B)/clang-san CC=clang SANITIZE=1 unit-bins
 
 deps:
 	@sh conf/deps.sh $(DEPS_BUILD)
@@ -245,6 +269,7 @@ $(DEBIAN_ROOTFS).built: conf/mkdebian.sh
 # su, sshd) get the ASan runtime preloaded; see tests/lib/common.sh.
 check: deps-check
 	$(MAKE) all units rootfs
+	$(MAKE) clang-build sanitized-units
 	@# Never fatal: the tests that need it skip, naming the reason.
 	-$(MAKE) debian-rootfs
 	@if [ "$(SANITIZE)" = 1 ]; then echo "$$(gcc -print-file-name=libasan.so)" >$(B)/sanitize; \
@@ -271,9 +296,9 @@ demo: deps-demo
 install: all
 	install -d -m 0755 $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(PAMDIR) \
 		$(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(PAMCONFIGDIR)
-	install -m 0755 helper/nsbox $(DESTDIR)$(LIBEXECDIR)/nsbox
+	install -m 0755 $(NSBOX_BIN) $(DESTDIR)$(LIBEXECDIR)/nsbox
 	ln -sf $(LIBEXECDIR)/nsbox $(DESTDIR)$(BINDIR)/nsbox
-	install -m 0644 pam_module/pam_nsbox.so $(DESTDIR)$(PAMDIR)/pam_nsbox.so
+	install -m 0644 $(PAM_SO) $(DESTDIR)$(PAMDIR)/pam_nsbox.so
 	install -m 0644 conf/pam-configs/nsbox conf/pam-configs/nsbox-leave $(DESTDIR)$(PAMCONFIGDIR)/
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/apparmor.d
 	sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|' conf/apparmor/nsbox >$(DESTDIR)$(SYSCONFDIR)/apparmor.d/nsbox
