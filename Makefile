@@ -4,6 +4,7 @@
 #   make check                as root: install missing deps, build, run every test
 #                             (from a user account: sudo make demo, sudo make check)
 #   make install PREFIX=/usr DESTDIR=/tmp/stage
+#   make clean                keeps the downloaded caches under build/; make distclean does not
 
 VERSION     := 0.1
 PREFIX      ?= /usr/local
@@ -326,5 +327,14 @@ uninstall:
 	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(EXAMPLEDIR) $(DESTDIR)$(DOCDIR) 2>/dev/null
 	@echo "$(DESTDIR)$(SYSCONFDIR)/nsbox.conf is left in place (remove it by hand)."
 
+# clean keeps what took minutes or hours to make and is not built from this
+# tree's code: the Debian rootfs with its stamp and package cache (make
+# debian-rootfs), the package test's chroot tarball (tests/debian) and the
+# corpus make fuzz grew. distclean removes them too.
+CACHES := $(B)/debian-rootfs% $(B)/pkgtest-% $(B)/fuzz
 clean:
-	rm -rf $(B) helper/nsbox pam_module/pam_nsbox.so
+	rm -rf $(filter-out $(CACHES),$(wildcard $(B)/*)) $(B)/fuzz/fuzz_config \
+		helper/nsbox pam_module/pam_nsbox.so
+
+distclean: clean
+	rm -rf $(B)
