@@ -4,6 +4,7 @@
 #   make check                as root: install missing deps, build, run every test
 #                             (from a user account: sudo make demo, sudo make check)
 #   make install PREFIX=/usr DESTDIR=/tmp/stage
+#   make clean                keeps the downloaded caches under build/; make distclean does not
 
 VERSION     := 0.1
 PREFIX      ?= /usr/local
@@ -27,7 +28,11 @@ CFLAGS   ?= -O2 -g
 WERROR   ?= -Werror
 WARNINGS := -Wall -Wextra -Wformat=2 -Werror=format-security -Werror=missing-prototypes \
             -Werror=shadow -Werror=implicit-function-declaration -Wshadow -Wmissing-prototypes
-HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fno-strict-aliasing
+# cc_has FLAG: FLAG when $(CC) takes it, else nothing (a compiler too old
+# for it, or a target without it: -fcf-protection is x86's).
+cc_has    = $(shell $(CC) -Werror $(1) -x c -c -o /dev/null /dev/null 2>/dev/null && echo $(1))
+HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fno-strict-aliasing \
+            $(call cc_has,-fstack-clash-protection) $(call cc_has,-fcf-protection)
 ifeq ($(SANITIZE),1)
 HARDEN   := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SANFLAGS := -fsanitize=address,undefined
@@ -41,6 +46,16 @@ CONFUSE_LIBS := $(shell pkg-config --libs libconfuse 2>/dev/null || echo -lconfu
 PAM_LIBS     := -lpam
 
 B := build
+# The programs go where the README and the tests look for them; a build in
+# a build dir of its own (make B=build/clang CC=clang, as make check does)
+# keeps them there, so a second build never overwrites the first.
+ifeq ($(B),build)
+NSBOX_BIN := helper/nsbox
+PAM_SO    := pam_module/pam_nsbox.so
+else
+NSBOX_BIN := $(B)/nsbox
+PAM_SO    := $(B)/pam_nsbox.so
+endif
 # make V=1 shows the full compiler command lines.
 ifneq ($(V),1)
 Q = @
@@ -52,6 +67,16 @@ HELPER_SRCS := $(wildcard helper/*.c)
 HELPER_OBJS := $(patsubst helper/%.c,$(B)/helper/%.o,$(HELPER_SRCS))
 HELPER_LIB_OBJS := $(filter-out $(B)/helper/main.o,$(HELPER_OBJS))
 HELPER_HDRS := $(wildcard helper/*.h)
+MODULE_SRCS := $(wildcard pam_module/*.c)
+MODULE_OBJS := $(patsubst pam_module/%.c,$(B)/module/%.o,$(MODULE_SRCS))
+TEST_MODULE_OBJS := $(patsubst pam_module/%.c,$(B)/test-module/%.o,$(MODULE_SRCS))
+
+# Header dependencies: every compile writes the headers it read to a .d
+# file that make reads back, so a changed header rebuilds what includes it.
+# The file is hidden beside its target (build/tests/.test_path.d): run.sh
+# takes every build/tests/test_* for a unit test.
+DEPFLAGS = -MMD -MP -MF $(@D)/.$(@F).d
+-include $(wildcard $(B)/*/.*.d)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
@@ -61,62 +86,71 @@ ROOTFS := $(B)/rootfs
 # Debian packages each target needs; conf/deps.sh installs what is missing.
 DEPS_BUILD := gcc make pkg-config libc6-dev libpam0g-dev libconfuse-dev busybox-static
 DEPS_DEMO  := $(DEPS_BUILD) util-linux procps pamtester libpam-modules
-DEPS_CHECK := $(DEPS_DEMO) perl openssh-server openssh-client tmux \
+DEPS_CLANG := clang libclang-rt-14-dev
+DEPS_CHECK := $(DEPS_DEMO) $(DEPS_CLANG) perl openssh-server openssh-client tmux \
               git debhelper dpkg-dev lintian mmdebstrap
 DEPS_BENCH := $(DEPS_CHECK) hyperfine bubblewrap firejail gnuplot-nox
 
-.PHONY: FORCE all clean install uninstall deps deps-demo deps-check deps-bench rootfs check demo \
-	debian-rootfs units unit-tests bench bench-tools fuzz deps-fuzz
+.PHONY: FORCE all clean distclean install uninstall deps deps-demo deps-check deps-bench rootfs \
+	check demo debian-rootfs units unit-bins unit-tests clang-build sanitized-units bench \
+	bench-tools fuzz deps-fuzz deps-clang
 .DELETE_ON_ERROR:
 
-all: helper/nsbox pam_module/pam_nsbox.so
+all: $(NSBOX_BIN) $(PAM_SO)
 
-MODULE_DEPS := pam_module/pam_nsbox.c pam_module/relay.c pam_module/relay.h \
-               pam_module/pam_nsbox.map helper/util.h helper/protocol.h \
-               helper/syscalls.h helper/ttyfilter.h helper/testpause.h helper/procstate.h \
-               helper/landlock.h
-MODULE_CFLAGS = $(NSBOX_CFLAGS) -fPIC -fvisibility=hidden -shared \
+MODULE_CFLAGS = $(NSBOX_CFLAGS) -fPIC -fvisibility=hidden \
                 -DNSBOX_HELPER_PATH='"$(HELPER_PATH)"'
-MODULE_LDFLAGS = -Wl,--version-script=pam_module/pam_nsbox.map -Wl,-z,defs $(NSBOX_LDFLAGS) \
-                 $(PAM_LIBS)
+MODULE_LDFLAGS = -shared -Wl,--version-script=pam_module/pam_nsbox.map -Wl,-z,defs \
+                 $(NSBOX_LDFLAGS) $(PAM_LIBS)
 
 # Rebuild the module when the helper path it carries changes (make install
 # PREFIX=/usr after a plain make must not ship /usr/local's path), and
-# everything when the compiler flags change (make check SANITIZE=1).
+# everything when the compiler or its flags change (make check SANITIZE=1,
+# make CC=clang).
 $(B)/helper-path: FORCE
 	@mkdir -p $(B)
 	@echo '$(HELPER_PATH)' | cmp -s - $@ 2>/dev/null || echo '$(HELPER_PATH)' >$@
 $(B)/flags: FORCE
 	@mkdir -p $(B)
-	@echo '$(NSBOX_CFLAGS) $(NSBOX_LDFLAGS)' | cmp -s - $@ 2>/dev/null || \
-		echo '$(NSBOX_CFLAGS) $(NSBOX_LDFLAGS)' >$@
+	@echo '$(CC) $(NSBOX_CFLAGS) $(NSBOX_LDFLAGS)' | cmp -s - $@ 2>/dev/null || \
+		echo '$(CC) $(NSBOX_CFLAGS) $(NSBOX_LDFLAGS)' >$@
 FORCE:
 
-pam_module/pam_nsbox.so: $(MODULE_DEPS) $(B)/helper-path $(B)/flags
-	$(E) CC $@
-	$(Q)$(CC) $(MODULE_CFLAGS) -o $@ $(filter %.c,$^) $(MODULE_LDFLAGS)
+$(B)/module/%.o: pam_module/%.c $(B)/helper-path $(B)/flags
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(MODULE_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+$(PAM_SO): $(MODULE_OBJS) pam_module/pam_nsbox.map
+	@mkdir -p $(@D)
+	$(E) LD $@
+	$(Q)$(CC) $(MODULE_CFLAGS) -o $@ $(MODULE_OBJS) $(MODULE_LDFLAGS)
 
 # The test build of the module also takes helper=PATH (the installed one
 # runs only $(HELPER_PATH)); everything else is the same source.
-$(B)/tests/pam_nsbox_test.so: $(MODULE_DEPS) $(B)/helper-path $(B)/flags
+$(B)/test-module/%.o: pam_module/%.c $(B)/helper-path $(B)/flags
 	@mkdir -p $(@D)
-	$(E) CC $@
-	$(Q)$(CC) $(MODULE_CFLAGS) -DNSBOX_TEST_BUILD -o $@ $(filter %.c,$^) $(MODULE_LDFLAGS)
+	$(E) CC "$< (test build)"
+	$(Q)$(CC) $(MODULE_CFLAGS) -DNSBOX_TEST_BUILD $(DEPFLAGS) -c -o $@ $<
+$(B)/tests/pam_nsbox_test.so: $(TEST_MODULE_OBJS) pam_module/pam_nsbox.map
+	@mkdir -p $(@D)
+	$(E) LD $@
+	$(Q)$(CC) $(MODULE_CFLAGS) -o $@ $(TEST_MODULE_OBJS) $(MODULE_LDFLAGS)
 
-$(B)/helper/%.o: helper/%.c $(HELPER_HDRS) $(B)/flags
+$(B)/helper/%.o: helper/%.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -c -o $@ $<
+	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -c -o $@ $<
 
-helper/nsbox: $(HELPER_OBJS)
+$(NSBOX_BIN): $(HELPER_OBJS)
+	@mkdir -p $(@D)
 	$(E) LD $@
 	$(Q)$(CC) $(NSBOX_CFLAGS) -pie -o $@ $^ $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
 
-$(B)/tests/test_%: tests/unit/test_%.c tests/unit/tap.h $(HELPER_LIB_OBJS) $(B)/flags
+$(B)/tests/test_%: tests/unit/test_%.c $(HELPER_LIB_OBJS) $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -Ihelper -pie -o $@ $< $(HELPER_LIB_OBJS) $(NSBOX_LDFLAGS) \
-		$(CONFUSE_LIBS)
+	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -Ihelper -pie -o $@ $< $(HELPER_LIB_OBJS) \
+		$(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
 
 TOOL_SRCS := $(filter-out tests/tools/evil.c tests/tools/caseless.c,$(wildcard tests/tools/*.c))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
@@ -124,18 +158,23 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 $(B)/tools/%: tests/tools/%.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -pie -o $@ $< $(NSBOX_LDFLAGS) $(PAM_LIBS) -lpthread -ldl
+	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -pie -o $@ $< $(NSBOX_LDFLAGS) $(PAM_LIBS) \
+		-lpthread -ldl
 
 # The fuzz target: replayed over the corpus by make check (gcc), fuzzed by
 # make fuzz (clang's libFuzzer, ASan, UBSan) for FUZZ_TIME seconds.
 FUZZ_TIME ?= 600
 FUZZ_SRCS := tests/fuzz/fuzz_config.c helper/config.c helper/policy.c helper/path.c \
              helper/log.c helper/box.c
-$(B)/tests/test_fuzz_replay: tests/fuzz/replay.c tests/fuzz/fuzz_config.c $(HELPER_LIB_OBJS)
+$(B)/tests/fuzz_config.o: tests/fuzz/fuzz_config.c $(B)/flags
 	@mkdir -p $(@D)
-	$(E) CC $@
-	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -Ihelper -pie -o $@ tests/fuzz/replay.c \
-		tests/fuzz/fuzz_config.c $(HELPER_LIB_OBJS) $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
+	$(E) CC $<
+	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -Ihelper -c -o $@ $<
+$(B)/tests/test_fuzz_replay: tests/fuzz/replay.c $(B)/tests/fuzz_config.o $(HELPER_LIB_OBJS) $(B)/flags
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -Ihelper -pie -o $@ $< $(B)/tests/fuzz_config.o \
+		$(HELPER_LIB_OBJS) $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
 
 $(B)/fuzz/fuzz_config: $(FUZZ_SRCS) $(HELPER_HDRS)
 	@mkdir -p $(@D)
@@ -144,32 +183,32 @@ $(B)/fuzz/fuzz_config: $(FUZZ_SRCS) $(HELPER_HDRS)
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $(FUZZ_SRCS) \
 		$(CONFUSE_LIBS)
 
-deps-fuzz:
-	@sh conf/deps.sh $(DEPS_BUILD) clang libclang-rt-14-dev
+deps-clang deps-fuzz:
+	@sh conf/deps.sh $(DEPS_BUILD) $(DEPS_CLANG)
 
-fuzz: deps-fuzz
+fuzz: deps-clang
 	$(MAKE) $(B)/fuzz/fuzz_config
 	mkdir -p $(B)/fuzz/corpus
 	$(B)/fuzz/fuzz_config -max_total_time=$(FUZZ_TIME) -timeout=10 -max_len=65536 \
 		$(B)/fuzz/corpus tests/fuzz/corpus
 
 # Escape attempts run inside boxes whose rootfs has no libc: static.
-$(B)/tools/attack: tests/escape/attack.c
+$(B)/tools/attack: tests/escape/attack.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(filter-out -fsanitize=%,$(NSBOX_CFLAGS)) -static -o $@ $<
+	$(Q)$(CC) $(filter-out -fsanitize=%,$(NSBOX_CFLAGS)) $(DEPFLAGS) -static -o $@ $<
 
-$(B)/tools/ttythief: tests/escape/ttythief.c
+$(B)/tools/ttythief: tests/escape/ttythief.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(filter-out -fsanitize=%,$(NSBOX_CFLAGS)) -static -o $@ $<
+	$(Q)$(CC) $(filter-out -fsanitize=%,$(NSBOX_CFLAGS)) $(DEPFLAGS) -static -o $@ $<
 
 # The test build of the helper honours the fault tests' pause requests.
 TEST_HELPER_OBJS := $(patsubst helper/%.c,$(B)/test-helper/%.o,$(HELPER_SRCS))
-$(B)/test-helper/%.o: helper/%.c $(HELPER_HDRS) $(B)/flags
+$(B)/test-helper/%.o: helper/%.c $(B)/flags
 	@mkdir -p $(@D)
-	$(E) CC $< "(test build)"
-	$(Q)$(CC) $(NSBOX_CFLAGS) -DNSBOX_TEST_BUILD -fPIE -c -o $@ $<
+	$(E) CC "$< (test build)"
+	$(Q)$(CC) $(NSBOX_CFLAGS) -DNSBOX_TEST_BUILD $(DEPFLAGS) -fPIE -c -o $@ $<
 $(B)/tests/nsbox-test: $(TEST_HELPER_OBJS)
 	$(E) LD $@
 	$(Q)$(CC) $(NSBOX_CFLAGS) -pie -o $@ $^ $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
@@ -177,7 +216,7 @@ $(B)/tests/nsbox-test: $(TEST_HELPER_OBJS)
 $(B)/tools/%.so: tests/tools/%.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $@
-	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIC -shared -o $@ $< -ldl
+	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIC -shared -o $@ $< -ldl
 
 units: $(UNIT_BINS) $(TOOL_BINS) $(B)/tools/attack $(B)/tools/ttythief $(B)/tools/evil.so $(B)/tools/caseless.so \
 	$(B)/tests/pam_nsbox_test.so \
@@ -186,8 +225,20 @@ units: $(UNIT_BINS) $(TOOL_BINS) $(B)/tools/attack $(B)/tools/ttythief $(B)/tool
 
 # The unit tests alone: no root, no network, no test rootfs (the Debian
 # package build runs these).
-unit-tests: $(UNIT_BINS) $(B)/tests/test_fuzz_replay
+UNIT_TESTS := $(UNIT_BINS) $(B)/tests/test_fuzz_replay
+unit-bins: $(UNIT_TESTS)
+unit-tests: $(UNIT_TESTS)
 	@for t in $^; do echo "# $$t"; ./$$t || exit 1; done
+
+# make check's second and third builds, each in a build dir of its own so
+# that the gcc build the tests use stays as it is: every program built by
+# clang, whose warnings are errors too; and the unit tests built by clang
+# with ASan and UBSan (SANITIZE=1), which tests/run.sh runs beside the gcc
+# ones, so that a sanitizer's report fails the run.
+clang-build: deps-clang
+	$(MAKE) B=$(B)/clang CC=clang SANITIZE= all units
+sanitized-units: deps-clang
+	$(MAKE) B=$(B)/clang-san CC=clang SANITIZE=1 unit-bins
 
 deps:
 	@sh conf/deps.sh $(DEPS_BUILD)
@@ -219,6 +270,7 @@ $(DEBIAN_ROOTFS).built: conf/mkdebian.sh
 # su, sshd) get the ASan runtime preloaded; see tests/lib/common.sh.
 check: deps-check
 	$(MAKE) all units rootfs
+	$(MAKE) clang-build sanitized-units
 	@# Never fatal: the tests that need it skip, naming the reason.
 	-$(MAKE) debian-rootfs
 	@if [ "$(SANITIZE)" = 1 ]; then echo "$$(gcc -print-file-name=libasan.so)" >$(B)/sanitize; \
@@ -226,10 +278,10 @@ check: deps-check
 	sh tests/run.sh
 
 BENCH_BINS := $(B)/bench/interleave $(B)/bench/boxes
-$(B)/bench/%: bench/%.c helper/protocol.h helper/syscalls.h
+$(B)/bench/%: bench/%.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -pie -o $@ $< $(NSBOX_LDFLAGS)
+	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -pie -o $@ $< $(NSBOX_LDFLAGS)
 
 bench-tools: $(BENCH_BINS)
 
@@ -245,9 +297,9 @@ demo: deps-demo
 install: all
 	install -d -m 0755 $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(PAMDIR) \
 		$(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(PAMCONFIGDIR)
-	install -m 0755 helper/nsbox $(DESTDIR)$(LIBEXECDIR)/nsbox
+	install -m 0755 $(NSBOX_BIN) $(DESTDIR)$(LIBEXECDIR)/nsbox
 	ln -sf $(LIBEXECDIR)/nsbox $(DESTDIR)$(BINDIR)/nsbox
-	install -m 0644 pam_module/pam_nsbox.so $(DESTDIR)$(PAMDIR)/pam_nsbox.so
+	install -m 0644 $(PAM_SO) $(DESTDIR)$(PAMDIR)/pam_nsbox.so
 	install -m 0644 conf/pam-configs/nsbox conf/pam-configs/nsbox-leave $(DESTDIR)$(PAMCONFIGDIR)/
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/apparmor.d
 	sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|' conf/apparmor/nsbox >$(DESTDIR)$(SYSCONFDIR)/apparmor.d/nsbox
@@ -275,5 +327,14 @@ uninstall:
 	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(EXAMPLEDIR) $(DESTDIR)$(DOCDIR) 2>/dev/null
 	@echo "$(DESTDIR)$(SYSCONFDIR)/nsbox.conf is left in place (remove it by hand)."
 
+# clean keeps what took minutes or hours to make and is not built from this
+# tree's code: the Debian rootfs with its stamp and package cache (make
+# debian-rootfs), the package test's chroot tarball (tests/debian) and the
+# corpus make fuzz grew. distclean removes them too.
+CACHES := $(B)/debian-rootfs% $(B)/pkgtest-% $(B)/fuzz
 clean:
-	rm -rf $(B) helper/nsbox pam_module/pam_nsbox.so
+	rm -rf $(filter-out $(CACHES),$(wildcard $(B)/*)) $(B)/fuzz/fuzz_config \
+		helper/nsbox pam_module/pam_nsbox.so
+
+distclean: clean
+	rm -rf $(B)

@@ -37,8 +37,11 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# shellcheck disable=SC2086 # word splitting of the package list is wanted
-if ! apt-get install -y -q --no-install-recommends $missing </dev/null; then
-	apt-get update -q </dev/null
-	apt-get install -y -q --no-install-recommends $missing </dev/null
+# Another apt or dpkg at work (unattended-upgrades, a second make) holds
+# dpkg's lock: wait up to two minutes for it instead of failing at once.
+lock="-o DPkg::Lock::Timeout=120"
+# shellcheck disable=SC2086 # word splitting of the option and package list is wanted
+if ! apt-get $lock install -y -q --no-install-recommends $missing </dev/null; then
+	apt-get $lock update -q </dev/null
+	apt-get $lock install -y -q --no-install-recommends $missing </dev/null
 fi

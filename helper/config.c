@@ -63,7 +63,11 @@ static cfg_opt_t top_opts[] = {
 /* The name shown in "NAME:LINE: message"; parsing is single-threaded. */
 static const char *parsing_name;
 
-static void report(cfg_t *cfg, const char *fmt, va_list ap)
+/* libconfuse's error function (cfg_set_error_function): fmt is libconfuse's
+ * or cfg_error()'s printf format, with its arguments in ap. The attribute
+ * says so, so that the compiler checks the format at its source instead of
+ * warning that vsnprintf() gets one that is not a literal. */
+static _printf_(2, 0) void report(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	char msg[768];
 

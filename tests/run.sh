@@ -1,13 +1,16 @@
 #!/bin/sh
 # Run every test under prove(1) and end with "N passed, N failed, N skipped".
-# Unit tests are the TAP binaries in build/tests; the rest are the executable
-# *.t scripts under tests/. Root-only and kernel-dependent tests SKIP with a
-# reason when they cannot run here. TESTS="tests/run/*.t" narrows the set.
+# Unit tests are the TAP binaries in build/tests, and the same built by clang
+# with ASan and UBSan in build/clang-san (make sanitized-units; a sanitizer's
+# report ends the binary with an error, a failure here); the rest are the
+# executable *.t scripts under tests/. Root-only and kernel-dependent tests
+# SKIP with a reason when they cannot run here. TESTS="tests/run/*.t"
+# narrows the set.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 log=build/test.log
 mkdir -p build
-tests=${TESTS:-$(ls build/tests/test_* tests/*/*.t 2>/dev/null)}
+tests=${TESTS:-$(ls build/tests/test_* build/clang-san/tests/test_* tests/*/*.t 2>/dev/null)}
 
 # Each test file gets at most 10 minutes; CI allows 90 for the whole run.
 {
