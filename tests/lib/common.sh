@@ -71,16 +71,32 @@ userns_works() {
 	as_user unshare -U true 2>/dev/null
 }
 
-# Mount table and box-init processes, to prove a test left nothing behind.
-# BOX_UIDS (space-separated uids), when a test sets it, limits the box inits
-# to those of its own users (box init runs as the user): on a machine where
-# other test runs have boxes of their own, theirs come and go meanwhile.
-host_state() {
-	findmnt -rn -o TARGET,SOURCE,FSTYPE | sort
-	# Live box inits: a dead one waits for the host's init to reap it.
+# box_inits: the pids of the live box inits of this checkout's helpers, so
+# that other test runs on the machine, with boxes of their own, do not
+# count. Box init is a clone of the helper: its exe is the same file as
+# $NSBOX or the test build (whatever path it is bound at, hence the
+# device and inode), or a helper installed under $T. BOX_UIDS
+# (space-separated uids), when a test sets it, limits them further to its
+# own users (box init runs as the user). A dead one waits for the host's
+# init to reap it: not live.
+box_inits() {
+	local ours
+	ours=" $(stat -Lc '%d:%i' "$NSBOX" "$TOP/build/tests/nsbox-test" 2>/dev/null | tr '\n' ' ')"
 	ps -e -o pid=,uid=,stat=,comm= | awk -v uids=" ${BOX_UIDS:-} " \
 		'$4 == "nsbox-init" && $3 !~ /Z/ && (uids == "  " || index(uids, " " $2 " ")) {print $1}' |
-		sort
+		while read -r pid; do
+			case "$ours" in *" $(stat -Lc '%d:%i' "/proc/$pid/exe" 2>/dev/null) "*)
+				echo "$pid"
+				continue ;;
+			esac
+			case $(readlink "/proc/$pid/exe" 2>/dev/null) in "$T"/*) echo "$pid" ;; esac
+		done | sort
+}
+
+# Mount table and box-init processes, to prove a test left nothing behind.
+host_state() {
+	findmnt -rn -o TARGET,SOURCE,FSTYPE | sort
+	box_inits
 }
 
 # wait_until SECONDS CMD [ARGS...]: poll CMD until it succeeds; fails

@@ -8,7 +8,7 @@
 #   write_conf <<EOF    the config the module reads ($CONF)
 #   drive USER [opts]   build/tools/pamdriver on the nsbox-test service
 #   log_has 'ERE'       wait (up to 3 s) for a syslog line matching ERE
-#   box_inits           pids of live box inits
+#   box_inits           (common.sh) pids of this checkout's live box inits
 #   stock_pam           the host's sshd, login, su, su-l and common-* (as
 #                       Debian ships them) in the test pam.d
 #   readme_block NAME   the code block after "<!-- test: NAME -->" in README.md
@@ -102,10 +102,6 @@ log_has() {
 	done
 	return 1
 }
-
-# Live ones only: a killed box init is reaped by the host's init, which may
-# take its time.
-box_inits() { ps -e -o pid=,stat=,comm= | awk '$3 == "nsbox-init" && $2 !~ /Z/ {print $1}' | sort; }
 
 # show_at SRC PATH: PATH shows SRC, in this namespace only. A PATH that
 # does not exist is made room for by an overlay on its deepest existing

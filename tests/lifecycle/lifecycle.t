@@ -22,7 +22,7 @@ EOF
 before=$(host_state)
 # Boxes that linger forever outlive a test that fails half-way: end the
 # box inits of this test's users (uids 62001-62005) whatever happens.
-at_exit 'ps -e -o pid=,uid=,comm= | awk '"'"'$3 == "nsbox-init" && $2 >= 62001 && $2 <= 62005 {print $1}'"'"' | xargs -r kill -9'
+at_exit 'BOX_UIDS="62001 62002 62003 62004 62005" box_inits | xargs -r kill -9'
 # A session held open in the background: sets HELD (the driver's pid).
 hold() { # hold USER CMD
 	"$DRIVER" -c "$2" nsbox-test "$1" >"$T/held.$1.$$" 2>&1 &

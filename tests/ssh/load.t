@@ -42,13 +42,8 @@ sshd_start /usr/lib/openssh/sftp-server
 run_state() { find /run/nsbox 2>/dev/null | sort; }
 mount_table() { findmnt -rn -o TARGET,SOURCE,FSTYPE | sort; }
 sshd_children() { pgrep -P "$SSHD_PID" | sort; }
-# Box inits of this test's users only (they run as the user): other
-# suites may have boxes of their own on the machine at the same time.
-our_inits() {
-	ps -e -o pid=,uid=,stat=,comm= |
-		awk -v lo=62100 -v hi=$((62100 + USERS - 1)) \
-			'$4 == "nsbox-init" && $3 !~ /Z/ && $2 >= lo && $2 <= hi {print $1}' | sort
-}
+# Box inits of this test's users only (they run as the user).
+our_inits() { BOX_UIDS=$(seq -s ' ' 62100 $((62100 + USERS - 1))) box_inits; }
 
 # One login first, so that what nsbox makes once (/run/nsbox and its
 # directories) is part of the state to come back to.
