@@ -52,6 +52,11 @@ HELPER_SRCS := $(wildcard helper/*.c)
 HELPER_OBJS := $(patsubst helper/%.c,$(B)/helper/%.o,$(HELPER_SRCS))
 HELPER_LIB_OBJS := $(filter-out $(B)/helper/main.o,$(HELPER_OBJS))
 HELPER_HDRS := $(wildcard helper/*.h)
+# Code the module and the helper share (the policy index, the matcher):
+# linked into the helper, compiled into the module.
+COMMON_SRCS := $(wildcard common/*.c)
+COMMON_HDRS := $(wildcard common/*.h)
+COMMON_OBJS := $(patsubst common/%.c,$(B)/common/%.o,$(COMMON_SRCS))
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
@@ -72,6 +77,7 @@ DEPS_BENCH := $(DEPS_CHECK) hyperfine bubblewrap firejail gnuplot-nox
 all: helper/nsbox pam_module/pam_nsbox.so
 
 MODULE_DEPS := pam_module/pam_nsbox.c pam_module/relay.c pam_module/relay.h \
+               $(COMMON_SRCS) $(COMMON_HDRS) \
                pam_module/pam_nsbox.map helper/util.h helper/protocol.h \
                helper/syscalls.h helper/ttyfilter.h helper/testpause.h helper/procstate.h \
                helper/landlock.h
@@ -103,19 +109,24 @@ $(B)/tests/pam_nsbox_test.so: $(MODULE_DEPS) $(B)/helper-path $(B)/flags
 	$(E) CC $@
 	$(Q)$(CC) $(MODULE_CFLAGS) -DNSBOX_TEST_BUILD -o $@ $(filter %.c,$^) $(MODULE_LDFLAGS)
 
-$(B)/helper/%.o: helper/%.c $(HELPER_HDRS) $(B)/flags
+$(B)/helper/%.o: helper/%.c $(HELPER_HDRS) $(COMMON_HDRS) $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
 	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -c -o $@ $<
 
-helper/nsbox: $(HELPER_OBJS)
+$(B)/common/%.o: common/%.c $(COMMON_HDRS) $(B)/flags
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -c -o $@ $<
+
+helper/nsbox: $(HELPER_OBJS) $(COMMON_OBJS)
 	$(E) LD $@
 	$(Q)$(CC) $(NSBOX_CFLAGS) -pie -o $@ $^ $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
 
-$(B)/tests/test_%: tests/unit/test_%.c tests/unit/tap.h $(HELPER_LIB_OBJS) $(B)/flags
+$(B)/tests/test_%: tests/unit/test_%.c tests/unit/tap.h $(HELPER_LIB_OBJS) $(COMMON_OBJS) $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -Ihelper -pie -o $@ $< $(HELPER_LIB_OBJS) $(NSBOX_LDFLAGS) \
+	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -Ihelper -pie -o $@ $< $(HELPER_LIB_OBJS) $(COMMON_OBJS) $(NSBOX_LDFLAGS) \
 		$(CONFUSE_LIBS)
 
 TOOL_SRCS := $(filter-out tests/tools/evil.c tests/tools/caseless.c,$(wildcard tests/tools/*.c))
@@ -130,14 +141,15 @@ $(B)/tools/%: tests/tools/%.c $(B)/flags
 # make fuzz (clang's libFuzzer, ASan, UBSan) for FUZZ_TIME seconds.
 FUZZ_TIME ?= 600
 FUZZ_SRCS := tests/fuzz/fuzz_config.c helper/config.c helper/policy.c helper/path.c \
-             helper/log.c helper/box.c
-$(B)/tests/test_fuzz_replay: tests/fuzz/replay.c tests/fuzz/fuzz_config.c $(HELPER_LIB_OBJS)
+             helper/log.c helper/box.c $(COMMON_SRCS)
+$(B)/tests/test_fuzz_replay: tests/fuzz/replay.c tests/fuzz/fuzz_config.c $(HELPER_LIB_OBJS) \
+		$(COMMON_OBJS)
 	@mkdir -p $(@D)
 	$(E) CC $@
 	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -Ihelper -pie -o $@ tests/fuzz/replay.c \
-		tests/fuzz/fuzz_config.c $(HELPER_LIB_OBJS) $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
+		tests/fuzz/fuzz_config.c $(HELPER_LIB_OBJS) $(COMMON_OBJS) $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
 
-$(B)/fuzz/fuzz_config: $(FUZZ_SRCS) $(HELPER_HDRS)
+$(B)/fuzz/fuzz_config: $(FUZZ_SRCS) $(HELPER_HDRS) $(COMMON_HDRS)
 	@mkdir -p $(@D)
 	$(E) CLANG $@
 	$(Q)clang -std=gnu11 -D_GNU_SOURCE -DNSBOX_VERSION='"$(VERSION)"' -g -O1 -Ihelper \
@@ -166,11 +178,11 @@ $(B)/tools/ttythief: tests/escape/ttythief.c
 
 # The test build of the helper honours the fault tests' pause requests.
 TEST_HELPER_OBJS := $(patsubst helper/%.c,$(B)/test-helper/%.o,$(HELPER_SRCS))
-$(B)/test-helper/%.o: helper/%.c $(HELPER_HDRS) $(B)/flags
+$(B)/test-helper/%.o: helper/%.c $(HELPER_HDRS) $(COMMON_HDRS) $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $< "(test build)"
 	$(Q)$(CC) $(NSBOX_CFLAGS) -DNSBOX_TEST_BUILD -fPIE -c -o $@ $<
-$(B)/tests/nsbox-test: $(TEST_HELPER_OBJS)
+$(B)/tests/nsbox-test: $(TEST_HELPER_OBJS) $(COMMON_OBJS)
 	$(E) LD $@
 	$(Q)$(CC) $(NSBOX_CFLAGS) -pie -o $@ $^ $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
 

@@ -232,34 +232,17 @@ int template_check(const char *tmpl, enum template_kind kind, const char **why)
 	return r;
 }
 
-static bool in_list(char *const *list, size_t n, const char *name)
+/* Whether R names U: the matcher the module also runs on the policy
+ * index (common/match.h). A failed lookup counts as no match here, as it
+ * always has: the group then cannot be shown to be U's. */
+static bool rule_names(const struct rule *r, const struct user_info *u, group_lookup_fn lookup)
 {
-	for (size_t i = 0; i < n; i++)
-		if (streq(list[i], "*") || streq(list[i], name))
-			return true;
-	return false;
-}
+	const struct match_user mu = { .name = u->name, .gid = u->gid,
+				       .gids = u->groups, .n_gids = u->n_groups,
+				       .group_names = u->group_names,
+				       .n_group_names = u->n_group_names };
 
-/* A member of group G: the name service named one of the user's groups G,
- * or G's gid (getgrnam) is one of the user's gids, as nsbox check sees it.
- * Two names may share a gid, and getgrgid gives only one of them. */
-static bool in_groups(const struct rule *r, const struct user_info *u, group_lookup_fn lookup)
-{
-	for (size_t i = 0; i < r->n_groups; i++)
-		for (size_t j = 0; j < u->n_group_names; j++)
-			if (streq(r->groups[i], u->group_names[j]))
-				return true;
-	for (size_t i = 0; lookup && i < r->n_groups; i++) {
-		gid_t gid;
-		if (lookup(r->groups[i], &gid) < 0)
-			continue;
-		for (size_t j = 0; j < u->n_groups; j++)
-			if (u->groups[j] == gid)
-				return true;
-		if (u->gid == gid)
-			return true;
-	}
-	return false;
+	return names_match(r->users, r->n_users, r->groups, r->n_groups, &mu, lookup) > 0;
 }
 
 const struct rule *policy_match(const struct config *c, const struct user_info *u,
@@ -273,7 +256,7 @@ const struct rule *policy_match(const struct config *c, const struct user_info *
 		return NULL;
 	for (size_t i = 0; i < c->n_rules; i++) {
 		const struct rule *r = &c->rules[i];
-		if (in_list(r->users, r->n_users, u->name) || in_groups(r, u, lookup))
+		if (rule_names(r, u, lookup))
 			return r;
 	}
 	return NULL;

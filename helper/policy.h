@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "../common/match.h"
 #include "config.h"
 #include "mount.h"
 
@@ -31,8 +32,8 @@ struct user_info {
 	size_t n_group_names;
 };
 
-/* Resolve a group name (getgrnam in the helper, a stub in tests). */
-typedef int (*group_lookup_fn)(const char *name, gid_t *ret_gid);
+/* group_lookup_fn (common/match.h) resolves a group name: getgrnam in the
+ * helper, getgrnam_r in the module, a stub in tests. */
 
 /* Expand %u (user name), %U (uid), %h (home) and %% in TMPL for U. On
  * failure returns -EINVAL and points *WHY at a static reason. */
