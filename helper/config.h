@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../common/policyindex.h"
+
 #define NSBOX_DEFAULT_CONFIG "/etc/nsbox.conf"
 
 /* Ceilings on everything a config can make nsbox hold or do. */
@@ -81,6 +83,11 @@ struct config {
 	enum on_error on_error; /* the top-level policy, for errors before a rule */
 	struct rule *rules;
 	size_t n_rules;
+	/* config_load() with CHECK_OWNER: the identity of the file read, and
+	 * whether it may go into a policy index (unchanged while it was read,
+	 * ctime settled: common/policyindex.h). */
+	struct nsbox_file_id file_id;
+	bool file_id_settled;
 };
 
 /* Read and validate PATH. With CHECK_OWNER the file and every directory

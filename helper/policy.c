@@ -262,6 +262,50 @@ const struct rule *policy_match(const struct config *c, const struct user_info *
 	return NULL;
 }
 
+/* Every name of LIST (of N) that is not in OUT yet, appended to OUT. */
+static void add_new_names(char *const *list, size_t n, char **out, size_t *n_out)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t j = 0;
+		while (j < *n_out && !streq(out[j], list[i]))
+			j++;
+		if (j == *n_out)
+			out[(*n_out)++] = list[i];
+	}
+}
+
+int policy_index_of(const struct config *c, struct policy_index *ret)
+{
+	size_t n_users = 0, n_groups = 0;
+	struct policy_index ix = { .config_path = c->path, .config = c->file_id };
+
+	if (!c->confine_root)
+		ix.flags |= NSBOX_INDEX_ROOT_EXEMPT;
+	for (size_t i = 0; i < c->n_rules; i++) {
+		n_users += c->rules[i].n_users;
+		n_groups += c->rules[i].n_groups;
+	}
+	ix.users = calloc(n_users + 1, sizeof(char *));
+	ix.groups = calloc(n_groups + 1, sizeof(char *));
+	if (!ix.users || !ix.groups) {
+		policy_index_free(&ix);
+		return -ENOMEM;
+	}
+	/* The union of every rule's lists: names_match() on it is true
+	 * whenever it is true on one rule's (it is an "any of" on each
+	 * list), so "no" from the index implies "no rule" here. */
+	for (size_t i = 0; i < c->n_rules; i++) {
+		const struct rule *r = &c->rules[i];
+		add_new_names(r->users, r->n_users, ix.users, &ix.n_users);
+		add_new_names(r->groups, r->n_groups, ix.groups, &ix.n_groups);
+	}
+	for (size_t i = 0; i < ix.n_users; i++)
+		if (streq(ix.users[i], "*"))
+			ix.flags |= NSBOX_INDEX_ANYONE;
+	*ret = ix;
+	return 0;
+}
+
 static int expand_or_log(const struct rule *r, const char *key, const char *tmpl,
 			 const struct user_info *u, enum template_kind kind, char **ret)
 {

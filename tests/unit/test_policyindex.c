@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The policy index (common/policyindex.h): for a table of configs and
+ * users, "the index says no rule can match" must imply "policy_match()
+ * finds no rule", through the bytes the module reads; a damaged or stale
+ * index must say "ask the helper"; the module's path checks refuse what
+ * root did not put there. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "policy.h"
+#include "tap.h"
+
+/* students and alias500 are two names of gid 500, staff is 600; "broken"
+ * makes the name service fail. */
+static int stub_group(const char *name, gid_t *ret)
+{
+	if (strcmp(name, "students") == 0 || strcmp(name, "alias500") == 0)
+		*ret = 500;
+	else if (strcmp(name, "staff") == 0)
+		*ret = 600;
+	else if (strcmp(name, "broken") == 0)
+		return -EIO;
+	else
+		return -ENOENT;
+	return 0;
+}
+
+struct test_user {
+	struct user_info info;
+	const char *what;
+};
+
+static gid_t alice_g[] = { 1000 }, carol_g[] = { 1001, 500 }, dave_g[] = { 1002, 500 },
+	     eve_g[] = { 600 }, bob_g[] = { 1003 }, root_g[] = { 0 };
+static char *alice_n[] = { "alice" }, *carol_n[] = { "carol", "students" },
+	    *dave_n[] = { "dave", "team" }, *eve_n[] = { "staff" }, *bob_n[] = { "bob" },
+	    *root_n[] = { "root" }, *star_n[] = { "*" };
+
+#define USER(n, u, g, gl, nl, w)                                                                   \
+	{ { .name = n, .uid = u, .gid = g, .home = "/h", .groups = gl,                             \
+	    .n_groups = sizeof(gl) / sizeof(gl[0]), .group_names = nl,                             \
+	    .n_group_names = sizeof(nl) / sizeof(nl[0]) },                                         \
+	  w }
+
+static const struct test_user users[] = {
+	USER("alice", 1000, 1000, alice_g, alice_n, "alice (named)"),
+	USER("carol", 1001, 1001, carol_g, carol_n, "carol (in students by name)"),
+	USER("dave", 1002, 1002, dave_g, dave_n, "dave (gid 500, named team)"),
+	USER("eve", 1004, 600, eve_g, eve_n, "eve (primary group staff)"),
+	USER("bob", 1003, 1003, bob_g, bob_n, "bob (named by nothing)"),
+	USER("Alice", 1005, 1005, bob_g, bob_n, "Alice (another spelling)"),
+	USER("root", 0, 0, root_g, root_n, "root"),
+	USER("toor", 0, 0, root_g, root_n, "toor (uid 0)"),
+	USER("x", 1006, 1006, bob_g, star_n, "x (in a group called *)"),
+};
+
+static const char *const configs[] = {
+	"",
+	"rule a { users = {\"alice\"} rootfs = \"/r\" }\n",
+	"rule g { groups = {\"students\"} rootfs = \"/r\" }\n",
+	"rule g { groups = {\"alias500\"} rootfs = \"/r\" }\n",
+	"rule g { groups = {\"staff\"} rootfs = \"/r\" }\n",
+	"rule g { groups = {\"nosuchgroup\"} rootfs = \"/r\" }\n",
+	"rule g { groups = {\"broken\"} rootfs = \"/r\" }\n",
+	"rule s { users = {\"*\"} rootfs = \"/r\" }\n",
+	"rule a { users = {\"alice\"} rootfs = \"/r\" }\n"
+	"rule b { users = {\"bob\", \"carol\"} groups = {\"staff\"} rootfs = \"/r\" }\n",
+	"confine_root = true\nrule r { users = {\"root\"} rootfs = \"/r\" }\n",
+	"confine_root = true\nrule a { users = {\"alice\"} rootfs = \"/r\" }\n",
+	"confine_root = true\nrule s { users = {\"*\"} rootfs = \"/r\" }\n",
+	"rule r { users = {\"root\", \"toor\"} rootfs = \"/r\" }\n",
+	"rule a { users = {\"alice\", \"alice\"} groups = {\"students\", \"students\"} "
+	"rootfs = \"/r\" }\nrule b { users = {\"alice\"} rootfs = \"/r\" }\n",
+};
+
+static const struct nsbox_file_id test_id = { .dev = 1, .ino = 2, .size = 3, .ctime_sec = 4 };
+
+static struct match_user match_of(const struct user_info *u)
+{
+	return (struct match_user){ .name = u->name, .gid = u->gid, .gids = u->groups,
+				    .n_gids = u->n_groups, .group_names = u->group_names,
+				    .n_group_names = u->n_group_names };
+}
+
+/* The index of C as the module would read it: built, encoded, decoded. */
+static int index_bytes(const struct config *c, char **ret_buf, size_t *ret_size,
+		       struct policy_index *ret)
+{
+	struct policy_index built;
+	int r = policy_index_of(c, &built);
+
+	if (r < 0)
+		return r;
+	r = policy_index_encode(&built, ret_buf, ret_size);
+	policy_index_free(&built);
+	return r ?: policy_index_decode(*ret_buf, *ret_size, ret);
+}
+
+static struct config *parse(const char *text)
+{
+	struct config *c = NULL;
+
+	log_reset_error();
+	if (config_parse_buffer("/etc/test.conf", text, strlen(text), &c) < 0)
+		return NULL;
+	c->file_id = test_id;
+	return c;
+}
+
+/* The property, for every config and user: a sure answer of the index is
+ * the policy's answer. */
+static void implication(void)
+{
+	size_t sure = 0, violations = 0, asked = 0;
+
+	for (size_t i = 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
+		struct config *c = parse(configs[i]);
+		struct policy_index ix;
+		char *buf = NULL;
+		size_t size;
+
+		if (!ok(c && index_bytes(c, &buf, &size, &ix) == 0, "config %zu parses and indexes", i)) {
+			config_free(c);
+			free(buf);
+			continue;
+		}
+		for (size_t j = 0; j < sizeof(users) / sizeof(users[0]); j++) {
+			const struct user_info *u = &users[j].info;
+			struct match_user mu = match_of(u);
+			const char *why = "";
+			bool exempt = false;
+			const struct rule *rule = policy_match(c, u, stub_group, &exempt);
+			enum index_verdict v = policy_index_decide(&ix, u->uid, &mu, true, stub_group,
+								  &why);
+
+			if (v == INDEX_ASK_HELPER) {
+				asked++;
+				continue;
+			}
+			sure++;
+			if (rule || (v == INDEX_ROOT_EXEMPT) != exempt) {
+				violations++;
+				printf("# config %zu, %s: index says %s, policy says %s\n", i,
+				       users[j].what, v == INDEX_NO_RULE ? "no rule" : "root exempt",
+				       rule ? rule->name : "no rule");
+			}
+		}
+		policy_index_free(&ix);
+		free(buf);
+		config_free(c);
+	}
+	is_int(violations, 0, "a sure answer of the index is never contradicted by policy_match()");
+	ok(sure > 20 && asked > 20, "both answers occur in the table (%zu sure, %zu asked)", sure,
+	   asked);
+}
+
+static enum index_verdict verdict(const char *text, size_t user, bool groups_known,
+				  const char **why)
+{
+	struct config *c = parse(text);
+	struct match_user mu = match_of(&users[user].info);
+	enum index_verdict v = INDEX_ASK_HELPER;
+	struct policy_index ix;
+	char *buf = NULL;
+	size_t size;
+
+	*why = "";
+	if (c && index_bytes(c, &buf, &size, &ix) == 0) {
+		v = policy_index_decide(&ix, users[user].info.uid, &mu, groups_known, stub_group,
+					why);
+		policy_index_free(&ix);
+	}
+	free(buf);
+	config_free(c);
+	return v;
+}
+
+/* The cases that matter, one by one (user indexes into users[]). */
+static void cases(void)
+{
+	const char *why;
+
+	is_int(verdict(configs[1], 4, true, &why), INDEX_NO_RULE, "bob under a rule for alice: no rule");
+	is_int(verdict(configs[1], 0, true, &why), INDEX_ASK_HELPER, "alice under her rule: the helper");
+	is_int(verdict(configs[1], 5, true, &why), INDEX_NO_RULE,
+	       "Alice is not alice (the name service's spelling is what counts)");
+	is_int(verdict(configs[0], 4, false, &why), INDEX_NO_RULE,
+	       "no rule at all: no rule, without the user's groups");
+	is_int(verdict(configs[2], 4, false, &why), INDEX_ASK_HELPER,
+	       "rules name groups and the user's groups are unknown: the helper");
+	is_int(verdict(configs[2], 4, true, &why), INDEX_NO_RULE, "bob is not a student: no rule");
+	is_int(verdict(configs[3], 2, true, &why), INDEX_ASK_HELPER,
+	       "dave's gid 500 is alias500's: the helper (match by gid)");
+	is_int(verdict(configs[4], 3, true, &why), INDEX_ASK_HELPER,
+	       "eve's primary group is staff: the helper");
+	is_int(verdict(configs[6], 4, true, &why), INDEX_ASK_HELPER,
+	       "a group lookup that fails: the helper");
+	is_str(why, "a group lookup failed", "... and it says so");
+	is_int(verdict(configs[7], 4, true, &why), INDEX_ASK_HELPER,
+	       "users = {\"*\"}: the helper for everyone");
+	is_int(verdict(configs[7], 6, true, &why), INDEX_ROOT_EXEMPT,
+	       "users = {\"*\"}: root is still exempt");
+	is_int(verdict(configs[1], 7, true, &why), INDEX_ROOT_EXEMPT, "any uid 0 is root");
+	is_int(verdict(configs[10], 6, true, &why), INDEX_ASK_HELPER,
+	       "confine_root = true: root goes to the helper even when no rule names it");
+	is_int(verdict(configs[10], 4, true, &why), INDEX_NO_RULE,
+	       "confine_root = true: bob, named by nothing, still needs no helper");
+	is_int(verdict(configs[5], 8, true, &why), INDEX_NO_RULE,
+	       "a group called * in the user's list is no wildcard");
+}
+
+static void damaged(void)
+{
+	struct config *c = parse(configs[8]);
+	struct policy_index ix;
+	char *buf = NULL, *copy;
+	size_t size;
+	const char *why = "";
+	struct nsbox_index_header *h;
+
+	if (!ok(c && index_bytes(c, &buf, &size, &ix) == 0, "an index to damage")) {
+		config_free(c);
+		free(buf);
+		return;
+	}
+	is_str(ix.config_path, "/etc/test.conf", "it names its config");
+	is_int(ix.n_users, 3, "users of every rule, each once (alice, bob, carol)");
+	is_int(ix.n_groups, 1, "groups of every rule (staff)");
+	is_int(policy_index_check_config(&ix, "/etc/test.conf", &test_id, &why), 0,
+	       "it is the index of its config");
+	{
+		struct nsbox_file_id later = test_id;
+		later.ctime_nsec = 1;
+		is_int(policy_index_check_config(&ix, "/etc/test.conf", &later, &why), -ESTALE,
+		       "a config whose ctime moved is another config");
+		is_int(policy_index_check_config(&ix, "/etc/other.conf", &test_id, &why), -ESTALE,
+		       "another config path is another config");
+	}
+	policy_index_free(&ix);
+
+	copy = malloc(size + 1);
+	memcpy(copy, buf, size);
+	is_int(policy_index_decode(copy, size - 1, &ix), -EBADMSG, "a truncated index is refused");
+	copy[size] = 'x';
+	is_int(policy_index_decode(copy, size + 1, &ix), -EBADMSG, "trailing bytes are refused");
+	is_int(policy_index_decode(copy, 16, &ix), -EBADMSG, "a header cut short is refused");
+	h = (struct nsbox_index_header *)copy;
+	h->version++;
+	is_int(policy_index_decode(copy, size, &ix), -EBADMSG, "another version is refused");
+	h->version--;
+	h->magic[0] ^= 1;
+	is_int(policy_index_decode(copy, size, &ix), -EBADMSG, "another magic is refused");
+	h->magic[0] ^= 1;
+	h->flags |= 1u << 7;
+	is_int(policy_index_decode(copy, size, &ix), -EBADMSG, "an unknown flag is refused");
+	h->flags &= ~(1u << 7);
+	h->n_users++;
+	is_int(policy_index_decode(copy, size, &ix), -EBADMSG, "a name count beyond the names is refused");
+	h->n_users -= 2;
+	is_int(policy_index_decode(copy, size, &ix), -EBADMSG, "names no count accounts for are refused");
+	h->n_users++;
+	copy[sizeof(*h)] = '\0';
+	is_int(policy_index_decode(copy, size, &ix), -EBADMSG, "an empty name is refused");
+	memcpy(copy, buf, size);
+	copy[size - 1] = 'x';
+	is_int(policy_index_decode(copy, size, &ix), -EBADMSG, "an unterminated last name is refused");
+	memset(h->config_path, 'a', sizeof(h->config_path));
+	is_int(policy_index_decode(copy, size, &ix), -EBADMSG, "an unterminated config path is refused");
+	memcpy(copy, buf, size);
+	is_int(policy_index_decode(copy, size, &ix), 0, "the undamaged bytes decode");
+	policy_index_free(&ix);
+	free(copy);
+	free(buf);
+	config_free(c);
+}
+
+static void settling(void)
+{
+	struct nsbox_file_id id = { .ctime_sec = 1000, .ctime_nsec = 500 };
+
+	ok(file_id_settled(&id, &(struct timespec){ .tv_sec = 1003 }), "a ctime 3 s old is settled");
+	ok(!file_id_settled(&id, &(struct timespec){ .tv_sec = 1001 }), "a ctime 1 s old is not");
+	ok(!file_id_settled(&id, &(struct timespec){ .tv_sec = 1002, .tv_nsec = 500 }),
+	   "exactly NSBOX_INDEX_SETTLE_SEC old is not");
+	ok(file_id_settled(&id, &(struct timespec){ .tv_sec = 1002, .tv_nsec = 501 }),
+	   "a nanosecond more is");
+	ok(!file_id_settled(&id, &(struct timespec){ .tv_sec = 900 }),
+	   "a ctime in the future is not");
+}
+
+/* open_root_owned() on files a test can make: only as root (as anyone
+ * else, the temporary directory is not root's and every case fails on
+ * that). */
+static void path_checks(void)
+{
+	char dir[] = "/tmp/nsbox-ix.XXXXXX", path[256], link[256];
+	struct stat st;
+	int fd;
+
+	is_int(open_root_owned("etc/passwd", false, &fd, &st), -EINVAL, "a relative path is refused");
+	is_int(open_root_owned("/etc/../etc/passwd", false, &fd, &st), -EINVAL, "a .. is refused");
+	is_int(open_root_owned("/etc//passwd", false, &fd, &st), -EINVAL, "a // is refused");
+	if (geteuid() != 0 || !mkdtemp(dir)) {
+		for (int i = 0; i < 12; i++)
+			skip("not root", "open_root_owned on a test tree");
+		return;
+	}
+	chmod(dir, 0755);
+	snprintf(path, sizeof(path), "%s/conf", dir);
+	close(open(path, O_WRONLY | O_CREAT | O_EXCL, 0644));
+	is_int(open_root_owned(path, true, &fd, &st), 0, "root's file in root's directory opens");
+	if (fd >= 0)
+		close(fd);
+	ok(S_ISREG(st.st_mode) && st.st_uid == 0, "... and its stat is returned");
+	chmod(path, 0664);
+	is_int(open_root_owned(path, false, &fd, &st), -EPERM, "a group-writable file is refused");
+	chmod(path, 0644);
+	ok(chown(path, 1, 0) == 0, "(setup: chown to uid 1)");
+	is_int(open_root_owned(path, false, &fd, &st), -EPERM, "a file not root's is refused");
+	ok(chown(path, 0, 0) == 0, "(setup: chown back to root)");
+	snprintf(link, sizeof(link), "%s/link", dir);
+	ok(symlink(path, link) == 0, "(setup: a symlink to the file)");
+	is_int(open_root_owned(link, true, &fd, &st), -ELOOP, "a symlink to it is refused (reading)");
+	is_int(open_root_owned(link, false, &fd, &st), -ELOOP, "... and as O_PATH");
+	snprintf(link, sizeof(link), "%s/dirlink", dir);
+	ok(symlink(dir, link) == 0, "(setup: a symlink to the directory)");
+	snprintf(link, sizeof(link), "%s/dirlink/conf", dir);
+	is_int(open_root_owned(link, false, &fd, &st), -ELOOP, "a symlinked directory is refused");
+	chmod(dir, 0777);
+	is_int(open_root_owned(path, false, &fd, &st), -EPERM,
+	       "a world-writable directory (not sticky) is refused");
+	chmod(dir, 0755);
+	snprintf(link, sizeof(link), "%s/dirlink", dir);
+	unlink(link);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	unlink(link);
+	unlink(path);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	log_setup(0, false);
+	implication();
+	cases();
+	damaged();
+	settling();
+	path_checks();
+	return done_testing();
+}
