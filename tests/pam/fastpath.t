@@ -1,0 +1,236 @@
+#!/bin/bash
+# The policy index (common/policyindex.h): a user no rule names logs in
+# without the helper being run, once the helper has indexed the config;
+# anything that makes the index doubtful (the config changed, the index
+# tampered with, replaced, unowned or in a writable directory, root while
+# confine_root = true, a rule naming the user's group) sends the login to
+# the helper, which decides as before. The helper runs through a wrapper
+# that counts its executions.
+. "$(dirname "$0")/../lib/root.sh"
+pam_setup
+
+add_user alice 62401
+add_user bob 62402
+add_user carol 62403
+add_user dave 62404
+add_user erin 62405
+add_group students 62450 carol
+# dave's gid 62460 is "team" to the name service; a rule may name it
+# "teamalias", a second name of the same gid.
+add_group team 62460 dave
+add_group teamalias 62460
+make_box fp
+
+EXECS=$T/helper-execs
+: >"$EXECS"
+cat >"$T/counting-helper" <<EOF
+#!/bin/sh
+echo run >>$EXECS
+exec $NSBOX "\$@"
+EOF
+chmod 0755 "$T/counting-helper"
+write_service fastpath "helper=$T/counting-helper config=$CONF debug"
+INDEX_DIR=/run/nsbox/index
+
+execs() { wc -l <"$EXECS"; }
+# login USER: a pamtester session of USER on the fastpath service, with
+# the syslog emptied first; sets RAN to the number of helper runs it took.
+login() {
+	: >"$T/syslog"
+	before=$(execs)
+	out=$(pamtester fastpath "$1" open_session close_session 2>&1)
+	rc=$?
+	RAN=$(($(execs) - before))
+	[ $rc = 0 ] || diag "pamtester $1: $out"
+	return $rc
+}
+# The config's ctime must be NSBOX_INDEX_SETTLE_SEC (2 s) old before an
+# index of it is written.
+settle() { sleep 2.5; }
+index_file() { find "$INDEX_DIR" -maxdepth 1 -type f ! -name '*.tmp' 2>/dev/null | head -n 1; }
+
+conf_for() { # conf_for "USERS" ["GROUPS"] [top-level lines]
+	cat <<EOF
+${3:-}
+rule named {
+	users = {$1}
+	rootfs = "$T/boxes/fp"
+	hostname = "named"
+}
+rule by_group {
+	groups = {${2:-\"students\"}}
+	rootfs = "$T/boxes/fp"
+	hostname = "grouped"
+}
+EOF
+}
+
+conf_for '"alice"' | write_conf
+settle
+
+# --- the first login indexes, the next ones skip the helper ---------------
+login bob
+ok $? "bob (named by no rule) logs in"
+is "the first login runs the helper (no index yet)" "$RAN" 1
+log_has "user bob: policy index not used: no index" || diag "$(cat "$T/syslog")"
+ok $? "... and the module says why (debug)"
+ix=$(index_file)
+ok $([ -n "$ix" ]; echo $?) "the helper wrote an index in $INDEX_DIR"
+is "the index is root's, 0600, in root's 0700 directories" \
+	"$(stat -c '%U %a' "$ix" "$INDEX_DIR" /run/nsbox 2>&1 | tr '\n' ' ')" "root 600 root 700 root 700 "
+
+login bob
+ok $? "bob logs in again"
+is "the second login of bob runs no helper" "$RAN" 0
+log_has "user bob not boxed: no rule matches \(policy index\)"
+ok $? "... and is logged as decided from the index"
+login erin
+is "another unnamed user (erin): no helper either" "$RAN" 0
+
+login root
+ok $? "root logs in"
+is "root, exempt by default: no helper" "$RAN" 0
+log_has "user root not boxed: root is exempt \(confine_root = false\) \(policy index\)"
+ok $? "... logged as exempt, from the index"
+
+drive_out=$(drive erin -c 'echo host=$(hostname)' 2>&1)
+like "a session of an unnamed user runs on the host" "$drive_out" "^host=$(hostname)$"
+
+# --- whom a rule names still gets the helper and a box -------------------
+login alice
+ok $? "alice (named) logs in"
+is "alice's login runs the helper" "$RAN" 1
+log_has "user alice boxed rule=named"
+ok $? "... and alice is boxed"
+login carol
+is "carol (a member of the students rule's group) runs the helper" "$RAN" 1
+log_has "user carol boxed rule=by_group"
+ok $? "... and is boxed by the group rule"
+
+# --- a change of the config is seen at the very next login --------------
+# Same size, same inode, written in place right away: only the times say
+# it changed.
+old_size=$(stat -c %s "$CONF")
+sed 's/"alice"/"bob"  /' "$CONF" >"$T/conf.bob"
+cat "$T/conf.bob" >"$CONF"
+is "(the edited config has the same size and inode)" "$(stat -c %s "$CONF")" "$old_size"
+login bob
+ok $? "bob logs in right after a rule names him"
+is "bob's next login runs the helper" "$RAN" 1
+log_has "user bob: policy index not used: the config changed since it was indexed"
+ok $? "... because the config changed"
+log_has "user bob boxed rule=named"
+ok $? "... and bob is boxed on that very login"
+
+settle
+login bob
+log_has "user bob boxed rule=named"
+ok $? "bob stays boxed once the config has settled"
+login erin
+is "erin: no helper again once the helper indexed the new config" "$RAN" 0
+
+# A new file renamed over the config (an editor's way).
+conf_for '"alice"' >"$T/conf.new"
+chmod 0644 "$T/conf.new"
+mv "$T/conf.new" "$CONF"
+login erin
+is "a config replaced by rename: the helper again" "$RAN" 1
+log_has "user erin not boxed: no rule matches$"
+ok $? "... which finds erin unconfined"
+settle
+login bob
+is "(the helper indexes the renamed config)" "$RAN" 1
+login erin
+is "then erin needs no helper" "$RAN" 0
+
+# --- a doubtful index is not used -----------------------------------------
+ix=$(index_file)
+chmod 0666 "$ix"
+login erin
+ok $? "erin logs in with a world-writable index"
+is "a world-writable index is not used: the helper runs" "$RAN" 1
+log_has "user erin: policy index not used: no index that only root can have written"
+ok $? "... and the module says why"
+is "the helper put a sound index back (0600)" "$(stat -c %a "$ix")" 600
+login erin
+is "... which the next login uses" "$RAN" 0
+
+mv "$ix" "$ix.real"
+ln -s "$ix.real" "$ix"
+login erin
+ok $? "erin logs in with the index replaced by a symlink"
+is "a symlinked index is not followed: the helper runs" "$RAN" 1
+ok $([ -f "$ix" ] && [ ! -L "$ix" ]; echo $?) "the helper replaced the symlink by a file"
+rm -f "$ix.real"
+
+chown 1 "$ix"
+login erin
+is "an index not owned by root is not used" "$RAN" 1
+is "(the helper made it root's again)" "$(stat -c %u "$ix")" 0
+
+chmod 0777 "$INDEX_DIR"
+login erin
+ok $? "erin logs in while the index directory is world-writable"
+is "an index in a world-writable directory is not used" "$RAN" 1
+log_has "policy index of $CONF not written"
+ok $? "the helper refuses to write into that directory, with a warning"
+chmod 0700 "$INDEX_DIR"
+
+head -c -1 "$ix" >"$T/short" && cat "$T/short" >"$ix"
+login erin
+ok $? "erin logs in with a truncated index"
+is "a truncated index is not used" "$RAN" 1
+log_has "user erin: policy index not used: the index is not one of this version"
+ok $? "... and the module says why"
+
+# An index of another config at this config's name, bytes and all.
+cp "$ix" "$T/index.alice"
+conf_for '"alice", "erin"' | write_conf
+settle
+login alice
+cp "$T/index.alice" "$ix"
+login erin
+is "an index of the config before (erin not named then) is not used" "$RAN" 1
+log_has "user erin boxed rule=named"
+ok $? "... and erin, named now, is boxed"
+
+# --- root while confine_root = true ---------------------------------------
+conf_for '"alice"' "" "confine_root = true" | write_conf
+settle
+login erin
+is "(the helper indexes the confine_root config)" "$RAN" 1
+login erin
+is "(erin then needs no helper)" "$RAN" 0
+login root
+ok $? "root logs in under confine_root = true (no rule names root)"
+is "root is not decided from the index when confine_root = true" "$RAN" 1
+log_has "user root: policy index not used: root is not exempt"
+ok $? "... and the module says why"
+log_has "user root not boxed: no rule matches$"
+ok $? "the helper finds no rule for root"
+
+# --- a rule naming a group: the user's groups are looked up --------------
+conf_for '"alice"' '"teamalias"' | write_conf
+settle
+login erin
+is "(the helper indexes the group config)" "$RAN" 1
+login erin
+is "erin, in no named group: no helper" "$RAN" 0
+login dave
+is "dave, whose gid is teamalias's under another name: the helper" "$RAN" 1
+log_has "user dave boxed rule=by_group"
+ok $? "... which boxes dave by gid"
+drive_out=$(drive dave -c 'hostname' 2>&1)
+like "dave's session runs in the group rule's box" "$drive_out" "^grouped$"
+
+# --- a config path with a symlink: always the helper ----------------------
+ln -s "$CONF" "$T/conf-link"
+write_service fastpath-link "helper=$T/counting-helper config=$T/conf-link debug"
+: >"$T/syslog"
+before=$(execs)
+pamtester fastpath-link erin open_session close_session >/dev/null 2>&1
+ok $? "erin logs in through a symlinked config path"
+pamtester fastpath-link erin open_session close_session >/dev/null 2>&1
+is "a symlinked config path is never decided from an index" "$(($(execs) - before))" 2
+
+done_testing
