@@ -206,11 +206,11 @@ static void close_fd(int *fd)
  * with FLAGS | O_NOFOLLOW. */
 static int open_in_trusted(int dir, const char *name, int flags)
 {
-	struct stat st;
+	struct stat st = { 0 };
 	int fd, err;
 
 	if (fstat(dir, &st) < 0 || !trusted_dir(&st)) {
-		err = S_ISDIR(st.st_mode) ? EPERM : errno;
+		err = S_ISDIR(st.st_mode) ? EPERM : ENOTDIR;
 		close_fd(&dir);
 		return -err;
 	}
@@ -247,8 +247,9 @@ int open_root_owned(const char *path, bool for_reading, int *ret_fd, struct stat
 			     for_reading ? O_RDONLY | O_NONBLOCK | O_NOCTTY : O_PATH);
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+	if (fstat(fd, &st) < 0)
+		st.st_mode = 0; /* not a regular file: refused below */
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
 		int err = S_ISLNK(st.st_mode) ? ELOOP : EPERM;
 		close_fd(&fd);
 		return -err;
