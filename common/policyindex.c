@@ -12,37 +12,6 @@
 /* common/ stands on libc alone (no helper/ header): the few cleanups it
  * needs are spelled out. */
 
-void file_id_from_stat(const struct stat *st, struct nsbox_file_id *ret)
-{
-	memset(ret, 0, sizeof(*ret));
-	ret->dev = (uint64_t)st->st_dev;
-	ret->ino = (uint64_t)st->st_ino;
-	ret->size = (uint64_t)st->st_size;
-	ret->mtime_sec = (int64_t)st->st_mtim.tv_sec;
-	ret->mtime_nsec = (int64_t)st->st_mtim.tv_nsec;
-	ret->ctime_sec = (int64_t)st->st_ctim.tv_sec;
-	ret->ctime_nsec = (int64_t)st->st_ctim.tv_nsec;
-	ret->mode = (uint32_t)st->st_mode;
-	ret->uid = (uint32_t)st->st_uid;
-	ret->gid = (uint32_t)st->st_gid;
-}
-
-bool file_id_equal(const struct nsbox_file_id *a, const struct nsbox_file_id *b)
-{
-	return memcmp(a, b, sizeof(*a)) == 0;
-}
-
-/* ctime < READ_START - NSBOX_INDEX_SETTLE_SEC. A later change stamps the
- * file with a time after READ_START (less a clock tick and the file
- * system's granularity, both under a second): a different ctime. */
-bool file_id_settled(const struct nsbox_file_id *id, const struct timespec *read_start)
-{
-	int64_t limit = (int64_t)read_start->tv_sec - NSBOX_INDEX_SETTLE_SEC;
-
-	return id->ctime_sec < limit ||
-	       (id->ctime_sec == limit && id->ctime_nsec < (int64_t)read_start->tv_nsec);
-}
-
 int policy_index_path(const char *config_path, char *buf, size_t size)
 {
 	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
@@ -77,10 +46,10 @@ int policy_index_encode(const struct policy_index *ix, char **ret_buf, size_t *r
 {
 	struct nsbox_index_header h = { .version = NSBOX_INDEX_VERSION,
 					.header_size = sizeof(h),
-					.flags = ix->flags,
-					.config = ix->config };
+					.flags = ix->flags };
 	size_t names = names_bytes(ix->users, ix->n_users) + names_bytes(ix->groups, ix->n_groups);
-	char *buf;
+	size_t total = sizeof(h) + ix->config_size + names;
+	char *buf, *p;
 
 	for (size_t i = 0; i < ix->n_users + ix->n_groups; i++) {
 		const char *name = i < ix->n_users ? ix->users[i] : ix->groups[i - ix->n_users];
@@ -89,20 +58,25 @@ int policy_index_encode(const struct policy_index *ix, char **ret_buf, size_t *r
 	}
 	if (strlen(ix->config_path) >= sizeof(h.config_path))
 		return -ENAMETOOLONG;
-	if (sizeof(h) + names > NSBOX_INDEX_MAX_BYTES)
+	if (ix->config_size > NSBOX_CONFIG_MAX_BYTES || names > NSBOX_CONFIG_MAX_BYTES)
 		return -EFBIG;
 	memcpy(h.magic, NSBOX_INDEX_MAGIC, sizeof(h.magic));
 	h.n_users = (uint32_t)ix->n_users;
 	h.n_groups = (uint32_t)ix->n_groups;
 	h.names_size = (uint32_t)names;
+	h.config_size = (uint32_t)ix->config_size;
 	strcpy(h.config_path, ix->config_path);
-	buf = malloc(sizeof(h) + names);
+	buf = malloc(total);
 	if (!buf)
 		return -ENOMEM;
 	memcpy(buf, &h, sizeof(h));
-	put_names(put_names(buf + sizeof(h), ix->users, ix->n_users), ix->groups, ix->n_groups);
+	p = buf + sizeof(h);
+	if (ix->config_size > 0)
+		memcpy(p, ix->config_text, ix->config_size);
+	p += ix->config_size;
+	put_names(put_names(p, ix->users, ix->n_users), ix->groups, ix->n_groups);
 	*ret_buf = buf;
-	*ret_size = sizeof(h) + names;
+	*ret_size = total;
 	return 0;
 }
 
@@ -138,14 +112,17 @@ int policy_index_decode(const char *buf, size_t size, struct policy_index *ret)
 	if (size < sizeof(*h) || size > NSBOX_INDEX_MAX_BYTES ||
 	    memcmp(h->magic, NSBOX_INDEX_MAGIC, sizeof(h->magic)) != 0 ||
 	    h->version != NSBOX_INDEX_VERSION || h->header_size != sizeof(*h) ||
-	    h->names_size != size - sizeof(*h) ||
-	    (uint64_t)h->n_users + h->n_groups > h->names_size / 2 ||
+	    h->config_size > NSBOX_CONFIG_MAX_BYTES || h->names_size > NSBOX_CONFIG_MAX_BYTES ||
+	    (uint64_t)h->config_size + h->names_size != size - sizeof(*h) ||
+	    (uint64_t)h->n_users + h->n_groups > h->names_size / 2 || h->reserved != 0 ||
 	    !memchr(h->config_path, '\0', sizeof(h->config_path)) ||
 	    (h->flags & ~(uint32_t)(NSBOX_INDEX_ROOT_EXEMPT | NSBOX_INDEX_ANYONE)))
 		return -EBADMSG;
 	ix.flags = h->flags;
-	ix.config = h->config;
 	ix.config_path = h->config_path;
+	ix.config_text = p;
+	ix.config_size = h->config_size;
+	p += h->config_size;
 	ix.n_users = h->n_users;
 	ix.n_groups = h->n_groups;
 	r = take_names(&p, end, ix.n_users, &ix.users);
@@ -282,14 +259,48 @@ static int read_all(int fd, size_t size, char **ret)
 	return 0;
 }
 
-int policy_index_check_config(const struct policy_index *ix, const char *config_path,
-			      const struct nsbox_file_id *config, const char **why)
+/* 1 if what is left to read of FD is TEXT (SIZE bytes), to the end of the
+ * file, 0 if not, -errno if a read failed. One read past SIZE must find
+ * the end: a file that grew is another file. */
+static int rest_of_file_is(int fd, const char *text, size_t size)
 {
+	char chunk[4096];
+	size_t got = 0;
+
+	for (;;) {
+		size_t left = size - got;
+		ssize_t n = read(fd, chunk, left < sizeof(chunk) ? left + 1 : sizeof(chunk));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return got == size;
+		if ((size_t)n > left || memcmp(chunk, text + got, (size_t)n) != 0)
+			return 0;
+		got += (size_t)n;
+	}
+}
+
+int policy_index_check_config(const struct policy_index *ix, const char *config_path, int fd,
+			      off_t size, const char **why)
+{
+	int r = 0;
+
 	if (strcmp(ix->config_path, config_path) != 0) {
 		*why = "the index is of another config";
 		return -ESTALE;
 	}
-	if (!file_id_equal(&ix->config, config)) {
+	/* The size first (most edits change it: then nothing is read), then
+	 * every byte. */
+	if (size >= 0 && (uint64_t)size == ix->config_size)
+		r = rest_of_file_is(fd, ix->config_text, ix->config_size);
+	if (r < 0) {
+		*why = "the config could not be read";
+		return r;
+	}
+	if (r == 0) {
 		*why = "the config changed since it was indexed";
 		return -ESTALE;
 	}
@@ -334,19 +345,11 @@ enum index_verdict policy_index_decide(const struct policy_index *ix, uid_t uid,
 int policy_index_load(const char *config_path, struct policy_index *ret, char **ret_buf,
 		      const char **why)
 {
-	struct nsbox_file_id config;
 	struct stat st;
 	char path[sizeof(NSBOX_INDEX_DIR) + 32];
 	char *buf = NULL;
-	int fd, r;
+	int fd = -1, r;
 
-	r = open_root_owned(config_path, false, &fd, &st);
-	if (r < 0) {
-		*why = "the config is not a root-owned file on a root-owned path without symlinks";
-		return r;
-	}
-	close_fd(&fd);
-	file_id_from_stat(&st, &config);
 	r = policy_index_path(config_path, path, sizeof(path));
 	r = r ?: open_root_owned(path, true, &fd, &st);
 	if (r < 0) {
@@ -361,7 +364,15 @@ int policy_index_load(const char *config_path, struct policy_index *ret, char **
 		*why = "the index is not one of this version, whole";
 		return r;
 	}
-	r = policy_index_check_config(ret, config_path, &config, why);
+	/* The config is read as the helper reads it: an ordinary open (on
+	 * NFS, one that revalidates the cached attributes and pages), at
+	 * the end of the same walk. */
+	r = open_root_owned(config_path, true, &fd, &st);
+	if (r < 0)
+		*why = "the config is not a root-owned file on a root-owned path without symlinks";
+	else
+		r = policy_index_check_config(ret, config_path, fd, st.st_size, why);
+	close_fd(&fd);
 	if (r < 0) {
 		policy_index_free(ret);
 		free(buf);

@@ -7,14 +7,17 @@
  * doubt (no index, another config, another format, a lookup that failed)
  * goes to the helper, which decides as it always has.
  *
- * What an index holds: the config's path and identity (device, inode,
- * size, mtime, ctime, mode, owner: an edit changes the ctime, which only
- * a root who sets the clock back can forge), whether root is exempt,
- * whether some rule names everyone, and the union of every rule's users
- * and groups. The module runs the helper's own matcher (match.h) on that
- * union: a user whom no rule's lists name is not named by the union
- * either. Group gids are looked up at login, never stored: a group's gid
- * can change without the config changing. */
+ * What an index holds: the config's path and a copy of the very bytes the
+ * helper parsed, whether root is exempt, whether some rule names everyone,
+ * and the union of every rule's users and groups. The module reads the
+ * config's bytes now and uses the index only if they are the copy, byte
+ * for byte: the same bytes parse to the same rules, so the index is the
+ * summary of the config in force, whatever the file's times say (an edit
+ * through a shared mapping changes no time after the first write fault).
+ * The module runs the helper's own matcher (match.h) on the union: a user
+ * whom no rule's lists name is not named by the union either. Group gids
+ * are looked up at login, never stored: a group's gid can change without
+ * the config changing. */
 #ifndef NSBOX_COMMON_POLICYINDEX_H
 #define NSBOX_COMMON_POLICYINDEX_H
 
@@ -23,7 +26,6 @@
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <time.h>
 
 #include "match.h"
 
@@ -33,39 +35,25 @@
 #define NSBOX_INDEX_MAGIC "nsbox-ix"
 /* Bump whenever names_match() or policy_match() change what they accept:
  * an index written under the old meaning must not be read under the new. */
-#define NSBOX_INDEX_VERSION 1
-/* The names come from a config of at most 1 MiB; the header is small. */
-#define NSBOX_INDEX_MAX_BYTES ((2 << 20))
+#define NSBOX_INDEX_VERSION 2
+/* The largest config the helper loads (helper/config.h's
+ * CONFIG_MAX_BYTES is this): the module reads no more of one either. */
+#define NSBOX_CONFIG_MAX_BYTES (1 << 20)
+/* A header, a config's copy and its names: each name of the union stands
+ * in the config's text, quoted or followed by a separator, apart from the
+ * others, so the names take no more bytes than the config. */
+#define NSBOX_INDEX_HEADER_MAX 4096
+#define NSBOX_INDEX_MAX_BYTES (NSBOX_INDEX_HEADER_MAX + 2 * NSBOX_CONFIG_MAX_BYTES)
 #define NSBOX_INDEX_PATH_SIZE 1024
-/* A config is indexed only once its ctime is this far behind the clock
- * at which it was read: a change within the same timestamp tick (1 s on
- * file systems with coarse timestamps) would otherwise leave the ctime
- * the index recorded, and a write(2) in progress while it was read must
- * have ended long before. */
-#define NSBOX_INDEX_SETTLE_SEC 2
 
 enum nsbox_index_flags {
 	NSBOX_INDEX_ROOT_EXEMPT = 1 << 0, /* confine_root = false */
 	NSBOX_INDEX_ANYONE = 1 << 1,	  /* some rule has users = {"*"} */
 };
 
-/* What identifies a version of a file; all-zero padding, so memcmp works. */
-struct nsbox_file_id {
-	uint64_t dev;
-	uint64_t ino;
-	uint64_t size;
-	int64_t mtime_sec;
-	int64_t mtime_nsec;
-	int64_t ctime_sec;
-	int64_t ctime_nsec;
-	uint32_t mode;
-	uint32_t uid;
-	uint32_t gid;
-	uint32_t reserved;
-};
-
-/* The file's layout: this header, then n_users and n_groups names, each
- * NUL-terminated and not empty, filling names_size bytes exactly. */
+/* The file's layout: this header, then the config's config_size bytes,
+ * then n_users and n_groups names, each NUL-terminated and not empty,
+ * filling names_size bytes exactly. */
 struct nsbox_index_header {
 	char magic[8];
 	uint32_t version;
@@ -74,26 +62,24 @@ struct nsbox_index_header {
 	uint32_t n_users;
 	uint32_t n_groups;
 	uint32_t names_size;
-	struct nsbox_file_id config;
+	uint32_t config_size;
+	uint32_t reserved; /* 0 */
 	char config_path[NSBOX_INDEX_PATH_SIZE];
 };
+_Static_assert(sizeof(struct nsbox_index_header) <= NSBOX_INDEX_HEADER_MAX, "index header");
 
-/* An index in memory. Decoded, the names point into the buffer decoded. */
+/* An index in memory. Decoded, the names and the config's bytes point
+ * into the buffer decoded. */
 struct policy_index {
 	uint32_t flags;
-	struct nsbox_file_id config;
 	const char *config_path;
+	const char *config_text; /* the bytes the helper parsed */
+	size_t config_size;
 	char **users;
 	size_t n_users;
 	char **groups;
 	size_t n_groups;
 };
-
-void file_id_from_stat(const struct stat *st, struct nsbox_file_id *ret);
-bool file_id_equal(const struct nsbox_file_id *a, const struct nsbox_file_id *b);
-/* Whether a file of identity ID, read from READ_START on, may be indexed
- * (see NSBOX_INDEX_SETTLE_SEC). */
-bool file_id_settled(const struct nsbox_file_id *id, const struct timespec *read_start);
 
 /* The index of CONFIG_PATH: NSBOX_INDEX_DIR/ and a hash of the path (the
  * path itself is in the file and compared). */
@@ -121,14 +107,16 @@ enum index_verdict {
 	INDEX_ROOT_EXEMPT, /* uid 0 and confine_root = false */
 };
 
-/* 0 if IX is the index of the config CONFIG_PATH whose identity now is
- * CONFIG; -ESTALE with *WHY set if not. */
-int policy_index_check_config(const struct policy_index *ix, const char *config_path,
-			      const struct nsbox_file_id *config, const char **why);
+/* 0 if IX is the index of the config CONFIG_PATH whose bytes, read
+ * through FD (of the size SIZE fstat gave), are now IX's copy, byte for
+ * byte and to the end; -ESTALE with *WHY set if not, another -errno for a
+ * read that failed. */
+int policy_index_check_config(const struct policy_index *ix, const char *config_path, int fd,
+			      off_t size, const char **why);
 
 /* The index of the config at CONFIG_PATH, both files opened with
- * open_root_owned(), decoded and checked against the config's identity
- * now (*RET points into *RET_BUF: free both). -errno with *WHY set. */
+ * open_root_owned(), the index decoded and checked against the config's
+ * bytes now (*RET points into *RET_BUF: free both). -errno with *WHY set. */
 int policy_index_load(const char *config_path, struct policy_index *ret, char **ret_buf,
 		      const char **why);
 

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "log.h"
 #include "path.h"
@@ -858,25 +857,10 @@ static int open_config(const char *path, bool check_owner, int *ret_fd)
 	return 0;
 }
 
-/* Whether the file read through FD is still the one BEFORE described,
- * whole (GOT bytes), and old enough to be indexed (policyindex.h). */
-static bool settled(int fd, const struct stat *before, size_t got, const struct timespec *start)
-{
-	struct nsbox_file_id a, b;
-	struct stat after;
-
-	if (fstat(fd, &after) < 0 || (off_t)got != before->st_size)
-		return false;
-	file_id_from_stat(before, &a);
-	file_id_from_stat(&after, &b);
-	return file_id_equal(&a, &b) && file_id_settled(&a, start);
-}
-
 int config_load(const char *path, bool check_owner, struct config **ret)
 {
 	_cleanup_free_ char *data = NULL;
 	_cleanup_close_ int fd = -1;
-	struct timespec start;
 	struct stat st;
 	size_t got = 0;
 	int r;
@@ -885,10 +869,6 @@ int config_load(const char *path, bool check_owner, struct config **ret)
 		log_error("config \"%s\": not a normalised absolute path", path);
 		return -EINVAL;
 	}
-	/* Before the file is opened: any change from now on stamps it with a
-	 * later ctime than the one an index of it records. */
-	if (clock_gettime(CLOCK_REALTIME, &start) < 0)
-		start = (struct timespec){ 0 };
 	if ((r = open_config(path, check_owner, &fd)) < 0)
 		return r;
 	if (fstat(fd, &st) < 0)
@@ -915,9 +895,12 @@ int config_load(const char *path, bool check_owner, struct config **ret)
 		got += (size_t)n;
 	}
 	r = config_parse_buffer(path, data, got, ret);
+	/* The bytes just parsed, unchanged (the parser works on a copy): the
+	 * policy index carries them, so it is the summary of exactly these
+	 * bytes, whatever the file held before or after the read. */
 	if (r == 0 && check_owner) {
-		file_id_from_stat(&st, &(*ret)->file_id);
-		(*ret)->file_id_settled = settled(fd, &st, got, &start);
+		(*ret)->text = TAKE_PTR(data);
+		(*ret)->text_size = got;
 	}
 	return r;
 }
@@ -953,5 +936,6 @@ void config_free(struct config *c)
 	}
 	free(c->rules);
 	free(c->path);
+	free(c->text);
 	free(c);
 }

@@ -15,8 +15,8 @@
  *    root);
  *  - /run/nsbox (registry.c): root-only; a record is trusted only once the
  *    process it names is verified through a pidfd; the policy index is
- *    written there only from a config loaded with its owner checked and
- *    unchanged while it was read (common/policyindex.h). */
+ *    written there only from a config loaded with its owner checked, with
+ *    a copy of the bytes parsed (common/policyindex.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>

@@ -277,7 +277,8 @@ static void add_new_names(char *const *list, size_t n, char **out, size_t *n_out
 int policy_index_of(const struct config *c, struct policy_index *ret)
 {
 	size_t n_users = 0, n_groups = 0;
-	struct policy_index ix = { .config_path = c->path, .config = c->file_id };
+	struct policy_index ix = { .config_path = c->path, .config_text = c->text,
+				   .config_size = c->text_size };
 
 	if (!c->confine_root)
 		ix.flags |= NSBOX_INDEX_ROOT_EXEMPT;

@@ -61,9 +61,9 @@ int template_check(const char *tmpl, enum template_kind kind, const char **why);
 const struct rule *policy_match(const struct config *c, const struct user_info *u,
 				group_lookup_fn lookup, bool *ret_root_exempt);
 
-/* The policy index of C (common/policyindex.h): root's exemption and the
- * union of the rules' users and groups, pointing into C, for the module
- * to run names_match() on. Built here, next to policy_match(), so that
+/* The policy index of C (common/policyindex.h): C's text (the bytes it
+ * was parsed from), root's exemption and the union of the rules' users
+ * and groups, pointing into C, for the module to run names_match() on. Built here, next to policy_match(), so that
  * the two cannot drift apart: whatever policy_match() comes to depend on
  * must be in the index too, or NSBOX_INDEX_VERSION bumped and the index
  * made to say "ask the helper". Free with policy_index_free(). */

@@ -357,7 +357,7 @@ int registry_write_index(const struct config *c)
 	size_t size;
 	int r;
 
-	if (!c->file_id_settled || geteuid() != 0)
+	if (!c->text || geteuid() != 0)
 		return 0;
 	r = policy_index_of(c, &ix);
 	if (r == 0) {

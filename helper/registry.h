@@ -63,9 +63,9 @@ void box_socket_path(const char *id, char *buf, size_t size);
 struct config;
 /* The policy index of C (common/policyindex.h) in NSBOX_INDEX_DIR, for
  * the module to decide the logins of users no rule names without us: only
- * as root, only for a config loaded with its owner checked and settled,
- * and only if the index there is not that already. A failure is a warning
- * (logins then ask the helper) and returned. */
+ * as root, only for a config loaded with its owner checked (it carries
+ * the bytes parsed), and only if the index there is not that already. A
+ * failure is a warning (logins then ask the helper) and returned. */
 int registry_write_index(const struct config *c);
 
 #endif

@@ -35,10 +35,11 @@
  *    goes on as the application (relay.c says why each step is safe).
  *  - the policy index (common/policyindex.h): read, never written, and
  *    trusted only on a root-owned path where only root can have put it,
- *    for a config whose identity it records; it can only skip the helper
- *    for a user it shows no rule can name, with the helper's own matcher.
- * The policy parser never runs here: only the helper reads nsbox.conf
- * (the module only stats it). */
+ *    for a config whose bytes now are the copy it carries, byte for byte;
+ *    it can only skip the helper for a user it shows no rule can name,
+ *    with the helper's own matcher.
+ * The policy parser never runs here: only the helper parses nsbox.conf
+ * (the module only compares its bytes with the index's copy). */
 #define PAM_SM_SESSION
 #include <errno.h>
 #include <fcntl.h>

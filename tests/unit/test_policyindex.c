@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The policy index (common/policyindex.h): for a table of configs and
  * users, "the index says no rule can match" must imply "policy_match()
- * finds no rule", through the bytes the module reads; a damaged or stale
- * index must say "ask the helper"; the module's path checks refuse what
- * root did not put there. */
+ * finds no rule", through the bytes the module reads; a damaged index, or
+ * one whose copy of the config is not the config's bytes now, must say
+ * "ask the helper"; the module's path checks refuse what root did not put
+ * there. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -80,8 +82,6 @@ static const char *const configs[] = {
 	"rootfs = \"/r\" }\nrule b { users = {\"alice\"} rootfs = \"/r\" }\n",
 };
 
-static const struct nsbox_file_id test_id = { .dev = 1, .ino = 2, .size = 3, .ctime_sec = 4 };
-
 static struct match_user match_of(const struct user_info *u)
 {
 	return (struct match_user){ .name = u->name, .gid = u->gid, .gids = u->groups,
@@ -110,7 +110,9 @@ static struct config *parse(const char *text)
 	log_reset_error();
 	if (config_parse_buffer("/etc/test.conf", text, strlen(text), &c) < 0)
 		return NULL;
-	c->file_id = test_id;
+	/* As config_load() keeps them for a root-owned file. */
+	c->text = strdup(text);
+	c->text_size = strlen(text);
 	return c;
 }
 
@@ -222,7 +224,6 @@ static void damaged(void)
 	struct policy_index ix;
 	char *buf = NULL, *copy;
 	size_t size;
-	const char *why = "";
 	struct nsbox_index_header *h;
 
 	if (!ok(c && index_bytes(c, &buf, &size, &ix) == 0, "an index to damage")) {
@@ -233,16 +234,10 @@ static void damaged(void)
 	is_str(ix.config_path, "/etc/test.conf", "it names its config");
 	is_int(ix.n_users, 3, "users of every rule, each once (alice, bob, carol)");
 	is_int(ix.n_groups, 1, "groups of every rule (staff)");
-	is_int(policy_index_check_config(&ix, "/etc/test.conf", &test_id, &why), 0,
-	       "it is the index of its config");
-	{
-		struct nsbox_file_id later = test_id;
-		later.ctime_nsec = 1;
-		is_int(policy_index_check_config(&ix, "/etc/test.conf", &later, &why), -ESTALE,
-		       "a config whose ctime moved is another config");
-		is_int(policy_index_check_config(&ix, "/etc/other.conf", &test_id, &why), -ESTALE,
-		       "another config path is another config");
-	}
+	is_int(ix.config_size, strlen(configs[8]), "it carries the config's bytes");
+	ok(ix.config_size == strlen(configs[8]) &&
+		   memcmp(ix.config_text, configs[8], ix.config_size) == 0,
+	   "... every one of them");
 	policy_index_free(&ix);
 
 	copy = malloc(size + 1);
@@ -266,7 +261,17 @@ static void damaged(void)
 	h->n_users -= 2;
 	is_int(policy_index_decode(copy, size, &ix), -EBADMSG, "names no count accounts for are refused");
 	h->n_users++;
-	copy[sizeof(*h)] = '\0';
+	h->config_size++;
+	is_int(policy_index_decode(copy, size, &ix), -EBADMSG,
+	       "a config copy longer than its bytes is refused");
+	h->config_size -= 2;
+	is_int(policy_index_decode(copy, size, &ix), -EBADMSG,
+	       "a config copy shorter than its bytes is refused");
+	h->config_size++;
+	h->reserved = 1;
+	is_int(policy_index_decode(copy, size, &ix), -EBADMSG, "a reserved field set is refused");
+	h->reserved = 0;
+	copy[sizeof(*h) + h->config_size] = '\0';
 	is_int(policy_index_decode(copy, size, &ix), -EBADMSG, "an empty name is refused");
 	memcpy(copy, buf, size);
 	copy[size - 1] = 'x';
@@ -281,18 +286,107 @@ static void damaged(void)
 	config_free(c);
 }
 
-static void settling(void)
+/* A file holding TEXT, at offset 0. */
+static int file_of(const char *text, size_t size)
 {
-	struct nsbox_file_id id = { .ctime_sec = 1000, .ctime_nsec = 500 };
+	int fd = memfd_create("nsbox-test.conf", MFD_CLOEXEC);
 
-	ok(file_id_settled(&id, &(struct timespec){ .tv_sec = 1003 }), "a ctime 3 s old is settled");
-	ok(!file_id_settled(&id, &(struct timespec){ .tv_sec = 1001 }), "a ctime 1 s old is not");
-	ok(!file_id_settled(&id, &(struct timespec){ .tv_sec = 1002, .tv_nsec = 500 }),
-	   "exactly NSBOX_INDEX_SETTLE_SEC old is not");
-	ok(file_id_settled(&id, &(struct timespec){ .tv_sec = 1002, .tv_nsec = 501 }),
-	   "a nanosecond more is");
-	ok(!file_id_settled(&id, &(struct timespec){ .tv_sec = 900 }),
-	   "a ctime in the future is not");
+	if (fd < 0 || write(fd, text, size) != (ssize_t)size || lseek(fd, 0, SEEK_SET) != 0)
+		return -1;
+	return fd;
+}
+
+/* check_config(TEXT as the config's bytes now, SIZE as fstat said). */
+static int check_with(const struct policy_index *ix, const char *path, const char *text,
+		      off_t size, const char **why)
+{
+	int fd = file_of(text, strlen(text));
+	int r = fd < 0 ? -EIO : policy_index_check_config(ix, path, fd, size, why);
+
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+/* The index is used only while the config's bytes are its copy. */
+static void same_bytes(void)
+{
+	const char *text = configs[8];
+	struct config *c = parse(text);
+	struct policy_index ix;
+	char *buf = NULL, *edited = NULL, *big = NULL;
+	const char *why = "";
+	size_t size, len = strlen(text);
+	off_t n = (off_t)len;
+
+	if (!ok(c && index_bytes(c, &buf, &size, &ix) == 0, "an index to compare")) {
+		config_free(c);
+		free(buf);
+		return;
+	}
+	is_int(check_with(&ix, "/etc/test.conf", text, n, &why), 0,
+	       "the config's bytes are the index's copy: the index is of it");
+	is_int(check_with(&ix, "/etc/other.conf", text, n, &why), -ESTALE,
+	       "another config path is another config");
+	is_str(why, "the index is of another config", "... and it says so");
+	edited = strdup(text);
+	edited[len - 3] ^= 1;
+	is_int(check_with(&ix, "/etc/test.conf", edited, n, &why), -ESTALE,
+	       "one byte changed, same size: another config");
+	is_str(why, "the config changed since it was indexed", "... and it says so");
+	edited[len - 3] ^= 1;
+	edited[0] ^= 1;
+	is_int(check_with(&ix, "/etc/test.conf", edited, n, &why), -ESTALE,
+	       "the first byte changed: another config");
+	edited[len - 1] = '\0';
+	edited[0] ^= 1;
+	is_int(check_with(&ix, "/etc/test.conf", edited, n - 1, &why), -ESTALE,
+	       "one byte shorter: another config");
+	is_int(check_with(&ix, "/etc/test.conf", edited, n, &why), -ESTALE,
+	       "one byte shorter than fstat said (cut since): another config");
+	if (asprintf(&big, "%s#", text) > 0)
+		is_int(check_with(&ix, "/etc/test.conf", big, n, &why), -ESTALE,
+		       "a byte more than fstat said (grown since): another config");
+	free(big);
+	big = NULL;
+	policy_index_free(&ix);
+	free(buf);
+	buf = NULL;
+	config_free(c);
+
+	/* A config longer than one read's chunk, changed near its end. */
+	big = malloc(20000 + 1);
+	memset(big, '#', 20000);
+	memcpy(big, text, len);
+	big[len] = '\n';
+	big[20000] = '\0';
+	c = parse(big);
+	if (ok(c && index_bytes(c, &buf, &size, &ix) == 0, "a 20000-byte config indexes")) {
+		is_int(check_with(&ix, "/etc/test.conf", big, 20000, &why), 0,
+		       "... and its bytes are the copy");
+		big[19990] = 'x';
+		is_int(check_with(&ix, "/etc/test.conf", big, 20000, &why), -ESTALE,
+		       "... and one byte changed near its end is another config");
+		policy_index_free(&ix);
+	}
+	free(buf);
+	free(big);
+	free(edited);
+	config_free(c);
+}
+
+/* The index's bounds are the config loader's. */
+static void bounds(void)
+{
+	struct policy_index ix = { .config_path = "/etc/test.conf", .config_text = "",
+				   .config_size = NSBOX_CONFIG_MAX_BYTES + 1 };
+	char *buf = NULL;
+	size_t size;
+
+	is_int(CONFIG_MAX_BYTES, NSBOX_CONFIG_MAX_BYTES, "the index's bound is the config loader's");
+	is_int(policy_index_encode(&ix, &buf, &size), -EFBIG,
+	       "a copy beyond the largest config is not encoded");
+	free(buf);
 }
 
 /* open_root_owned() on files a test can make: only as root (as anyone
@@ -351,7 +445,8 @@ int main(void)
 	implication();
 	cases();
 	damaged();
-	settling();
+	same_bytes();
+	bounds();
 	path_checks();
 	return done_testing();
 }
