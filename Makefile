@@ -57,6 +57,16 @@ HELPER_HDRS := $(wildcard helper/*.h)
 COMMON_SRCS := $(wildcard common/*.c)
 COMMON_HDRS := $(wildcard common/*.h)
 COMMON_OBJS := $(patsubst common/%.c,$(B)/common/%.o,$(COMMON_SRCS))
+# What decides whether a policy index (common/policyindex.h) means what the
+# module takes it to mean: the config parser, the matcher, the index code,
+# the module's and the helper's use of them, and libconfuse's version. An
+# index carries the package version and a hash of these; the module uses
+# only an index with its own, so a module and a helper of another build
+# never share one (they go to the helper).
+MATCH_SRCS := common/match.c common/match.h common/policyindex.c common/policyindex.h \
+              helper/config.c helper/config.h helper/policy.c helper/policy.h \
+              helper/pamface.c pam_module/pam_nsbox.c
+CONFUSE_VERSION := $(shell pkg-config --modversion libconfuse 2>/dev/null)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
@@ -77,11 +87,11 @@ DEPS_BENCH := $(DEPS_CHECK) hyperfine bubblewrap firejail gnuplot-nox
 all: helper/nsbox pam_module/pam_nsbox.so
 
 MODULE_DEPS := pam_module/pam_nsbox.c pam_module/relay.c pam_module/relay.h \
-               $(COMMON_SRCS) $(COMMON_HDRS) \
+               $(COMMON_SRCS) $(COMMON_HDRS) $(B)/build-id.h \
                pam_module/pam_nsbox.map helper/util.h helper/protocol.h \
                helper/syscalls.h helper/ttyfilter.h helper/testpause.h helper/procstate.h \
                helper/landlock.h
-MODULE_CFLAGS = $(NSBOX_CFLAGS) -fPIC -fvisibility=hidden -shared \
+MODULE_CFLAGS = $(NSBOX_CFLAGS) -I$(B) -fPIC -fvisibility=hidden -shared \
                 -DNSBOX_HELPER_PATH='"$(HELPER_PATH)"'
 MODULE_LDFLAGS = -Wl,--version-script=pam_module/pam_nsbox.map -Wl,-z,defs $(NSBOX_LDFLAGS) \
                  $(PAM_LIBS)
@@ -96,6 +106,13 @@ $(B)/flags: FORCE
 	@mkdir -p $(B)
 	@echo '$(NSBOX_CFLAGS) $(NSBOX_LDFLAGS)' | cmp -s - $@ 2>/dev/null || \
 		echo '$(NSBOX_CFLAGS) $(NSBOX_LDFLAGS)' >$@
+# NSBOX_BUILD_ID (see MATCH_SRCS), rewritten only when it changes.
+$(B)/build-id.h: FORCE
+	@mkdir -p $(B)
+	@id='$(VERSION)-'"$$({ cat $(MATCH_SRCS); echo 'libconfuse $(CONFUSE_VERSION)'; } | \
+		sha256sum | cut -c1-16)"; \
+		echo "#define NSBOX_BUILD_ID \"$$id\"" | cmp -s - $@ 2>/dev/null || \
+		echo "#define NSBOX_BUILD_ID \"$$id\"" >$@
 FORCE:
 
 pam_module/pam_nsbox.so: $(MODULE_DEPS) $(B)/helper-path $(B)/flags
@@ -114,10 +131,10 @@ $(B)/helper/%.o: helper/%.c $(HELPER_HDRS) $(COMMON_HDRS) $(B)/flags
 	$(E) CC $<
 	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -c -o $@ $<
 
-$(B)/common/%.o: common/%.c $(COMMON_HDRS) $(B)/flags
+$(B)/common/%.o: common/%.c $(COMMON_HDRS) $(B)/build-id.h $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -c -o $@ $<
+	$(Q)$(CC) $(NSBOX_CFLAGS) -I$(B) -fPIE -c -o $@ $<
 
 helper/nsbox: $(HELPER_OBJS) $(COMMON_OBJS)
 	$(E) LD $@
@@ -149,10 +166,10 @@ $(B)/tests/test_fuzz_replay: tests/fuzz/replay.c tests/fuzz/fuzz_config.c $(HELP
 	$(Q)$(CC) $(NSBOX_CFLAGS) -fPIE -Ihelper -pie -o $@ tests/fuzz/replay.c \
 		tests/fuzz/fuzz_config.c $(HELPER_LIB_OBJS) $(COMMON_OBJS) $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
 
-$(B)/fuzz/fuzz_config: $(FUZZ_SRCS) $(HELPER_HDRS) $(COMMON_HDRS)
+$(B)/fuzz/fuzz_config: $(FUZZ_SRCS) $(HELPER_HDRS) $(COMMON_HDRS) $(B)/build-id.h
 	@mkdir -p $(@D)
 	$(E) CLANG $@
-	$(Q)clang -std=gnu11 -D_GNU_SOURCE -DNSBOX_VERSION='"$(VERSION)"' -g -O1 -Ihelper \
+	$(Q)clang -std=gnu11 -D_GNU_SOURCE -DNSBOX_VERSION='"$(VERSION)"' -g -O1 -Ihelper -I$(B) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $(FUZZ_SRCS) \
 		$(CONFUSE_LIBS)
 
@@ -260,6 +277,8 @@ install: all
 	install -m 0755 helper/nsbox $(DESTDIR)$(LIBEXECDIR)/nsbox
 	ln -sf $(LIBEXECDIR)/nsbox $(DESTDIR)$(BINDIR)/nsbox
 	install -m 0644 pam_module/pam_nsbox.so $(DESTDIR)$(PAMDIR)/pam_nsbox.so
+	@# A cache of the old build's: the new module would not use it anyway.
+	rm -rf $(DESTDIR)/run/nsbox/index
 	install -m 0644 conf/pam-configs/nsbox conf/pam-configs/nsbox-leave $(DESTDIR)$(PAMCONFIGDIR)/
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/apparmor.d
 	sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|' conf/apparmor/nsbox >$(DESTDIR)$(SYSCONFDIR)/apparmor.d/nsbox

@@ -34,8 +34,15 @@
 #define NSBOX_INDEX_DIR "/run/nsbox/index"
 #define NSBOX_INDEX_MAGIC "nsbox-ix"
 /* Bump whenever names_match() or policy_match() change what they accept:
- * an index written under the old meaning must not be read under the new. */
+ * an index written under the old meaning must not be read under the new.
+ * The build identity below makes that so between builds in any case. */
 #define NSBOX_INDEX_VERSION 2
+/* An index carries NSBOX_BUILD_ID: the package version and a hash of the
+ * sources that define parsing and matching (the Makefile's MATCH_SRCS),
+ * generated at build time into build/build-id.h, which policyindex.c
+ * alone includes: the module and the helper of one build get the same
+ * string, and the module uses only an index that carries its own. */
+#define NSBOX_INDEX_BUILD_ID_SIZE 64
 /* The largest config the helper loads (helper/config.h's
  * CONFIG_MAX_BYTES is this): the module reads no more of one either. */
 #define NSBOX_CONFIG_MAX_BYTES (1 << 20)
@@ -64,6 +71,7 @@ struct nsbox_index_header {
 	uint32_t names_size;
 	uint32_t config_size;
 	uint32_t reserved; /* 0 */
+	char build_id[NSBOX_INDEX_BUILD_ID_SIZE]; /* NSBOX_BUILD_ID, NUL-padded */
 	char config_path[NSBOX_INDEX_PATH_SIZE];
 };
 _Static_assert(sizeof(struct nsbox_index_header) <= NSBOX_INDEX_HEADER_MAX, "index header");
@@ -87,8 +95,9 @@ int policy_index_path(const char *config_path, char *buf, size_t size);
 
 /* The bytes of IX (*RET_BUF: free()). */
 int policy_index_encode(const struct policy_index *ix, char **ret_buf, size_t *ret_size);
-/* Check and decode BUF; *RET points into BUF. -EBADMSG for anything that
- * is not an index of this version, whole and well-formed. */
+/* Check and decode BUF; *RET points into BUF. -ESTALE for an index of
+ * another build (NSBOX_BUILD_ID), -EBADMSG for anything else that is not
+ * an index of this version, whole and well-formed. */
 int policy_index_decode(const char *buf, size_t size, struct policy_index *ret);
 void policy_index_free(struct policy_index *ix);
 

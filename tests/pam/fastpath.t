@@ -228,6 +228,29 @@ is "a truncated index is not used" "$RAN" 1
 log_has "user erin: policy index not used: the index is not one of this version"
 ok $? "... and the module says why"
 
+# An index of another build of nsbox (its helper may parse or match
+# otherwise), the same in every other byte.
+build_id=$(sed -n 's/^#define NSBOX_BUILD_ID "\(.*\)"$/\1/p' "$TOP/build/build-id.h")
+like "(the build's identity: the version and a hash)" "$build_id" '^[0-9.]+-[0-9a-f]{16}$'
+login erin
+python3 -c 'import sys; sys.exit(sys.argv[1].encode() not in open(sys.argv[2], "rb").read())' \
+	"$build_id" "$ix"
+ok $? "the index carries the build's identity"
+python3 -c '
+import sys
+id = sys.argv[1].encode()
+other = id[:-1] + (b"0" if id[-1:] != b"0" else b"1")
+data = open(sys.argv[2], "rb").read()
+open(sys.argv[2], "wb").write(data.replace(id, other))
+' "$build_id" "$ix"
+login erin
+ok $? "erin logs in with an index of another build"
+is "an index of another build is not used" "$RAN" 1
+log_has "user erin: policy index not used: the index is of another build of nsbox"
+ok $? "... and the module says why"
+login erin
+is "(the helper put this build's back)" "$RAN" 0
+
 # An index of another config at this config's name, bytes and all.
 cp "$ix" "$T/index.alice"
 conf_for '"alice", "erin"' | write_conf

@@ -250,6 +250,16 @@ static void damaged(void)
 	h->version++;
 	is_int(policy_index_decode(copy, size, &ix), -EBADMSG, "another version is refused");
 	h->version--;
+	ok(strncmp(h->build_id, NSBOX_VERSION "-", strlen(NSBOX_VERSION) + 1) == 0 &&
+		   strlen(h->build_id) > strlen(NSBOX_VERSION) + 1,
+	   "it carries the package version and a build identity (%s)", h->build_id);
+	h->build_id[strlen(h->build_id) - 1] ^= 1;
+	is_int(policy_index_decode(copy, size, &ix), -ESTALE, "an index of another build is refused");
+	h->build_id[strlen(h->build_id) - 1] ^= 1;
+	h->build_id[sizeof(h->build_id) - 1] = 'x';
+	is_int(policy_index_decode(copy, size, &ix), -ESTALE,
+	       "... also one whose build identity only begins with ours");
+	h->build_id[sizeof(h->build_id) - 1] = '\0';
 	h->magic[0] ^= 1;
 	is_int(policy_index_decode(copy, size, &ix), -EBADMSG, "another magic is refused");
 	h->magic[0] ^= 1;
