@@ -24,7 +24,9 @@ struct match_user {
 };
 
 /* Resolve a group name: 0 with *RET_GID, -ENOENT when there is no such
- * group, another -errno when the name service failed. */
+ * group, another -errno when the name service failed. (The module's
+ * lookup never says -ENOENT: where it runs, "not found" may be a failure;
+ * see lookup_group_r in pam_nsbox.c.) */
 typedef int (*group_lookup_fn)(const char *name, gid_t *ret_gid);
 
 /* 1 when USERS names U (or holds "*", everyone) or U is a member of one of

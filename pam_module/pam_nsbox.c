@@ -438,9 +438,15 @@ static int send_request(pam_handle_t *pamh, int sock, struct nsbox_request *req)
 	return 0;
 }
 
-/* getgrnam_r, as the helper's matcher looks a rule's group up; "no such
- * group" (-ENOENT) and a failure of the name service (another -errno,
- * which sends the login to the helper) are told apart. */
+/* getgrnam_r, for the matcher, in the application's environment, where
+ * any failure and any "not found" is unsure: -EAGAIN, never -ENOENT
+ * (which names_match() takes for "no such group"), and the login goes to
+ * the helper, which looks the group up in its own, empty, environment.
+ * The application's name service may not reach the sources the helper's
+ * does: glibc answers ENOENT when sssd's socket is missing, and
+ * _SSS_LOOPS=NO in the caller's environment makes sssd answer "not found".
+ * So a rule naming a group that does not exist sends every login of a
+ * user no name matches to the helper: a cost, never a wrong answer. */
 static int lookup_group_r(const char *name, gid_t *ret_gid)
 {
 	struct group gr, *grp = NULL;
@@ -457,10 +463,8 @@ static int lookup_group_r(const char *name, gid_t *ret_gid)
 			size *= 4;
 			continue;
 		}
-		if (r != 0)
-			return -r;
-		if (!grp)
-			return -ENOENT;
+		if (r != 0 || !grp)
+			return -EAGAIN;
 		*ret_gid = gr.gr_gid;
 		return 0;
 	}

@@ -288,6 +288,23 @@ ok $? "... which boxes dave by gid"
 drive_out=$(drive dave -c 'hostname' 2>&1)
 like "dave's session runs in the group rule's box" "$drive_out" "^grouped$"
 
+# --- a rule naming a group that does not exist: always the helper --------
+# Where the module runs, "no such group" may be a name service the login
+# program's environment cannot reach (glibc says ENOENT for a missing sssd
+# socket): the module is never sure of it, and asks the helper.
+conf_for '"alice"' '"nosuchgroup62499"' | write_conf
+login erin
+is "(the helper indexes the config)" "$RAN" 1
+login erin
+ok $? "erin logs in under a rule naming a group that does not exist"
+is "... and the helper runs again: a group not found is unsure" "$RAN" 1
+log_has "user erin: policy index not used: a group lookup failed"
+ok $? "... and the module says why"
+log_has "user erin not boxed: no rule matches$"
+ok $? "the helper finds no rule for erin"
+login root
+is "root, exempt, needs no group lookup: no helper" "$RAN" 0
+
 # --- a config path with a symlink: always the helper ----------------------
 ln -s "$CONF" "$T/conf-link"
 write_service fastpath-link "helper=$T/counting-helper config=$T/conf-link debug"
