@@ -199,14 +199,30 @@ static void close_fd(int *fd)
 	}
 }
 
-/* The directory DIR (consumed) if trusted, then its entry NAME opened
- * with FLAGS | O_NOFOLLOW. */
-static int open_in_trusted(int dir, const char *name, int flags)
+/* What the helper makes and writes below NSBOX_RUN_DIR: directories
+ * root's and 0700 (registry.c's make_private_dir(), which is what the
+ * helper refuses to write into otherwise), index files root's, 0600 at
+ * most and with one link (a second name could be another file's, kept
+ * where the helper does not look). */
+static bool private_dir(const struct stat *st)
+{
+	return S_ISDIR(st->st_mode) && st->st_uid == 0 && !(st->st_mode & 077);
+}
+
+static bool private_file(const struct stat *st)
+{
+	return S_ISREG(st->st_mode) && st->st_uid == 0 && !(st->st_mode & 077) &&
+	       st->st_nlink == 1;
+}
+
+/* The directory DIR (consumed) if trusted (PRIVATE: private_dir()), then
+ * its entry NAME opened with FLAGS | O_NOFOLLOW. */
+static int open_in_trusted(int dir, bool private, const char *name, int flags)
 {
 	struct stat st = { 0 };
 	int fd, err;
 
-	if (fstat(dir, &st) < 0 || !trusted_dir(&st)) {
+	if (fstat(dir, &st) < 0 || !(private ? private_dir(&st) : trusted_dir(&st))) {
 		err = S_ISDIR(st.st_mode) ? EPERM : ENOTDIR;
 		close_fd(&dir);
 		return -err;
@@ -218,7 +234,19 @@ static int open_in_trusted(int dir, const char *name, int flags)
 	return fd >= 0 ? fd : err == ENOTDIR ? -ELOOP : -err;
 }
 
-int open_root_owned(const char *path, bool for_reading, int *ret_fd, struct stat *ret_st)
+/* Whether the first LEN bytes of PATH name PRIVATE_FROM or a path below. */
+static bool below(const char *path, size_t len, const char *private_from)
+{
+	size_t plen = private_from ? strlen(private_from) : 0;
+
+	return private_from && len >= plen && strncmp(path, private_from, plen) == 0 &&
+	       (len == plen || path[plen] == '/');
+}
+
+/* open_root_owned(), and the directories from PRIVATE_FROM (if not NULL)
+ * down and the file held to private_dir() and private_file(). */
+static int walk_open(const char *path, bool for_reading, const char *private_from, int *ret_fd,
+		     struct stat *ret_st)
 {
 	char rest[PATH_MAX];
 	char *comp = rest, *slash;
@@ -231,22 +259,26 @@ int open_root_owned(const char *path, bool for_reading, int *ret_fd, struct stat
 	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	/* FD is the directory named by the first COMP - REST bytes of PATH
+	 * ("/" when none). */
 	for (; (slash = strchr(comp, '/')); comp = slash + 1) {
 		*slash = '\0';
-		fd = open_in_trusted(fd, comp, O_PATH | O_DIRECTORY);
+		fd = open_in_trusted(fd, below(path, (size_t)(comp - rest), private_from), comp,
+				     O_PATH | O_DIRECTORY);
 		if (fd < 0)
 			return fd;
 	}
 	/* O_PATH opens nothing (a device node's open has effects); reading
 	 * opens with O_NONBLOCK, so a FIFO in the file's place cannot hang
 	 * us. */
-	fd = open_in_trusted(fd, comp,
+	fd = open_in_trusted(fd, below(path, (size_t)(comp - rest), private_from), comp,
 			     for_reading ? O_RDONLY | O_NONBLOCK | O_NOCTTY : O_PATH);
 	if (fd < 0)
 		return fd;
 	if (fstat(fd, &st) < 0)
 		st.st_mode = 0; /* not a regular file: refused below */
-	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) ||
+	    (private_from && !private_file(&st))) {
 		int err = S_ISLNK(st.st_mode) ? ELOOP : EPERM;
 		close_fd(&fd);
 		return -err;
@@ -254,6 +286,16 @@ int open_root_owned(const char *path, bool for_reading, int *ret_fd, struct stat
 	*ret_fd = fd;
 	*ret_st = st;
 	return 0;
+}
+
+int open_root_owned(const char *path, bool for_reading, int *ret_fd, struct stat *ret_st)
+{
+	return walk_open(path, for_reading, NULL, ret_fd, ret_st);
+}
+
+int policy_index_open(const char *path, int *ret_fd, struct stat *ret_st)
+{
+	return walk_open(path, true, NSBOX_RUN_DIR, ret_fd, ret_st);
 }
 
 /* The whole of FD (of size SIZE, as fstat said). */
@@ -371,7 +413,7 @@ int policy_index_load(const char *config_path, struct policy_index *ret, char **
 	int fd = -1, r;
 
 	r = policy_index_path(config_path, path, sizeof(path));
-	r = r ?: open_root_owned(path, true, &fd, &st);
+	r = r ?: policy_index_open(path, &fd, &st);
 	if (r < 0) {
 		*why = "no index that only root can have written";
 		return r;

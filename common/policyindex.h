@@ -29,9 +29,10 @@
 
 #include "match.h"
 
-/* Below /run/nsbox (NSBOX_RUN_DIR in helper/protocol.h), which the helper
- * makes root's and 0700. */
-#define NSBOX_INDEX_DIR "/run/nsbox/index"
+/* Below NSBOX_RUN_DIR, which the helper makes root's and 0700 (the same
+ * definition as helper/protocol.h's: the compiler refuses two others). */
+#define NSBOX_RUN_DIR "/run/nsbox"
+#define NSBOX_INDEX_DIR NSBOX_RUN_DIR "/index"
 #define NSBOX_INDEX_MAGIC "nsbox-ix"
 /* Bump whenever names_match() or policy_match() change what they accept:
  * an index written under the old meaning must not be read under the new.
@@ -109,6 +110,13 @@ void policy_index_free(struct policy_index *ix);
  * FOR_READING: O_RDONLY, else O_PATH. *RET_ST: the file's stat. -ELOOP
  * for a symlink, -EPERM for an owner or mode, else -errno. */
 int open_root_owned(const char *path, bool for_reading, int *ret_fd, struct stat *ret_st);
+
+/* Open the index file PATH for reading as open_root_owned() does, and
+ * more: NSBOX_RUN_DIR and every directory below it root's and 0700, the
+ * file root's, 0600 at most and with one link, as the helper makes them
+ * (registry.c): the module uses no index the helper would not write or
+ * keep. */
+int policy_index_open(const char *path, int *ret_fd, struct stat *ret_st);
 
 enum index_verdict {
 	INDEX_ASK_HELPER = 0,

@@ -301,15 +301,16 @@ int registry_lock(uint32_t uid, int *ret_fd)
 	return 0;
 }
 
-/* Whether PATH already holds DATA, and would pass the module's checks. */
+/* Whether PATH already holds DATA, and passes the module's checks (the
+ * very function the module opens it with). */
 static bool index_is_current(const char *path, const char *data, size_t size)
 {
 	_cleanup_free_ char *old = NULL;
 	_cleanup_close_ int fd = -1;
 	struct stat st;
 
-	if (open_root_owned(path, true, &fd, &st) < 0 || (size_t)st.st_size != size ||
-	    st.st_nlink != 1 || !(old = malloc(size)))
+	if (policy_index_open(path, &fd, &st) < 0 || (size_t)st.st_size != size ||
+	    !(old = malloc(size)))
 		return false;
 	return read(fd, old, size) == (ssize_t)size && memcmp(old, data, size) == 0;
 }

@@ -221,6 +221,39 @@ log_has "policy index of $CONF not written"
 ok $? "the helper refuses to write into that directory, with a warning"
 chmod 0700 "$INDEX_DIR"
 
+# Where the helper refuses to write, the module refuses to read: a sticky
+# world-writable directory too (others could add names there), for
+# /run/nsbox/index and for /run/nsbox.
+for dir in "$INDEX_DIR" /run/nsbox; do
+	chmod 1777 "$dir"
+	login erin
+	ok $? "erin logs in while $dir is sticky and world-writable"
+	is "... and the index in it is not used" "$RAN" 1
+	log_has "user erin: policy index not used: no index that only root can have written"
+	ok $? "... and the module says why"
+	log_has "policy index of $CONF not written"
+	ok $? "... where the helper refuses to write"
+	chmod 0700 "$dir"
+done
+login erin
+is "(root's 0700 directories again: the index is used)" "$RAN" 0
+
+# A second link to the index: the helper writes a new file in its place,
+# and the module uses no index the helper would not keep.
+ln "$ix" /run/nsbox/index-link
+login erin
+ok $? "erin logs in with the index hard-linked elsewhere"
+is "an index with two links is not used" "$RAN" 1
+is "(the helper put a file with one link in its place)" "$(stat -c %h "$ix")" 1
+login erin
+is "... which the next login uses" "$RAN" 0
+rm -f /run/nsbox/index-link
+
+chmod 0640 "$ix"
+login erin
+is "an index readable by its group is not used (the helper writes 0600)" "$RAN" 1
+is "(the helper made it 0600 again)" "$(stat -c %a "$ix")" 600
+
 head -c -1 "$ix" >"$T/short" && cat "$T/short" >"$ix"
 login erin
 ok $? "erin logs in with a truncated index"
