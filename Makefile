@@ -78,6 +78,24 @@ TEST_MODULE_OBJS := $(patsubst pam_module/%.c,$(B)/test-module/%.o,$(MODULE_SRCS
 DEPFLAGS = -MMD -MP -MF $(@D)/.$(@F).d
 -include $(wildcard $(B)/*/.*.d)
 
+# Code the module and the helper share (the policy index, the matcher):
+# linked into the helper, compiled into the module.
+COMMON_SRCS := $(wildcard common/*.c)
+COMMON_HDRS := $(wildcard common/*.h)
+COMMON_OBJS := $(patsubst common/%.c,$(B)/common/%.o,$(COMMON_SRCS))
+MODULE_OBJS += $(patsubst common/%.c,$(B)/module/common-%.o,$(COMMON_SRCS))
+TEST_MODULE_OBJS += $(patsubst common/%.c,$(B)/test-module/common-%.o,$(COMMON_SRCS))
+# What decides whether a policy index (common/policyindex.h) means what the
+# module takes it to mean: the config parser, the matcher, the index code,
+# the module's and the helper's use of them, and libconfuse's version. An
+# index carries the package version and a hash of these; the module uses
+# only an index with its own, so a module and a helper of another build
+# never share one (they go to the helper).
+MATCH_SRCS := common/match.c common/match.h common/policyindex.c common/policyindex.h \
+              helper/config.c helper/config.h helper/policy.c helper/policy.h \
+              helper/pamface.c pam_module/pam_nsbox.c
+CONFUSE_VERSION := $(shell pkg-config --modversion libconfuse 2>/dev/null)
+
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
@@ -98,7 +116,7 @@ DEPS_BENCH := $(DEPS_CHECK) hyperfine bubblewrap firejail gnuplot-nox
 
 all: $(NSBOX_BIN) $(PAM_SO)
 
-MODULE_CFLAGS = $(NSBOX_CFLAGS) -fPIC -fvisibility=hidden \
+MODULE_CFLAGS = $(NSBOX_CFLAGS) -I$(B) -fPIC -fvisibility=hidden \
                 -DNSBOX_HELPER_PATH='"$(HELPER_PATH)"'
 MODULE_LDFLAGS = -shared -Wl,--version-script=pam_module/pam_nsbox.map -Wl,-z,defs \
                  $(NSBOX_LDFLAGS) $(PAM_LIBS)
@@ -114,11 +132,22 @@ $(B)/flags: FORCE
 	@mkdir -p $(B)
 	@echo '$(CC) $(NSBOX_CFLAGS) $(NSBOX_LDFLAGS)' | cmp -s - $@ 2>/dev/null || \
 		echo '$(CC) $(NSBOX_CFLAGS) $(NSBOX_LDFLAGS)' >$@
+# NSBOX_BUILD_ID (see MATCH_SRCS), rewritten only when it changes.
+$(B)/build-id.h: FORCE
+	@mkdir -p $(B)
+	@id='$(VERSION)-'"$$({ cat $(MATCH_SRCS); echo 'libconfuse $(CONFUSE_VERSION)'; } | \
+		sha256sum | cut -c1-16)"; \
+		echo "#define NSBOX_BUILD_ID \"$$id\"" | cmp -s - $@ 2>/dev/null || \
+		echo "#define NSBOX_BUILD_ID \"$$id\"" >$@
 FORCE:
 
 $(B)/module/%.o: pam_module/%.c $(B)/helper-path $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
+	$(Q)$(CC) $(MODULE_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+$(B)/module/common-%.o: common/%.c $(B)/build-id.h $(B)/helper-path $(B)/flags
+	@mkdir -p $(@D)
+	$(E) CC "$< (module)"
 	$(Q)$(CC) $(MODULE_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 $(PAM_SO): $(MODULE_OBJS) pam_module/pam_nsbox.map
 	@mkdir -p $(@D)
@@ -131,6 +160,10 @@ $(B)/test-module/%.o: pam_module/%.c $(B)/helper-path $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC "$< (test build)"
 	$(Q)$(CC) $(MODULE_CFLAGS) -DNSBOX_TEST_BUILD $(DEPFLAGS) -c -o $@ $<
+$(B)/test-module/common-%.o: common/%.c $(B)/build-id.h $(B)/helper-path $(B)/flags
+	@mkdir -p $(@D)
+	$(E) CC "$< (module test build)"
+	$(Q)$(CC) $(MODULE_CFLAGS) -DNSBOX_TEST_BUILD $(DEPFLAGS) -c -o $@ $<
 $(B)/tests/pam_nsbox_test.so: $(TEST_MODULE_OBJS) pam_module/pam_nsbox.map
 	@mkdir -p $(@D)
 	$(E) LD $@
@@ -141,16 +174,21 @@ $(B)/helper/%.o: helper/%.c $(B)/flags
 	$(E) CC $<
 	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -c -o $@ $<
 
-$(NSBOX_BIN): $(HELPER_OBJS)
+$(B)/common/%.o: common/%.c $(B)/build-id.h $(B)/flags
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -I$(B) -fPIE -c -o $@ $<
+
+$(NSBOX_BIN): $(HELPER_OBJS) $(COMMON_OBJS)
 	@mkdir -p $(@D)
 	$(E) LD $@
 	$(Q)$(CC) $(NSBOX_CFLAGS) -pie -o $@ $^ $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
 
-$(B)/tests/test_%: tests/unit/test_%.c $(HELPER_LIB_OBJS) $(B)/flags
+$(B)/tests/test_%: tests/unit/test_%.c $(HELPER_LIB_OBJS) $(COMMON_OBJS) $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
 	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -Ihelper -pie -o $@ $< $(HELPER_LIB_OBJS) \
-		$(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
+		$(COMMON_OBJS) $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
 
 TOOL_SRCS := $(filter-out tests/tools/evil.c tests/tools/caseless.c,$(wildcard tests/tools/*.c))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
@@ -165,21 +203,22 @@ $(B)/tools/%: tests/tools/%.c $(B)/flags
 # make fuzz (clang's libFuzzer, ASan, UBSan) for FUZZ_TIME seconds.
 FUZZ_TIME ?= 600
 FUZZ_SRCS := tests/fuzz/fuzz_config.c helper/config.c helper/policy.c helper/path.c \
-             helper/log.c helper/box.c
+             helper/log.c helper/box.c $(COMMON_SRCS)
 $(B)/tests/fuzz_config.o: tests/fuzz/fuzz_config.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
 	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -Ihelper -c -o $@ $<
-$(B)/tests/test_fuzz_replay: tests/fuzz/replay.c $(B)/tests/fuzz_config.o $(HELPER_LIB_OBJS) $(B)/flags
+$(B)/tests/test_fuzz_replay: tests/fuzz/replay.c $(B)/tests/fuzz_config.o $(HELPER_LIB_OBJS) \
+		$(COMMON_OBJS) $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
 	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -Ihelper -pie -o $@ $< $(B)/tests/fuzz_config.o \
-		$(HELPER_LIB_OBJS) $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
+		$(HELPER_LIB_OBJS) $(COMMON_OBJS) $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
 
-$(B)/fuzz/fuzz_config: $(FUZZ_SRCS) $(HELPER_HDRS)
+$(B)/fuzz/fuzz_config: $(FUZZ_SRCS) $(HELPER_HDRS) $(COMMON_HDRS) $(B)/build-id.h
 	@mkdir -p $(@D)
 	$(E) CLANG $@
-	$(Q)clang -std=gnu11 -D_GNU_SOURCE -DNSBOX_VERSION='"$(VERSION)"' -g -O1 -Ihelper \
+	$(Q)clang -std=gnu11 -D_GNU_SOURCE -DNSBOX_VERSION='"$(VERSION)"' -g -O1 -Ihelper -I$(B) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $(FUZZ_SRCS) \
 		$(CONFUSE_LIBS)
 
@@ -209,7 +248,7 @@ $(B)/test-helper/%.o: helper/%.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC "$< (test build)"
 	$(Q)$(CC) $(NSBOX_CFLAGS) -DNSBOX_TEST_BUILD $(DEPFLAGS) -fPIE -c -o $@ $<
-$(B)/tests/nsbox-test: $(TEST_HELPER_OBJS)
+$(B)/tests/nsbox-test: $(TEST_HELPER_OBJS) $(COMMON_OBJS)
 	$(E) LD $@
 	$(Q)$(CC) $(NSBOX_CFLAGS) -pie -o $@ $^ $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
 
@@ -300,6 +339,8 @@ install: all
 	install -m 0755 $(NSBOX_BIN) $(DESTDIR)$(LIBEXECDIR)/nsbox
 	ln -sf $(LIBEXECDIR)/nsbox $(DESTDIR)$(BINDIR)/nsbox
 	install -m 0644 $(PAM_SO) $(DESTDIR)$(PAMDIR)/pam_nsbox.so
+	@# A cache of the old build's: the new module would not use it anyway.
+	rm -rf $(DESTDIR)/run/nsbox/index
 	install -m 0644 conf/pam-configs/nsbox conf/pam-configs/nsbox-leave $(DESTDIR)$(PAMCONFIGDIR)/
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/apparmor.d
 	sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|' conf/apparmor/nsbox >$(DESTDIR)$(SYSCONFDIR)/apparmor.d/nsbox

@@ -898,7 +898,15 @@ int config_load(const char *path, bool check_owner, struct config **ret)
 			break;
 		got += (size_t)n;
 	}
-	return config_parse_buffer(path, data, got, ret);
+	r = config_parse_buffer(path, data, got, ret);
+	/* The bytes just parsed, unchanged (the parser works on a copy): the
+	 * policy index carries them, so it is the summary of exactly these
+	 * bytes, whatever the file held before or after the read. */
+	if (r == 0 && check_owner) {
+		(*ret)->text = TAKE_PTR(data);
+		(*ret)->text_size = got;
+	}
+	return r;
 }
 
 static void strv_free_n(char **v, size_t n)
@@ -932,5 +940,6 @@ void config_free(struct config *c)
 	}
 	free(c->rules);
 	free(c->path);
+	free(c->text);
 	free(c);
 }

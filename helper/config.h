@@ -9,10 +9,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../common/policyindex.h"
+
 #define NSBOX_DEFAULT_CONFIG "/etc/nsbox.conf"
 
 /* Ceilings on everything a config can make nsbox hold or do. */
-#define CONFIG_MAX_BYTES (1 << 20)
+#define CONFIG_MAX_BYTES NSBOX_CONFIG_MAX_BYTES /* common/policyindex.h */
 #define CONFIG_MAX_RULES 1024
 /* A rule name's bytes at most (box records hold 128 with the NUL). */
 #define CONFIG_RULE_NAME_MAX 127
@@ -81,6 +83,12 @@ struct config {
 	enum on_error on_error; /* the top-level policy, for errors before a rule */
 	struct rule *rules;
 	size_t n_rules;
+	/* config_load() with CHECK_OWNER: the very bytes parsed, from a
+	 * root-owned file, which its policy index carries for the module to
+	 * compare with the file (common/policyindex.h). NULL otherwise: such
+	 * a config is not indexed. */
+	char *text;
+	size_t text_size;
 };
 
 /* Read and validate PATH. With CHECK_OWNER the file and every directory

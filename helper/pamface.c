@@ -14,7 +14,9 @@
  *    exists (sudo CVE-2025-32463 was NSS loaded from a user-controlled
  *    root);
  *  - /run/nsbox (registry.c): root-only; a record is trusted only once the
- *    process it names is verified through a pidfd. */
+ *    process it names is verified through a pidfd; the policy index is
+ *    written there only from a config loaded with its owner checked, with
+ *    a copy of the bytes parsed (common/policyindex.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -405,6 +407,10 @@ static void handle(const struct nsbox_request *req, struct nsbox_reply *rep, int
 	set_limits(rule, rep);
 	rep->verdict = NSBOX_VERDICT_BOXED;
 out:
+	/* After the verdict: the next login of a user no rule names need not
+	 * start us (a failure here is a warning and changes no verdict). */
+	if (cfg)
+		(void)registry_write_index(cfg);
 	plan_free(&plan);
 	config_free(cfg);
 	user_free(&user);

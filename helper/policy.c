@@ -232,34 +232,17 @@ int template_check(const char *tmpl, enum template_kind kind, const char **why)
 	return r;
 }
 
-static bool in_list(char *const *list, size_t n, const char *name)
+/* Whether R names U: the matcher the module also runs on the policy
+ * index (common/match.h). A failed lookup counts as no match here, as it
+ * always has: the group then cannot be shown to be U's. */
+static bool rule_names(const struct rule *r, const struct user_info *u, group_lookup_fn lookup)
 {
-	for (size_t i = 0; i < n; i++)
-		if (streq(list[i], "*") || streq(list[i], name))
-			return true;
-	return false;
-}
+	const struct match_user mu = { .name = u->name, .gid = u->gid,
+				       .gids = u->groups, .n_gids = u->n_groups,
+				       .group_names = u->group_names,
+				       .n_group_names = u->n_group_names };
 
-/* A member of group G: the name service named one of the user's groups G,
- * or G's gid (getgrnam) is one of the user's gids, as nsbox check sees it.
- * Two names may share a gid, and getgrgid gives only one of them. */
-static bool in_groups(const struct rule *r, const struct user_info *u, group_lookup_fn lookup)
-{
-	for (size_t i = 0; i < r->n_groups; i++)
-		for (size_t j = 0; j < u->n_group_names; j++)
-			if (streq(r->groups[i], u->group_names[j]))
-				return true;
-	for (size_t i = 0; lookup && i < r->n_groups; i++) {
-		gid_t gid;
-		if (lookup(r->groups[i], &gid) < 0)
-			continue;
-		for (size_t j = 0; j < u->n_groups; j++)
-			if (u->groups[j] == gid)
-				return true;
-		if (u->gid == gid)
-			return true;
-	}
-	return false;
+	return names_match(r->users, r->n_users, r->groups, r->n_groups, &mu, lookup) > 0;
 }
 
 const struct rule *policy_match(const struct config *c, const struct user_info *u,
@@ -273,10 +256,55 @@ const struct rule *policy_match(const struct config *c, const struct user_info *
 		return NULL;
 	for (size_t i = 0; i < c->n_rules; i++) {
 		const struct rule *r = &c->rules[i];
-		if (in_list(r->users, r->n_users, u->name) || in_groups(r, u, lookup))
+		if (rule_names(r, u, lookup))
 			return r;
 	}
 	return NULL;
+}
+
+/* Every name of LIST (of N) that is not in OUT yet, appended to OUT. */
+static void add_new_names(char *const *list, size_t n, char **out, size_t *n_out)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t j = 0;
+		while (j < *n_out && !streq(out[j], list[i]))
+			j++;
+		if (j == *n_out)
+			out[(*n_out)++] = list[i];
+	}
+}
+
+int policy_index_of(const struct config *c, struct policy_index *ret)
+{
+	size_t n_users = 0, n_groups = 0;
+	struct policy_index ix = { .config_path = c->path, .config_text = c->text,
+				   .config_size = c->text_size };
+
+	if (!c->confine_root)
+		ix.flags |= NSBOX_INDEX_ROOT_EXEMPT;
+	for (size_t i = 0; i < c->n_rules; i++) {
+		n_users += c->rules[i].n_users;
+		n_groups += c->rules[i].n_groups;
+	}
+	ix.users = calloc(n_users + 1, sizeof(char *));
+	ix.groups = calloc(n_groups + 1, sizeof(char *));
+	if (!ix.users || !ix.groups) {
+		policy_index_free(&ix);
+		return -ENOMEM;
+	}
+	/* The union of every rule's lists: names_match() on it is true
+	 * whenever it is true on one rule's (it is an "any of" on each
+	 * list), so "no" from the index implies "no rule" here. */
+	for (size_t i = 0; i < c->n_rules; i++) {
+		const struct rule *r = &c->rules[i];
+		add_new_names(r->users, r->n_users, ix.users, &ix.n_users);
+		add_new_names(r->groups, r->n_groups, ix.groups, &ix.n_groups);
+	}
+	for (size_t i = 0; i < ix.n_users; i++)
+		if (streq(ix.users[i], "*"))
+			ix.flags |= NSBOX_INDEX_ANYONE;
+	*ret = ix;
+	return 0;
 }
 
 static int expand_or_log(const struct rule *r, const char *key, const char *tmpl,

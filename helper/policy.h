@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "../common/match.h"
+#include "../common/policyindex.h"
 #include "config.h"
 #include "mount.h"
 
@@ -31,8 +33,8 @@ struct user_info {
 	size_t n_group_names;
 };
 
-/* Resolve a group name (getgrnam in the helper, a stub in tests). */
-typedef int (*group_lookup_fn)(const char *name, gid_t *ret_gid);
+/* group_lookup_fn (common/match.h) resolves a group name: getgrnam in the
+ * helper, getgrnam_r in the module, a stub in tests. */
 
 /* Expand %u (user name), %U (uid), %h (home) and %% in TMPL for U. On
  * failure returns -EINVAL and points *WHY at a static reason. */
@@ -58,6 +60,14 @@ int template_check(const char *tmpl, enum template_kind kind, const char **why);
  * then *ret_root_exempt (if given) says so. */
 const struct rule *policy_match(const struct config *c, const struct user_info *u,
 				group_lookup_fn lookup, bool *ret_root_exempt);
+
+/* The policy index of C (common/policyindex.h): C's text (the bytes it
+ * was parsed from), root's exemption and the union of the rules' users
+ * and groups, pointing into C, for the module to run names_match() on. Built here, next to policy_match(), so that
+ * the two cannot drift apart: whatever policy_match() comes to depend on
+ * must be in the index too, or NSBOX_INDEX_VERSION bumped and the index
+ * made to say "ask the helper". Free with policy_index_free(). */
+int policy_index_of(const struct config *c, struct policy_index *ret);
 
 /* A rule made concrete for one user. */
 struct box_plan {

@@ -12,7 +12,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "config.h"
 #include "log.h"
+#include "policy.h"
 #include "syscalls.h"
 
 #define BOXES_DIR NSBOX_BOXES_DIR
@@ -24,21 +26,34 @@ void box_socket_path(const char *id, char *buf, size_t size)
 	snprintf(buf, size, "%s/%s.sock", BOXES_DIR, id);
 }
 
+/* DIR: made root's and 0700 if missing, and checked to be so. -EPERM if
+ * it is not. */
+static int make_private_dir(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	if (lstat(dir, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 077))
+		return -EPERM;
+	return 0;
+}
+
 /* /run/nsbox and its subdirectories: root's, 0700, created on demand. */
 static int ensure_dirs(void)
 {
 	static const char *const dirs[] = { NSBOX_RUN_DIR, BOXES_DIR, LOCKS_DIR };
 
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-		struct stat st;
-		if (mkdir(dirs[i], 0700) < 0 && errno != EEXIST)
-			return log_errno(errno, "mkdir(\"%s\")", dirs[i]);
-		if (lstat(dirs[i], &st) < 0)
-			return log_errno(errno, "stat(\"%s\")", dirs[i]);
-		if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 077)) {
+		int r = make_private_dir(dirs[i]);
+		if (r == -EPERM) {
 			log_error("%s must be a directory owned by root, mode 0700", dirs[i]);
-			return -EPERM;
+			return r;
 		}
+		if (r < 0)
+			return log_errno(-r, "mkdir(\"%s\")", dirs[i]);
 	}
 	return 0;
 }
@@ -284,4 +299,88 @@ int registry_lock(uint32_t uid, int *ret_fd)
 	}
 	*ret_fd = fd;
 	return 0;
+}
+
+/* Whether PATH already holds DATA, and passes the module's checks (the
+ * very function the module opens it with). */
+static bool index_is_current(const char *path, const char *data, size_t size)
+{
+	_cleanup_free_ char *old = NULL;
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+
+	if (policy_index_open(path, &fd, &st) < 0 || (size_t)st.st_size != size ||
+	    !(old = malloc(size)))
+		return false;
+	return read(fd, old, size) == (ssize_t)size && memcmp(old, data, size) == 0;
+}
+
+/* Written as root into root's 0700 directory, to a new file (O_EXCL, no
+ * symlink followed) renamed over the old one: a reader has the old file
+ * or the new one, whole. */
+static int write_index_file(const char *path, const char *data, size_t size)
+{
+	char tmp[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	size_t done = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid()) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	(void)unlink(tmp); /* left by a killed helper that had our pid */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	while (done < size) {
+		ssize_t n = write(fd, data + done, size - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int err = n < 0 ? errno : EIO;
+			(void)unlink(tmp);
+			return -err;
+		}
+		done += (size_t)n;
+	}
+	if (rename(tmp, path) < 0) {
+		int err = errno;
+		(void)unlink(tmp);
+		return -err;
+	}
+	return 0;
+}
+
+int registry_write_index(const struct config *c)
+{
+	struct policy_index ix;
+	_cleanup_free_ char *data = NULL;
+	char path[sizeof(NSBOX_INDEX_DIR) + 32];
+	const char *step = "encode";
+	size_t size;
+	int r;
+
+	if (!c->text || geteuid() != 0)
+		return 0;
+	r = policy_index_of(c, &ix);
+	if (r == 0) {
+		r = policy_index_encode(&ix, &data, &size);
+		policy_index_free(&ix);
+	}
+	if (r == 0)
+		r = policy_index_path(c->path, path, sizeof(path));
+	if (r == 0) {
+		step = "mkdir";
+		r = make_private_dir(NSBOX_RUN_DIR);
+		r = r ?: make_private_dir(NSBOX_INDEX_DIR);
+	}
+	if (r == 0 && index_is_current(path, data, size))
+		return 0;
+	if (r == 0) {
+		step = "write";
+		r = write_index_file(path, data, size);
+	}
+	/* Never an error: without an index, logins ask the helper. */
+	if (r < 0)
+		log_warning("policy index of %s not written (%s: %s): every login runs the helper",
+			    c->path, step, strerror(-r));
+	return r;
 }

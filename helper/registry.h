@@ -4,7 +4,9 @@
  * and written only by the helper as root: a record is never trusted on its
  * own, only after the process it names is verified through a pidfd (same
  * start time, named nsbox-init, the record's uid). Never by scanning /proc
- * for something that looks like a box (firejail CVE-2022-31214). */
+ * for something that looks like a box (firejail CVE-2022-31214). The
+ * policy index of each config the helper loaded (common/policyindex.h)
+ * lives here too, in index/, for the module to read. */
 #ifndef NSBOX_REGISTRY_H
 #define NSBOX_REGISTRY_H
 
@@ -57,5 +59,13 @@ int box_has_own_net(int pidfd, pid_t pid, bool *ret);
 
 /* The path of a shared box's listening socket. */
 void box_socket_path(const char *id, char *buf, size_t size);
+
+struct config;
+/* The policy index of C (common/policyindex.h) in NSBOX_INDEX_DIR, for
+ * the module to decide the logins of users no rule names without us: only
+ * as root, only for a config loaded with its owner checked (it carries
+ * the bytes parsed), and only if the index there is not that already. A
+ * failure is a warning (logins then ask the helper) and returned. */
+int registry_write_index(const struct config *c);
 
 #endif

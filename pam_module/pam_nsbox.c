@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pam_nsbox: confine a PAM session in a box built by the nsbox helper.
  *
- * open_session: spawn the helper (fixed path, empty environment, fds 0-2 on
- * /dev/null, the protocol socket on fd 3), get its verdict, and for a
- * confined user join the box's mount, UTS, PID, IPC and cgroup namespaces
- * through the pidfd the helper hands over. The application (sshd's monitor,
- * login, su) keeps its real root and its own user namespace; the shell it
- * forks and execs next is born inside the box.
+ * open_session: for a user the helper's policy index shows no rule can
+ * name, PAM_IGNORE at once. Otherwise spawn the helper (fixed path, empty
+ * environment, fds 0-2 on /dev/null, the protocol socket on fd 3), get its
+ * verdict, and for a confined user join the box's mount, UTS, PID, IPC and
+ * cgroup namespaces through the pidfd the helper hands over. The
+ * application (sshd's monitor, login, su) keeps its real root and its own
+ * user namespace; the shell it forks and execs next is born inside the box.
  * close_session: go back to the saved namespaces and kill box init (the
  * kernel then kills the whole box), without waiting.
  *
@@ -32,7 +33,13 @@
  *    parent becomes a root, non-dumpable relay outside the box for the
  *    caller's fds 0-2, and a pty of the box's devpts for the child, which
  *    goes on as the application (relay.c says why each step is safe).
- * The policy parser never runs here: only the helper reads nsbox.conf. */
+ *  - the policy index (common/policyindex.h): read, never written, and
+ *    trusted only on a root-owned path where only root can have put it,
+ *    for a config whose bytes now are the copy it carries, byte for byte;
+ *    it can only skip the helper for a user it shows no rule can name,
+ *    with the helper's own matcher.
+ * The policy parser never runs here: only the helper parses nsbox.conf
+ * (the module only compares its bytes with the index's copy). */
 #define PAM_SM_SESSION
 #include <errno.h>
 #include <fcntl.h>
@@ -52,9 +59,11 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <syslog.h>
 
+#include "../common/policyindex.h"
 #include "../helper/landlock.h"
 #include "../helper/procstate.h"
 #include "../helper/protocol.h"
@@ -175,9 +184,16 @@ static bool wants_relay(pam_handle_t *pamh, const struct args *a)
 static bool single_threaded(void)
 {
 	char line[128];
-	FILE *f = fopen("/proc/self/status", "re");
+	struct stat st;
+	FILE *f;
 	bool one = false;
 
+	/* /proc/PID/task has two links plus one per thread (the kernel's
+	 * proc_task_getattr): one stat, where reading /proc/self/status has
+	 * the kernel format all of it (the status file is the fallback). */
+	if (stat("/proc/self/task", &st) == 0 && st.st_nlink >= 3)
+		return st.st_nlink == 3;
+	f = fopen("/proc/self/status", "re");
 	if (!f)
 		return false;
 	while (fgets(line, sizeof(line), f))
@@ -310,14 +326,13 @@ static int spawn_helper(const struct args *a, int sock, pid_t *ret_pid)
 /* The user as this application's name service sees it, so the helper need
  * not load one. Anything missing or too large is left to the helper's own
  * lookup (the flags say what is there). The _r calls keep no state in the
- * PAM handle, so thousands of sessions in one process do not grow it. */
+ * PAM handle, so thousands of sessions in one process do not grow it.
+ * First the passwd entry: */
 static void describe_user(const char *user, struct nsbox_request *req)
 {
 	_cleanup_free_ char *buf = NULL;
-	_cleanup_free_ gid_t *gids = NULL;
 	struct passwd pw, *pwp = NULL;
-	size_t used = 0, bufsize = 16384;
-	int n = 64;
+	size_t bufsize = 16384;
 
 	if (!(buf = malloc(bufsize)) || getpwnam_r(user, &pw, buf, bufsize, &pwp) != 0 || !pwp ||
 	    strlen(pw.pw_dir) >= sizeof(req->home) || strlen(pw.pw_shell) >= sizeof(req->shell))
@@ -332,13 +347,28 @@ static void describe_user(const char *user, struct nsbox_request *req)
 	snprintf(req->home, sizeof(req->home), "%s", pw.pw_dir);
 	snprintf(req->shell, sizeof(req->shell), "%s", pw.pw_shell);
 	req->flags |= NSBOX_REQUEST_HAS_USER;
+}
 
+/* Then every group of the user described, with its name: only when
+ * needed (for the helper, or for a policy index that names groups), as
+ * getgrouplist asks every source of the name service (on Debian that
+ * loads libnss_systemd and its libraries into a pamtester). */
+static void describe_groups(struct nsbox_request *req)
+{
+	_cleanup_free_ char *buf = NULL;
+	_cleanup_free_ gid_t *gids = NULL;
+	size_t used = 0, bufsize = 16384;
+	int n = 64;
+
+	if (!(req->flags & NSBOX_REQUEST_HAS_USER) || (req->flags & NSBOX_REQUEST_ALL_GROUPS) ||
+	    req->n_gids > 0 || !(buf = malloc(bufsize)))
+		return; /* no user, or done (or failed) already */
 	for (int tries = 0; tries < 3; tries++) {
 		gid_t *g = realloc(gids, (size_t)n * sizeof(gid_t));
 		if (!g)
 			return;
 		gids = g;
-		if (getgrouplist(pw.pw_name, pw.pw_gid, gids, &n) >= 0)
+		if (getgrouplist(req->user, req->gid, gids, &n) >= 0)
 			break;
 		if (tries == 2)
 			return;
@@ -375,28 +405,126 @@ static void describe_user(const char *user, struct nsbox_request *req)
 	req->flags |= NSBOX_REQUEST_ALL_GROUPS;
 }
 
-static int send_request(pam_handle_t *pamh, int sock, const struct args *a, const char *user)
+/* The request for the helper, with the user as the application sees it:
+ * the policy index is consulted with the same data the helper would get. */
+static int make_request(pam_handle_t *pamh, const struct args *a, const char *user,
+			struct nsbox_request *req)
 {
-	struct nsbox_request req = { .version = NSBOX_PROTOCOL_VERSION };
 	const void *service = NULL;
 
-	if (strlen(user) >= sizeof(req.user) || strlen(a->config) >= sizeof(req.config)) {
+	*req = (struct nsbox_request){ .version = NSBOX_PROTOCOL_VERSION };
+	if (strlen(user) >= sizeof(req->user) || strlen(a->config) >= sizeof(req->config)) {
 		pam_syslog(pamh, LOG_ERR, "user name or config path too long");
 		return -ENAMETOOLONG;
 	}
 	(void)pam_get_item(pamh, PAM_SERVICE, &service);
-	snprintf(req.user, sizeof(req.user), "%s", user);
-	snprintf(req.service, sizeof(req.service), "%s", service ? (const char *)service : "");
-	snprintf(req.config, sizeof(req.config), "%s", a->config);
+	snprintf(req->user, sizeof(req->user), "%s", user);
+	snprintf(req->service, sizeof(req->service), "%s", service ? (const char *)service : "");
+	snprintf(req->config, sizeof(req->config), "%s", a->config);
 	if (a->test_pause)
-		snprintf(req.test_pause, sizeof(req.test_pause), "%s", a->test_pause);
-	req.flags = a->debug ? NSBOX_REQUEST_DEBUG : 0;
-	describe_user(user, &req);
-	if (send(sock, &req, sizeof(req), MSG_NOSIGNAL) != (ssize_t)sizeof(req)) {
+		snprintf(req->test_pause, sizeof(req->test_pause), "%s", a->test_pause);
+	req->flags = a->debug ? NSBOX_REQUEST_DEBUG : 0;
+	describe_user(user, req);
+	return 0;
+}
+
+static int send_request(pam_handle_t *pamh, int sock, struct nsbox_request *req)
+{
+	describe_groups(req); /* if the policy index did not need them */
+	if (send(sock, req, sizeof(*req), MSG_NOSIGNAL) != (ssize_t)sizeof(*req)) {
 		pam_syslog(pamh, LOG_ERR, "send to helper: %m");
 		return -EIO;
 	}
 	return 0;
+}
+
+/* getgrnam_r, for the matcher, in the application's environment, where
+ * any failure and any "not found" is unsure: -EAGAIN, never -ENOENT
+ * (which names_match() takes for "no such group"), and the login goes to
+ * the helper, which looks the group up in its own, empty, environment.
+ * The application's name service may not reach the sources the helper's
+ * does: glibc answers ENOENT when sssd's socket is missing, and
+ * _SSS_LOOPS=NO in the caller's environment makes sssd answer "not found".
+ * So a rule naming a group that does not exist sends every login of a
+ * user no name matches to the helper: a cost, never a wrong answer. */
+static int lookup_group_r(const char *name, gid_t *ret_gid)
+{
+	struct group gr, *grp = NULL;
+	size_t size = 4096;
+
+	for (;;) {
+		_cleanup_free_ char *buf = malloc(size);
+		int r;
+
+		if (!buf)
+			return -ENOMEM;
+		r = getgrnam_r(name, &gr, buf, size, &grp);
+		if (r == ERANGE && size < (1 << 24)) {
+			size *= 4;
+			continue;
+		}
+		if (r != 0 || !grp)
+			return -EAGAIN;
+		*ret_gid = gr.gr_gid;
+		return 0;
+	}
+}
+
+_Static_assert(sizeof(gid_t) == sizeof(((struct nsbox_request *)0)->gids[0]), "gid size");
+
+/* The user's match data from REQ; NAMES holds REQ's group names. */
+static struct match_user match_user_of(const struct nsbox_request *req, char **names)
+{
+	const char *p = req->group_names; /* describe_groups', NUL-separated */
+
+	for (uint32_t i = 0; i < req->n_groups; p += strlen(p) + 1)
+		names[i++] = (char *)p;
+	return (struct match_user){ .name = req->user, .gid = req->gid,
+				    .gids = (const gid_t *)req->gids, .n_gids = req->n_gids,
+				    .group_names = names, .n_group_names = req->n_groups };
+}
+
+/* A user no rule can name, or root while exempt, decided from the policy
+ * index the helper wrote (common/policyindex.h) without starting it, with
+ * the very user data the helper would get; the user's groups are looked up
+ * only if a rule names groups. PAM_IGNORE when sure; anything else (no
+ * index, a changed config, a rule that may match, a lookup that failed)
+ * returns -1: the helper decides. */
+static int decide_without_helper(pam_handle_t *pamh, const struct args *a,
+				 struct nsbox_request *req)
+{
+	const char *why = "the application could not resolve the user";
+	enum index_verdict v = INDEX_ASK_HELPER;
+	_cleanup_free_ char *buf = NULL;
+	_cleanup_free_ char **names = NULL;
+	struct policy_index ix;
+
+	if ((req->flags & NSBOX_REQUEST_HAS_USER) &&
+	    policy_index_load(a->config, &ix, &buf, &why) == 0) {
+		if (ix.n_groups > 0)
+			describe_groups(req);
+		names = calloc(req->n_groups + 1, sizeof(char *));
+		if (names) {
+			const struct match_user u = match_user_of(req, names);
+			v = policy_index_decide(&ix, req->uid, &u,
+						req->flags & NSBOX_REQUEST_ALL_GROUPS,
+						lookup_group_r, &why);
+		} else {
+			why = "out of memory";
+		}
+		policy_index_free(&ix);
+	}
+	if (v == INDEX_ASK_HELPER) {
+		if (a->debug)
+			pam_syslog(pamh, LOG_DEBUG, "user %s: policy index not used: %s", req->user,
+				   why);
+		return -1;
+	}
+	if (a->debug)
+		pam_syslog(pamh, LOG_DEBUG, "user %s not boxed: %s (policy index)", req->user,
+			   v == INDEX_ROOT_EXEMPT ? "root is exempt (confine_root = false)"
+						  : "no rule matches");
+	return PAM_IGNORE;
 }
 
 /* Wait for the helper's reply, or its death: box init holds the helper's
@@ -464,9 +592,9 @@ static int recv_reply(pam_handle_t *pamh, int sock, int helper_pidfd, struct nsb
 	return 0;
 }
 
-/* Run the helper for USER and collect its verdict (and, for BOXED, the
+/* Run the helper for the user of REQ and collect its verdict (and, for BOXED, the
  * pidfd of box init and our end of the socket box init listens on). */
-static int ask_helper(pam_handle_t *pamh, const struct args *a, const char *user,
+static int ask_helper(pam_handle_t *pamh, const struct args *a, struct nsbox_request *req,
 		      struct nsbox_reply *rep, struct box_session *s)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, old_chld;
@@ -489,7 +617,7 @@ static int ask_helper(pam_handle_t *pamh, const struct args *a, const char *user
 		int fds[2] = { -1, -1 };
 		/* Our child, not reaped yet: the pid cannot be reused. */
 		_cleanup_close_ int helper_pidfd = (int)sys_pidfd_open(pid, 0);
-		r = send_request(pamh, sock, a, user);
+		r = send_request(pamh, sock, req);
 		if (r == 0)
 			r = recv_reply(pamh, sock, helper_pidfd, rep, fds);
 		s->pidfd = fds[0];
@@ -786,6 +914,7 @@ static int verdict_to_pam(pam_handle_t *pamh, const struct args *a, const char *
 
 static int open_session(pam_handle_t *pamh, int argc, const char **argv)
 {
+	struct nsbox_request req;
 	struct nsbox_reply rep = { 0 };
 	struct box_session *s = NULL;
 	const void *data = NULL, *item = NULL;
@@ -816,10 +945,14 @@ static int open_session(pam_handle_t *pamh, int argc, const char **argv)
 	/* setns() of a PID or mount namespace needs a single thread. */
 	if (!single_threaded())
 		return refuse(pamh, user, "the application is multi-threaded");
+	if (make_request(pamh, &a, user, &req) < 0)
+		return refuse(pamh, user, "invalid request");
+	if ((r = decide_without_helper(pamh, &a, &req)) >= 0)
+		return r;
 	s = session_new();
 	if (!s)
 		return PAM_BUF_ERR;
-	if (ask_helper(pamh, &a, user, &rep, s) < 0) {
+	if (ask_helper(pamh, &a, &req, &rep, s) < 0) {
 		session_free(s);
 		return refuse(pamh, user, "helper failed");
 	}

@@ -56,10 +56,14 @@ ok $(! strings "$STAGE$PAMDIR/pam_nsbox.so" | grep -q 'helper='; echo $?) \
 out=$("$TOP/build/tools/dlcheck" "$STAGE$PAMDIR/pam_nsbox.so" 2>&1)
 ok $? "the installed module loads with dlopen(RTLD_NOW)"
 
-# An admin's config is never overwritten.
+# An admin's config is never overwritten; the policy indexes of the build
+# before are dropped (a cache).
 echo "# mine" >"$STAGE/etc/nsbox.conf"
+mkdir -p "$STAGE/run/nsbox/index" && : >"$STAGE/run/nsbox/index/0123456789abcdef"
 make -s -C "$TOP" install DESTDIR="$STAGE" >/dev/null 2>&1
 is "a second make install keeps the admin's /etc/nsbox.conf" "$(cat "$STAGE/etc/nsbox.conf")" "# mine"
+ok $([ ! -e "$STAGE/run/nsbox/index" ]; echo $?) "... and removes /run/nsbox/index"
+rmdir "$STAGE/run/nsbox" "$STAGE/run"
 is "and leaves no temporary file in /etc" "$(ls "$STAGE/etc")" "apparmor.d
 nsbox.conf"
 
