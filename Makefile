@@ -76,6 +76,8 @@ TEST_MODULE_OBJS := $(patsubst pam_module/%.c,$(B)/test-module/%.o,$(MODULE_SRCS
 # The file is hidden beside its target (build/tests/.test_path.d): run.sh
 # takes every build/tests/test_* for a unit test.
 DEPFLAGS = -MMD -MP -MF $(@D)/.$(@F).d
+# Their rules must not become the default goal: a plain make is make all.
+.DEFAULT_GOAL := all
 -include $(wildcard $(B)/*/.*.d)
 
 # Code the module and the helper share (the policy index, the matcher):
