@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 
 #include "log.h"
 #include "syscalls.h"
@@ -34,6 +35,45 @@ pid_t clone_box(unsigned long flags, bool pdeathsig, int *ret_pidfd)
 	}
 	*ret_pidfd = pidfd;
 	return pid;
+}
+
+struct mount_ns_call {
+	int pidfd;
+	int (*fn)(void *);
+	void *arg;
+	int result;
+};
+
+static int mount_ns_child(void *data)
+{
+	struct mount_ns_call *c = data;
+
+	if ((c->pidfd >= 0 ? setns(c->pidfd, CLONE_NEWNS) : unshare(CLONE_NEWNS)) < 0)
+		c->result = log_errno(errno, c->pidfd >= 0 ? "setns(box init, mount)"
+							   : "unshare(CLONE_NEWNS)");
+	else
+		c->result = c->fn(c->arg);
+	return 0;
+}
+
+int call_in_mount_ns(int pidfd, int (*fn)(void *), void *arg)
+{
+	/* The child runs on this stack while we wait (CLONE_VFORK), like a
+	 * vfork child: nothing else runs meanwhile. */
+	static char stack[64 * 1024] __attribute__((aligned(16)));
+	struct mount_ns_call c = { .pidfd = pidfd, .fn = fn, .arg = arg, .result = -ECHILD };
+	int status;
+	pid_t pid;
+
+	/* No CLONE_FS: setns() and unshare() of a mount namespace need an
+	 * fs_struct of the child's own, and ours keeps its root and cwd. */
+	pid = clone(mount_ns_child, stack + sizeof(stack),
+		    CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, &c);
+	if (pid < 0)
+		return log_errno(errno, "clone(mount namespace child)");
+	if (RETRY_EINTR(waitpid(pid, &status, 0)) != pid)
+		return log_errno(errno, "waitpid(mount namespace child)");
+	return c.result;
 }
 
 int format_id_map(char *buf, size_t size, unsigned long inside, unsigned long outside,

@@ -231,26 +231,71 @@ int registry_list(struct box_record **ret, size_t *ret_n)
 	return 0;
 }
 
+/* Whether NAME, an entry of BOXES_DIR, may be a record of USER (UID): ids
+ * start with the user name, or the uid for names that cannot be ids. */
+static bool may_be_record_of(const char *name, const char *user, uint32_t uid)
+{
+	char prefix[300], uid_prefix[32];
+	size_t len = strlen(name);
+
+	snprintf(prefix, sizeof(prefix), "%s-", user);
+	snprintf(uid_prefix, sizeof(uid_prefix), "uid%u-", uid);
+	return len >= 5 && streq(name + len - 4, ".box") &&
+	       (startswith(name, prefix) || startswith(name, uid_prefix));
+}
+
+int registry_each_box_of(const char *user, uint32_t uid,
+			 int (*fn)(const struct box_record *r, int pidfd, void *userdata),
+			 void *userdata)
+{
+	struct dirent *e;
+	DIR *d = opendir(BOXES_DIR);
+	int r = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : log_errno(errno, "opendir(\"%s\")", BOXES_DIR);
+	while (r == 0 && (errno = 0, e = readdir(d))) {
+		struct box_record rec;
+		_cleanup_close_ int pidfd = -1;
+
+		if (!may_be_record_of(e->d_name, user, uid))
+			continue;
+		/* Only root writes records, whole (rename): one we cannot read
+		 * may still be a live box of this user's that we cannot see. */
+		if (read_record(dirfd(d), e->d_name, &rec) < 0) {
+			log_error("box record %s/%s cannot be read: it may be a box of %s (remove "
+				  "it if no such box runs)",
+				  BOXES_DIR, e->d_name, user);
+			r = -EIO;
+			break;
+		}
+		if (rec.uid != uid)
+			continue;
+		if (box_pidfd(&rec, &pidfd) < 0) {
+			registry_remove(rec.id); /* the box is gone */
+			continue;
+		}
+		r = fn(&rec, pidfd, userdata);
+	}
+	if (r == 0 && errno != 0)
+		r = log_errno(errno, "readdir(\"%s\")", BOXES_DIR);
+	closedir(d);
+	return r;
+}
+
 int registry_find_shared(const char *user, uint32_t uid, const char *rule, struct box_record *ret,
 			 int *ret_pidfd)
 {
-	char prefix[300], uid_prefix[32];
 	struct dirent *e;
 	DIR *d = opendir(BOXES_DIR);
 
 	if (!d)
 		return -ENOENT;
-	/* Only this user's records: their ids start with the user name (or
-	 * the uid, for names that cannot be ids). */
-	snprintf(prefix, sizeof(prefix), "%s-", user);
-	snprintf(uid_prefix, sizeof(uid_prefix), "uid%u-", uid);
 	while ((e = readdir(d))) {
 		struct box_record r;
-		size_t len = strlen(e->d_name);
 		int pidfd;
 
-		if (len < 5 || !streq(e->d_name + len - 4, ".box") ||
-		    (!startswith(e->d_name, prefix) && !startswith(e->d_name, uid_prefix)) ||
+		if (!may_be_record_of(e->d_name, user, uid) ||
 		    read_record(dirfd(d), e->d_name, &r) < 0 || !r.shared || r.uid != uid ||
 		    !streq(r.rule, rule))
 			continue;

@@ -43,8 +43,19 @@ int registry_list(struct box_record **ret, size_t *ret_n);
 int registry_find_shared(const char *user, uint32_t uid, const char *rule, struct box_record *ret,
 			 int *ret_pidfd);
 
+/* Call FN for each live box of USER (UID), whatever its rule, with a pidfd
+ * of its init checked as box_pidfd() does (closed after FN), until FN
+ * returns non-zero, which is then returned; 0 if it never did. Records of
+ * boxes that are gone are removed on the way. Fails closed: a record that
+ * may be the user's but cannot be read is -EIO. */
+int registry_each_box_of(const char *user, uint32_t uid,
+			 int (*fn)(const struct box_record *r, int pidfd, void *userdata),
+			 void *userdata);
+
 /* Serialise box creation for UID, whatever the rule (flock); *RET_FD
- * releases it. */
+ * releases it. Held from looking at the user's boxes until the new box is
+ * recorded: two logins at once must not both find no box and each make a
+ * devpts instance, nor start two shared boxes. */
 int registry_lock(uint32_t uid, int *ret_fd);
 
 /* A pidfd of the box init R names, after checking it is that process: its
