@@ -580,10 +580,11 @@ int make_dev_entries(int devfd, bool syslog_socket)
 	return 0;
 }
 
-static int open_devpts_context(void *ret_fs)
+static int open_devpts_context(void *unused _unused_)
 {
-	*(int *)ret_fs = sys_fsopen("devpts", FSOPEN_CLOEXEC);
-	return *(int *)ret_fs < 0 ? log_errno(errno, "fsopen(\"devpts\")") : 0;
+	int fs = sys_fsopen("devpts", FSOPEN_CLOEXEC);
+
+	return fs < 0 ? log_errno(errno, "fsopen(\"devpts\")") : fs;
 }
 
 /* A devpts instance for boxes.
@@ -608,9 +609,9 @@ int make_devpts(const char *shown, long max, bool no_reserve, int *ret_tree)
 	if (max < 1)
 		return log_errno(EINVAL, "devpts for %s: max=%ld", shown, max);
 	if (no_reserve)
-		r = call_in_mount_ns(-1, open_devpts_context, &fs);
+		r = call_in_mount_ns(-1, open_devpts_context, NULL, &fs);
 	else
-		r = open_devpts_context(&fs);
+		r = fs = open_devpts_context(NULL);
 	if (r < 0)
 		return r;
 	return make_fs_from(fs, "devpts", devpts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, shown,

@@ -37,43 +37,42 @@ pid_t clone_box(unsigned long flags, bool pdeathsig, int *ret_pidfd)
 	return pid;
 }
 
-struct mount_ns_call {
-	int pidfd;
-	int (*fn)(void *);
-	void *arg;
-	int result;
-};
-
-static int mount_ns_child(void *data)
+int call_in_mount_ns(int pidfd, int (*fn)(void *), void *arg, int *ret_fd)
 {
-	struct mount_ns_call *c = data;
-
-	if ((c->pidfd >= 0 ? setns(c->pidfd, CLONE_NEWNS) : unshare(CLONE_NEWNS)) < 0)
-		c->result = log_errno(errno, c->pidfd >= 0 ? "setns(box init, mount)"
-							   : "unshare(CLONE_NEWNS)");
-	else
-		c->result = c->fn(c->arg);
-	return 0;
-}
-
-int call_in_mount_ns(int pidfd, int (*fn)(void *), void *arg)
-{
-	/* The child runs on this stack while we wait (CLONE_VFORK), like a
-	 * vfork child: nothing else runs meanwhile. */
-	static char stack[64 * 1024] __attribute__((aligned(16)));
-	struct mount_ns_call c = { .pidfd = pidfd, .fn = fn, .arg = arg, .result = -ECHILD };
-	int status;
+	struct clone_args args = { .flags = CLONE_FILES, .exit_signal = SIGCHLD };
+	int result = -ECHILD, pipefd[2], status;
 	pid_t pid;
 
-	/* No CLONE_FS: setns() and unshare() of a mount namespace need an
-	 * fs_struct of the child's own, and ours keeps its root and cwd. */
-	pid = clone(mount_ns_child, stack + sizeof(stack),
-		    CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, &c);
-	if (pid < 0)
-		return log_errno(errno, "clone(mount namespace child)");
-	if (RETRY_EINTR(waitpid(pid, &status, 0)) != pid)
-		return log_errno(errno, "waitpid(mount namespace child)");
-	return c.result;
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return log_errno(errno, "pipe2()");
+	/* Like fork(), but the child's fds are ours: what FN opens stays
+	 * open here once the child is gone. */
+	pid = sys_clone3(&args);
+	if (pid == 0) {
+		if ((pidfd >= 0 ? setns(pidfd, CLONE_NEWNS) : unshare(CLONE_NEWNS)) < 0)
+			result = log_errno(errno, pidfd >= 0 ? "setns(box init, mount)"
+							     : "unshare(CLONE_NEWNS)");
+		else
+			result = fn(arg);
+		_exit(write(pipefd[1], &result, sizeof(result)) == sizeof(result) ? 0 : 1);
+	}
+	if (pid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return log_errno(errno, "clone3(mount namespace child)");
+	}
+	/* One fd table: the write end stays open here until the child is
+	 * gone; closed then, a read cannot block. */
+	status = 0;
+	(void)RETRY_EINTR(waitpid(pid, &status, 0));
+	close(pipefd[1]);
+	if (read(pipefd[0], &result, sizeof(result)) != sizeof(result))
+		result = log_errno(ECHILD, "mount namespace child died (status 0x%x)", status);
+	close(pipefd[0]);
+	if (result < 0)
+		return result;
+	*ret_fd = result;
+	return 0;
 }
 
 int format_id_map(char *buf, size_t size, unsigned long inside, unsigned long outside,

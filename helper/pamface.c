@@ -232,7 +232,7 @@ static int lend_devpts(const struct box_record *r, int pidfd, void *ret_tree)
 	int err = clone_box_devpts(pidfd, ret_tree);
 
 	if (err == 0) {
-		log_debug("user %s: the new box shares the terminals of box %s", r->user, r->id);
+		log_debug("box %s lends its terminals (devpts) to the new box", r->id);
 		return 1;
 	}
 	/* A box that ended meanwhile is no box: the next one, or none. An

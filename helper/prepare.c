@@ -387,18 +387,15 @@ static int prepare_accounting(struct box_mounts *m)
 	return m->accounting_trees[0] >= 0 ? prepare_run(m) : 0;
 }
 
-struct devpts_clone {
-	dev_t ours; /* the devpts the helper sees at /dev/pts, or 0 */
-	int tree;
-};
-
-/* In the box's mount namespace (call_in_mount_ns): its /dev/pts. */
-static int clone_devpts_here(void *data)
+/* In the box's mount namespace (call_in_mount_ns): a clone of its
+ * /dev/pts, if it is a devpts instance other than OURS (the devpts the
+ * helper sees at /dev/pts). */
+static int clone_devpts_here(void *ours)
 {
-	struct devpts_clone *c = data;
 	_cleanup_close_ int fd = -1;
 	struct statfs sfs;
 	struct stat st;
+	int tree, r;
 
 	fd = sys_openat2(AT_FDCWD, "/dev/pts", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
 			 RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
@@ -406,30 +403,24 @@ static int clone_devpts_here(void *data)
 		return log_errno(errno, "open(\"/dev/pts\") in a box of the user");
 	if (fstatfs(fd, &sfs) < 0 || fstat(fd, &st) < 0)
 		return log_errno(errno, "stat(\"/dev/pts\") in a box of the user");
-	/* The root of a devpts instance (inode 1), and not the one we use. */
-	if (sfs.f_type != DEVPTS_SUPER_MAGIC || st.st_ino != 1 || st.st_dev == c->ours) {
+	/* The root of a devpts instance (inode 1), and not the host's. */
+	if (sfs.f_type != DEVPTS_SUPER_MAGIC || st.st_ino != 1 || st.st_dev == *(dev_t *)ours) {
 		log_error("/dev/pts in a box of the user is not a devpts instance of its own");
 		return -EPERM;
 	}
-	return clone_tree(fd, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts of a box of the user",
-			  &c->tree);
+	r = clone_tree(fd, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts of a box of the user",
+		       &tree);
+	return r < 0 ? r : tree;
 }
 
 int clone_box_devpts(int pidfd, int *ret_tree)
 {
-	struct devpts_clone c = { .tree = -1 };
+	dev_t ours = 0;
 	struct stat st;
-	int r;
 
 	if (stat("/dev/pts", &st) == 0)
-		c.ours = st.st_dev;
-	r = call_in_mount_ns(pidfd, clone_devpts_here, &c);
-	if (r < 0) {
-		closep(&c.tree);
-		return r;
-	}
-	*ret_tree = c.tree;
-	return 0;
+		ours = st.st_dev;
+	return call_in_mount_ns(pidfd, clone_devpts_here, &ours, ret_tree);
 }
 
 int prepare_box_mounts(struct box_mounts *m)

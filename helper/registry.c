@@ -258,17 +258,22 @@ int registry_each_box_of(const char *user, uint32_t uid,
 		struct box_record rec;
 		_cleanup_close_ int pidfd = -1;
 
-		if (!may_be_record_of(e->d_name, user, uid))
+		size_t len = strlen(e->d_name);
+
+		if (len < 5 || !streq(e->d_name + len - 4, ".box"))
 			continue;
 		/* Only root writes records, whole (rename): one we cannot read
 		 * may still be a live box of this user's that we cannot see. */
 		if (read_record(dirfd(d), e->d_name, &rec) < 0) {
+			if (!may_be_record_of(e->d_name, user, uid))
+				continue;
 			log_error("box record %s/%s cannot be read: it may be a box of %s (remove "
 				  "it if no such box runs)",
 				  BOXES_DIR, e->d_name, user);
 			r = -EIO;
 			break;
 		}
+		/* By uid, not by name: two names of one uid are one user. */
 		if (rec.uid != uid)
 			continue;
 		if (box_pidfd(&rec, &pidfd) < 0) {

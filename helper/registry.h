@@ -43,11 +43,12 @@ int registry_list(struct box_record **ret, size_t *ret_n);
 int registry_find_shared(const char *user, uint32_t uid, const char *rule, struct box_record *ret,
 			 int *ret_pidfd);
 
-/* Call FN for each live box of USER (UID), whatever its rule, with a pidfd
+/* Call FN for each live box of UID (whatever its user name, for two names
+ * of one uid are one user, and whatever its rule), with a pidfd
  * of its init checked as box_pidfd() does (closed after FN), until FN
  * returns non-zero, which is then returned; 0 if it never did. Records of
  * boxes that are gone are removed on the way. Fails closed: a record that
- * may be the user's but cannot be read is -EIO. */
+ * may be USER's (by its name) but cannot be read is -EIO. */
 int registry_each_box_of(const char *user, uint32_t uid,
 			 int (*fn)(const struct box_record *r, int pidfd, void *userdata),
 			 void *userdata);

@@ -19,8 +19,11 @@ TEST_HELPER=$TOP/build/tests/nsbox-test
 add_user alice 62001
 add_user bob 62002
 add_user carol 62003
+# A second name of alice's uid (two passwd entries, as some sites have).
+printf 'alice2:x:62001:62001::%s:/bin/sh\n' "$T/home/alice" >>/etc/passwd
+printf 'alice2:!:19000:0:99999:7:::\n' >>/etc/shadow
 BOX_UIDS="62001 62002 62003"
-for u in alice bob carol; do
+for u in alice alice2 bob carol; do
 	make_box $u
 	mkdir -p "$T/boxes/$u/usr/local/bin"
 	install -m 0755 "$THIEF" "$T/boxes/$u/usr/local/bin/ttythief"
@@ -35,7 +38,7 @@ rule shared {
 	bind { source = "$T/home" }
 }
 rule confined {
-	users = {"alice", "bob"}
+	users = {"alice", "alice2", "bob"}
 	rootfs = "$T/boxes/%u"
 	hostname = "%u-box"
 	bind { source = "$T/home" }
@@ -61,6 +64,7 @@ hold() {
 	eval "DRIVER_$1=$!"
 	wait_until 20 grep -q '^PTYS=' "$T/out.$1"
 	PTYS=$(grep -ao '^PTYS=[0-9]*' "$T/out.$1" | cut -d= -f2)
+	[ -n "$PTYS" ] || diag "$(cat "$T/out.$1")" "$(tail -n 3 "$T/syslog")"
 }
 # Whatever happens, every session ends with the test.
 at_exit 'for f in "$T"/out.*; do touch "$STOP/stop.${f##*/out.}"; done'
@@ -78,6 +82,8 @@ hold a2 alice 6
 is "her second box, while the first holds 4, gets none (old: 6)" "$PTYS" 0
 hold b1 bob 4
 is "bob, meanwhile, gets his 4" "$PTYS" 4
+hold a2b alice2 6
+is "a box under another name of her uid gets none either" "$PTYS" 0
 out=$(drive alice -c 'echo "sessions without a pty work: $(hostname)"' 2>&1)
 like "with her cap used up, alice's sessions without a pty still work" "$out" \
 	"sessions without a pty work: alice-box"
@@ -95,6 +101,7 @@ release a1
 hold a3 alice 6
 is "once her first box ends, a new one gets the 4 it freed" "$PTYS" 4
 release a2
+release a2b
 release a3
 release b1
 
