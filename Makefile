@@ -74,7 +74,7 @@ all: helper/nsbox pam_module/pam_nsbox.so
 MODULE_DEPS := pam_module/pam_nsbox.c pam_module/relay.c pam_module/relay.h \
                pam_module/pam_nsbox.map helper/util.h helper/protocol.h \
                helper/syscalls.h helper/ttyfilter.h helper/testpause.h helper/procstate.h \
-               helper/landlock.h
+               helper/landlock.h helper/registry.h
 MODULE_CFLAGS = $(NSBOX_CFLAGS) -fPIC -fvisibility=hidden -shared \
                 -DNSBOX_HELPER_PATH='"$(HELPER_PATH)"'
 MODULE_LDFLAGS = -Wl,--version-script=pam_module/pam_nsbox.map -Wl,-z,defs $(NSBOX_LDFLAGS) \

@@ -95,7 +95,7 @@ int record_init(struct box_record *r, const char *user, uint32_t uid, const char
  * strings' termination, and only root writes the directory. */
 int registry_write(const struct box_record *r)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
+	char path[PATH_MAX], tmp[PATH_MAX], index[PATH_MAX];
 	_cleanup_close_ int fd = -1;
 	int err;
 
@@ -108,6 +108,13 @@ int registry_write(const struct box_record *r)
 		return log_errno(errno, "open(\"%s\")", tmp);
 	if (write(fd, r, sizeof(*r)) != (ssize_t)sizeof(*r))
 		return log_errno(errno ?: EIO, "write(\"%s\")", tmp);
+	/* The uid's index (registry_each_box_of): a second name of the
+	 * record, made before the first, so no box is ever recorded without
+	 * it. The module unlinks only ID.box; a lookup removes the rest. */
+	box_index_path(r->id, r->uid, index, sizeof(index));
+	(void)unlink(index);
+	if (link(tmp, index) < 0)
+		return log_errno(errno, "link(\"%s\")", index);
 	if (rename(tmp, path) < 0)
 		return log_errno(errno, "rename(\"%s\")", path);
 	return 0;
@@ -119,17 +126,19 @@ int registry_remove(const char *id)
 
 	if (!box_id_is_valid(id))
 		return -EINVAL;
-	snprintf(path, sizeof(path), "%s/%s.box", BOXES_DIR, id);
-	(void)unlink(path);
+	unlink_box_record(id);
 	box_socket_path(id, path, sizeof(path));
 	(void)unlink(path);
 	return 0;
 }
 
+/* -ENOENT: removed since the directory was read. */
 static int read_record(int dirfd, const char *name, struct box_record *r)
 {
 	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 
+	if (fd < 0 && errno == ENOENT)
+		return -ENOENT;
 	if (fd < 0 || read(fd, r, sizeof(*r)) != (ssize_t)sizeof(*r))
 		return -EIO;
 	if (!memchr(r->id, 0, sizeof(r->id)) || !memchr(r->user, 0, sizeof(r->user)) ||
@@ -244,6 +253,16 @@ static bool may_be_record_of(const char *name, const char *user, uint32_t uid)
 	       (startswith(name, prefix) || startswith(name, uid_prefix));
 }
 
+/* Whether NAME, an entry of BOXES_DIR, is an index name of UID. */
+static bool is_index_of(const char *name, uint32_t uid)
+{
+	char suffix[16];
+	size_t len = strlen(name), n;
+
+	n = (size_t)snprintf(suffix, sizeof(suffix), ".u%u", uid);
+	return len > n && streq(name + len - n, suffix);
+}
+
 int registry_each_box_of(const char *user, uint32_t uid,
 			 int (*fn)(const struct box_record *r, int pidfd, void *userdata),
 			 void *userdata)
@@ -257,27 +276,34 @@ int registry_each_box_of(const char *user, uint32_t uid,
 	while (r == 0 && (errno = 0, e = readdir(d))) {
 		struct box_record rec;
 		_cleanup_close_ int pidfd = -1;
+		bool index = is_index_of(e->d_name, uid);
 
-		size_t len = strlen(e->d_name);
-
-		if (len < 5 || !streq(e->d_name + len - 4, ".box"))
+		/* The uid's index names every box of that uid, whatever its
+		 * user name (two names of one uid are one user); records
+		 * named after USER are read too (boxes recorded before the
+		 * index existed). */
+		if (!index && !may_be_record_of(e->d_name, user, uid))
 			continue;
-		/* Only root writes records, whole (rename): one we cannot read
-		 * may still be a live box of this user's that we cannot see. */
-		if (read_record(dirfd(d), e->d_name, &rec) < 0) {
-			if (!may_be_record_of(e->d_name, user, uid))
+		/* Only root writes records, whole (rename, link): one we
+		 * cannot read may still be a live box we would miss. */
+		if ((r = read_record(dirfd(d), e->d_name, &rec)) < 0) {
+			if (r == -ENOENT) { /* both names of a record we removed */
+				r = 0;
 				continue;
+			}
 			log_error("box record %s/%s cannot be read: it may be a box of %s (remove "
 				  "it if no such box runs)",
 				  BOXES_DIR, e->d_name, user);
 			r = -EIO;
 			break;
 		}
-		/* By uid, not by name: two names of one uid are one user. */
 		if (rec.uid != uid)
 			continue;
 		if (box_pidfd(&rec, &pidfd) < 0) {
-			registry_remove(rec.id); /* the box is gone */
+			/* The box is gone. */
+			registry_remove(rec.id);
+			if (index)
+				(void)unlinkat(dirfd(d), e->d_name, 0);
 			continue;
 		}
 		r = fn(&rec, pidfd, userdata);

@@ -8,12 +8,16 @@
 #ifndef NSBOX_REGISTRY_H
 #define NSBOX_REGISTRY_H
 
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "protocol.h"
+#include "util.h"
 
 struct box_record {
 	char id[NSBOX_BOX_ID_SIZE]; /* USER-PID */
@@ -26,6 +30,36 @@ struct box_record {
 	long long created;		/* unix time */
 	char rootfs[1024];
 };
+
+/* A record's second name, in the index of its uid: NSBOX_BOXES_DIR/ID.uUID
+ * (registry_each_box_of() finds a uid's boxes by these names). */
+static inline void box_index_path(const char *id, uint32_t uid, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s.u%u", NSBOX_BOXES_DIR, id, uid);
+}
+
+/* Unlink the record of box ID, and its index name (the record says whose
+ * it is). Header-only: the module, which links no helper object, removes
+ * the record of a session's box at close. */
+static inline void unlink_box_record(const char *id)
+{
+	char path[sizeof(NSBOX_BOXES_DIR) + NSBOX_BOX_ID_SIZE + 8], index[sizeof(path) + 12];
+	struct box_record r;
+	int fd;
+
+	if (!box_id_is_valid(id))
+		return;
+	snprintf(path, sizeof(path), "%s/%s.box", NSBOX_BOXES_DIR, id);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, &r, sizeof(r)) == (ssize_t)sizeof(r) && streq(r.id, id)) {
+			box_index_path(id, r.uid, index, sizeof(index));
+			(void)unlink(index);
+		}
+		close(fd);
+	}
+	(void)unlink(path);
+}
 
 /* Fill R for box init PID (reads its start time). */
 int record_init(struct box_record *r, const char *user, uint32_t uid, const char *rule,
@@ -43,12 +77,13 @@ int registry_list(struct box_record **ret, size_t *ret_n);
 int registry_find_shared(const char *user, uint32_t uid, const char *rule, struct box_record *ret,
 			 int *ret_pidfd);
 
-/* Call FN for each live box of UID (whatever its user name, for two names
- * of one uid are one user, and whatever its rule), with a pidfd
- * of its init checked as box_pidfd() does (closed after FN), until FN
- * returns non-zero, which is then returned; 0 if it never did. Records of
- * boxes that are gone are removed on the way. Fails closed: a record that
- * may be USER's (by its name) but cannot be read is -EIO. */
+/* Call FN for each live box of UID, whatever its user name (two names of
+ * one uid are one user) and rule, with a pidfd of its init checked as
+ * box_pidfd() does (closed after FN), until FN returns non-zero, which is
+ * then returned; 0 if it never did. Finds them by name (registry_write
+ * gives each record a second name, ID.uUID), reading no other record;
+ * those of boxes that are gone are removed on the way. Fails closed: a
+ * record of UID, or one named after USER, that cannot be read is -EIO. */
 int registry_each_box_of(const char *user, uint32_t uid,
 			 int (*fn)(const struct box_record *r, int pidfd, void *userdata),
 			 void *userdata);

@@ -188,10 +188,12 @@ wait $K1 2>/dev/null
 settle "$before"
 stale=$(ls /run/nsbox/boxes/ | grep -c '^alice-.*\.box$')
 is "its record is left in /run/nsbox (the module never closed)" "$stale" 1
+is "... with its name in her uid's index" "$(ls /run/nsbox/boxes/ | grep -c '^alice-.*\.u62001$')" 1
 hold a7 alice 6
 is "a stale record does not count: her next box gets 4" "$PTYS" 4
 release a7
-is "... and the stale record is gone" "$(ls /run/nsbox/boxes/ | grep -c '^alice-.*\.box$')" 0
+is "... and the stale record is gone, index too; so is the record of the box that ended" \
+	"$(ls /run/nsbox/boxes/ | grep -c '^alice-')" 0
 
 # A record nsbox cannot read might be a live box of hers: fail closed.
 head -c 100 /dev/zero >/run/nsbox/boxes/alice-1.box
