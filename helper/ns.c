@@ -37,10 +37,17 @@ pid_t clone_box(unsigned long flags, bool pdeathsig, int *ret_pidfd)
 	return pid;
 }
 
+/* What the child of call_in_mount_ns() reports. */
+struct mount_ns_result {
+	int result;
+	char error[1024]; /* its first error, for the caller's log */
+};
+
 int call_in_mount_ns(int pidfd, int (*fn)(void *), void *arg, int *ret_fd)
 {
 	struct clone_args args = { .flags = CLONE_FILES, .exit_signal = SIGCHLD };
-	int result = -ECHILD, pipefd[2], status;
+	struct mount_ns_result res = { .result = -ECHILD };
+	int pipefd[2], status = 0;
 	pid_t pid;
 
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
@@ -49,12 +56,14 @@ int call_in_mount_ns(int pidfd, int (*fn)(void *), void *arg, int *ret_fd)
 	 * open here once the child is gone. */
 	pid = sys_clone3(&args);
 	if (pid == 0) {
+		log_reset_error();
 		if ((pidfd >= 0 ? setns(pidfd, CLONE_NEWNS) : unshare(CLONE_NEWNS)) < 0)
-			result = log_errno(errno, pidfd >= 0 ? "setns(box init, mount)"
-							     : "unshare(CLONE_NEWNS)");
+			res.result = log_errno(errno, pidfd >= 0 ? "setns(box init, mount)"
+								 : "unshare(CLONE_NEWNS)");
 		else
-			result = fn(arg);
-		_exit(write(pipefd[1], &result, sizeof(result)) == sizeof(result) ? 0 : 1);
+			res.result = fn(arg);
+		snprintf(res.error, sizeof(res.error), "%s", log_first_error() ?: "");
+		_exit(write(pipefd[1], &res, sizeof(res)) == sizeof(res) ? 0 : 1);
 	}
 	if (pid < 0) {
 		close(pipefd[0]);
@@ -63,15 +72,18 @@ int call_in_mount_ns(int pidfd, int (*fn)(void *), void *arg, int *ret_fd)
 	}
 	/* One fd table: the write end stays open here until the child is
 	 * gone; closed then, a read cannot block. */
-	status = 0;
 	(void)RETRY_EINTR(waitpid(pid, &status, 0));
 	close(pipefd[1]);
-	if (read(pipefd[0], &result, sizeof(result)) != sizeof(result))
-		result = log_errno(ECHILD, "mount namespace child died (status 0x%x)", status);
+	if (read(pipefd[0], &res, sizeof(res)) != sizeof(res))
+		res = (struct mount_ns_result){
+			.result = log_errno(ECHILD, "mount namespace child died (status 0x%x)", status)
+		};
+	else if (res.result < 0 && res.error[0])
+		log_error("%.*s", (int)sizeof(res.error) - 1, res.error);
 	close(pipefd[0]);
-	if (result < 0)
-		return result;
-	*ret_fd = result;
+	if (res.result < 0)
+		return res.result;
+	*ret_fd = res.result;
 	return 0;
 }
 

@@ -242,6 +242,16 @@ static int lend_devpts(const struct box_record *r, int pidfd, void *ret_tree)
 		log_reset_error();
 		return 0;
 	}
+	/* Fail closed: a new instance would double the user's cap. setns by
+	 * pidfd needs ptrace access, which a Landlock domain denies outside
+	 * itself: the one a login program keeps after a confined session. */
+	if (err == -EPERM) {
+		log_reset_error();
+		log_error("cannot enter box %s of the same user to share its terminals (setns: "
+			  "permission denied); a login program that held a confined session "
+			  "before keeps a Landlock domain that shuts it out of other boxes",
+			  r->id);
+	}
 	return err;
 }
 

@@ -164,6 +164,24 @@ done
 is "five logins of hers at once: 4 ptys in all" "$total" 4
 for i in 1 2 3 4 5; do touch "$STOP/stop.m$i"; eval "wait \$M$i"; done
 
+# A login program that held a confined session keeps its Landlock domain,
+# which denies it (and the helpers it starts) setns into her other boxes:
+# its next session cannot share her devpts, and is refused rather than
+# given a new one.
+hold a8 alice 4
+: >"$T/syslog"
+out=$(drive alice -n 2 -c true 2>&1)
+like "a program's first session while she has a box: boxed, its command ran" "$out" "^cmd_status=0"
+if grep -q 'Landlock scoping unavailable' "$T/syslog"; then
+	skip "no Landlock domain on this kernel" "its second session: refused"
+	skip "no Landlock domain on this kernel" "... saying why"
+else
+	like "its second session, with her box still there: refused" "$out" "failures=1"
+	log_has "cannot enter box alice-[0-9]+ of the same user to share its terminals"
+	ok $? "... saying why"
+fi
+release a8
+
 # --- what crashes leave ------------------------------------------------------------
 # The helper dies while it holds the lock: the lock goes with it.
 : >"$T/syslog"
