@@ -277,7 +277,8 @@ static int user_devpts(const struct user_info *u, int *ret_tree)
  * at close. */
 static int start_unshared(struct box_start *b, struct nsbox_reply *rep, int fds[2])
 {
-	_cleanup_close_ int lock = -1, devpts = -1;
+	_cleanup_(registry_unlock) struct user_lock lock = USER_LOCK_NONE;
+	_cleanup_close_ int devpts = -1;
 	struct box_record rec;
 	pid_t pid;
 	int r;
@@ -307,7 +308,8 @@ static int start_unshared(struct box_start *b, struct nsbox_reply *rep, int fds[
  * lock keeps two first logins from starting two boxes. */
 static int join_or_start_shared(struct box_start *b, struct nsbox_reply *rep, int fds[2])
 {
-	_cleanup_close_ int lock = -1, listener = -1, devpts = -1;
+	_cleanup_(registry_unlock) struct user_lock lock = USER_LOCK_NONE;
+	_cleanup_close_ int listener = -1, devpts = -1;
 	char path[PATH_MAX], tmp[PATH_MAX];
 	struct box_record rec;
 	pid_t pid;

@@ -343,21 +343,46 @@ int registry_find_shared(const char *user, uint32_t uid, const char *rule, struc
 	return -ENOENT;
 }
 
-int registry_lock(uint32_t uid, int *ret_fd)
+static void lock_path(uint32_t uid, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%u.lock", LOCKS_DIR, uid);
+}
+
+int registry_lock(uint32_t uid, struct user_lock *ret)
 {
 	char path[PATH_MAX];
-	int fd, err;
+	int err;
 
 	if ((err = ensure_dirs()) < 0)
 		return err;
-	snprintf(path, sizeof(path), "%s/%u.lock", LOCKS_DIR, uid);
-	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return log_errno(errno, "open(\"%s\")", path);
-	if (RETRY_EINTR(flock(fd, LOCK_EX)) < 0) {
-		close(fd);
-		return log_errno(errno, "flock(\"%s\")", path);
+	lock_path(uid, path, sizeof(path));
+	for (;;) {
+		_cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		struct stat held, named;
+
+		if (fd < 0)
+			return log_errno(errno, "open(\"%s\")", path);
+		if (RETRY_EINTR(flock(fd, LOCK_EX)) < 0 || fstat(fd, &held) < 0)
+			return log_errno(errno, "flock(\"%s\")", path);
+		/* The holder before us unlinks the file before it lets go
+		 * (registry_unlock): a lock on a file no longer at PATH locks
+		 * nothing; take the new one. */
+		if (stat(path, &named) == 0 && named.st_ino == held.st_ino &&
+		    named.st_dev == held.st_dev) {
+			*ret = (struct user_lock){ .fd = TAKE_FD(fd), .uid = uid };
+			return 0;
+		}
 	}
-	*ret_fd = fd;
-	return 0;
+}
+
+void registry_unlock(struct user_lock *l)
+{
+	char path[PATH_MAX];
+
+	if (l->fd < 0)
+		return;
+	/* Unlinked while held: nothing is left in /run per user. */
+	lock_path(l->uid, path, sizeof(path));
+	(void)unlink(path);
+	closep(&l->fd);
 }

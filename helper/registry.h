@@ -88,11 +88,18 @@ int registry_each_box_of(const char *user, uint32_t uid,
 			 int (*fn)(const struct box_record *r, int pidfd, void *userdata),
 			 void *userdata);
 
-/* Serialise box creation for UID, whatever the rule (flock); *RET_FD
- * releases it. Held from looking at the user's boxes until the new box is
- * recorded: two logins at once must not both find no box and each make a
- * devpts instance, nor start two shared boxes. */
-int registry_lock(uint32_t uid, int *ret_fd);
+/* Serialise box creation for UID, whatever the rule (flock on a file of
+ * /run/nsbox/locks). Held from looking at the user's boxes until the new
+ * box is recorded: two logins at once must not both find no box and each
+ * make a devpts instance, nor start two shared boxes. registry_unlock()
+ * (a cleanup function) removes the file and lets go. */
+struct user_lock {
+	int fd;
+	uint32_t uid;
+};
+#define USER_LOCK_NONE ((struct user_lock){ .fd = -1 })
+int registry_lock(uint32_t uid, struct user_lock *ret);
+void registry_unlock(struct user_lock *l);
 
 /* A pidfd of the box init R names, after checking it is that process: its
  * start time, its name and its uid. -ESRCH if the box is gone. */
