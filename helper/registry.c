@@ -110,13 +110,21 @@ int registry_write(const struct box_record *r)
 		return log_errno(errno ?: EIO, "write(\"%s\")", tmp);
 	/* The uid's index (registry_each_box_of): a second name of the
 	 * record, made before the first, so no box is ever recorded without
-	 * it. The module unlinks only ID.box; a lookup removes the rest. */
+	 * it. unlink_box_record() removes both; a lookup removes an index
+	 * whose box is gone. */
 	box_index_path(r->id, r->uid, index, sizeof(index));
 	(void)unlink(index);
-	if (link(tmp, index) < 0)
-		return log_errno(errno, "link(\"%s\")", index);
-	if (rename(tmp, path) < 0)
-		return log_errno(errno, "rename(\"%s\")", path);
+	if (link(tmp, index) < 0) {
+		err = log_errno(errno, "link(\"%s\")", index);
+		(void)unlink(tmp);
+		return err;
+	}
+	if (rename(tmp, path) < 0) {
+		err = log_errno(errno, "rename(\"%s\")", path);
+		(void)unlink(index);
+		(void)unlink(tmp);
+		return err;
+	}
 	return 0;
 }
 
