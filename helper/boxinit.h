@@ -17,6 +17,9 @@ struct box_start {
 	/* Shared boxes: init accepts further sessions on this listening
 	 * socket; -1 for a box of one session (it lives as long as fd 3). */
 	int listen_fd;
+	/* The devpts instance of the user's other boxes (a detached clone,
+	 * the caller's), or -1: a new one, of the rule's ptys_max. */
+	int devpts_tree;
 };
 
 /* Check and prepare on the host, clone box init into its namespaces, write

@@ -285,7 +285,7 @@ static int check_unnamed_members(const struct config *cfg, const struct rule *r,
 		if ((e = plan_box(r, &sample, &plan)) == 0) {
 			drop_user_binds(r, &plan);
 			struct box_start b = { .user = &sample, .plan = &plan, .rule = r,
-					       .listen_fd = -1 };
+					       .listen_fd = -1, .devpts_tree = -1 };
 			e = check_box_host_side(&b);
 			plan_free(&plan);
 		}
@@ -365,7 +365,7 @@ static void summarise(const struct config *cfg)
 			printf(", nofile %ld", r->nofile);
 		if (r->cpu_weight)
 			printf(", cpu_weight %ld", r->cpu_weight);
-		printf("\n");
+		printf(", ptys_max %ld per user\n", r->ptys_max);
 		print_list("tmpfs", r->tmpfs, r->n_tmpfs);
 		for (size_t j = 0; j < r->n_binds; j++)
 			printf("  bind %s -> %s%s%s\n", r->binds[j].source, r->binds[j].target,

@@ -31,6 +31,7 @@
 	CFG_STR("memory_max", NULL, CFGF_NODEFAULT),               \
 	CFG_INT("cpu_weight", 0, CFGF_NODEFAULT),                  \
 	CFG_INT("nofile", 0, CFGF_NODEFAULT),                      \
+	CFG_INT("ptys_max", 0, CFGF_NODEFAULT),                    \
 	CFG_STR("rootfs_lower", NULL, CFGF_NODEFAULT),             \
 	CFG_STR("rootfs_upper", NULL, CFGF_NODEFAULT),             \
 	CFG_SEC("bind", bind_opts, CFGF_MULTI)
@@ -247,6 +248,12 @@ static int validate_nofile(cfg_t *cfg, cfg_opt_t *opt)
 	return validate_range(cfg, opt, 16, 1048576);
 }
 
+/* devpts takes max= up to NR_UNIX98_PTY_MAX; 0 would be no cap at all. */
+static int validate_ptys(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return validate_range(cfg, opt, 1, CONFIG_PTYS_MAX_CEILING);
+}
+
 static int validate_names(cfg_t *cfg, cfg_opt_t *opt)
 {
 	if (cfg_opt_size(opt) > CONFIG_MAX_NAMES) {
@@ -327,6 +334,7 @@ static void set_validators(cfg_t *cfg)
 		{ "network", validate_network },	{ "linger", validate_linger },
 		{ "memory_max", validate_bytes },	{ "pids_max", validate_pids },
 		{ "cpu_weight", validate_weight },	{ "nofile", validate_nofile },
+		{ "ptys_max", validate_ptys },
 		{ "rootfs_lower", validate_layer },	{ "rootfs_upper", validate_layer },
 	};
 	char key[64];
@@ -441,6 +449,8 @@ static void convert_lifecycle(cfg_t *sec, cfg_t *top, struct rule *r)
 	r->cpu_weight = scope ? cfg_getint(scope, "cpu_weight") : 0;
 	scope = scope_of(sec, top, "nofile");
 	r->nofile = scope ? cfg_getint(scope, "nofile") : 0;
+	scope = scope_of(sec, top, "ptys_max");
+	r->ptys_max = scope ? cfg_getint(scope, "ptys_max") : CONFIG_DEFAULT_PTYS_MAX;
 	scope = scope_of(sec, top, "memory_max");
 	if (!scope || parse_bytes(cfg_getstr(scope, "memory_max"), &r->memory_max) < 0)
 		r->memory_max = 0;

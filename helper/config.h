@@ -26,6 +26,11 @@
 #define CONFIG_MAX_TMPFS 8
 /* Each tmpfs of a box may hold at most this much (tmpfs(5) size=). */
 #define CONFIG_DEFAULT_TMPFS_SIZE "2%"
+/* Terminals all of one user's boxes hold at once (ptys_max): the max= of
+ * the devpts instance they share. The ceiling is the kernel's
+ * NR_UNIX98_PTY_MAX. */
+#define CONFIG_DEFAULT_PTYS_MAX 128
+#define CONFIG_PTYS_MAX_CEILING (1 << 20)
 
 enum on_error {
 	ON_ERROR_DENY = 0,
@@ -72,6 +77,8 @@ struct rule {
 	unsigned long long memory_max;
 	long cpu_weight;
 	long nofile;
+	/* Terminals of all the user's boxes together (always set). */
+	long ptys_max;
 	/* An overlay rootfs instead of rootfs (templates). */
 	char *rootfs_lower;
 	char *rootfs_upper;

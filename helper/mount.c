@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "ns.h"
 #include "path.h"
 #include "syscalls.h"
 
@@ -327,15 +328,12 @@ void box_mounts_release(struct box_mounts *m)
 			closep(&m->binds[i].tree);
 }
 
-int make_fs(const char *fstype, const char *const *opts, uint64_t attrs, const char *shown,
-	    int *ret_tree)
+/* FS, an fsopen()ed context: set OPTS, create, and mount it detached. */
+static int make_fs_from(int fs, const char *fstype, const char *const *opts, uint64_t attrs,
+			const char *shown, int *ret_tree)
 {
-	_cleanup_close_ int fs = -1;
 	int mnt;
 
-	fs = sys_fsopen(fstype, FSOPEN_CLOEXEC);
-	if (fs < 0)
-		return log_errno(errno, "fsopen(\"%s\")", fstype);
 	for (size_t i = 0; opts && opts[i]; i += 2) {
 		unsigned cmd = opts[i + 1] ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG;
 		if (sys_fsconfig(fs, cmd, opts[i], opts[i + 1], 0) < 0)
@@ -349,6 +347,16 @@ int make_fs(const char *fstype, const char *const *opts, uint64_t attrs, const c
 		return log_errno(errno, "fsmount(%s on %s)", fstype, shown);
 	*ret_tree = mnt;
 	return 0;
+}
+
+int make_fs(const char *fstype, const char *const *opts, uint64_t attrs, const char *shown,
+	    int *ret_tree)
+{
+	_cleanup_close_ int fs = sys_fsopen(fstype, FSOPEN_CLOEXEC);
+
+	if (fs < 0)
+		return log_errno(errno, "fsopen(\"%s\")", fstype);
+	return make_fs_from(fs, fstype, opts, attrs, shown, ret_tree);
 }
 
 int clone_tree(int fd, uint64_t attrs, const char *shown, int *ret_tree)
@@ -572,18 +580,42 @@ int make_dev_entries(int devfd, bool syslog_socket)
 	return 0;
 }
 
-/* A devpts instance of the box's own.
- * max: every devpts instance but the host's draws on one pool
- * (kernel.pty.max - kernel.pty.reserve, 3072 by default); without a cap
- * one box could take it all and leave other users' logins without a
- * terminal. No gid=5: made in box init (rootless face), the tty group is
- * not mapped there; the login program's root code chowns its ptys. */
-int make_devpts(const char *shown, int *ret_tree)
+static int open_devpts_context(void *unused _unused_)
 {
-	static const char *const devpts_opts[] = { "newinstance", NULL, "ptmxmode", "0666",
-						   "mode", "0620", "max", BOX_PTYS_MAX_TEXT, NULL };
+	int fs = sys_fsopen("devpts", FSOPEN_CLOEXEC);
 
-	return make_fs("devpts", devpts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, shown, ret_tree);
+	return fs < 0 ? log_errno(errno, "fsopen(\"devpts\")") : fs;
+}
+
+/* A devpts instance for boxes.
+ * max: every devpts instance but the host's draws on one pool
+ * (kernel.pty.max); without a cap one box could take it all and leave
+ * other users' logins without a terminal.
+ * NO_RESERVE: the kernel lets an instance made from the initial mount
+ * namespace (where the helper runs on a real host) use the last
+ * kernel.pty.reserve ptys too, which are kept for the host's own
+ * logins; so the context is made in a copy of our mount namespace.
+ * No gid=5: made in box init (rootless face), the tty group is not mapped
+ * there; the login program's root code chowns its ptys. */
+int make_devpts(const char *shown, long max, bool no_reserve, int *ret_tree)
+{
+	char max_text[24];
+	const char *const devpts_opts[] = { "newinstance", NULL, "ptmxmode", "0666",
+					    "mode", "0620", "max", max_text, NULL };
+	_cleanup_close_ int fs = -1;
+	int r;
+
+	snprintf(max_text, sizeof(max_text), "%ld", max);
+	if (max < 1)
+		return log_errno(EINVAL, "devpts for %s: max=%ld", shown, max);
+	if (no_reserve)
+		r = call_in_mount_ns(-1, open_devpts_context, NULL, &fs);
+	else
+		r = fs = open_devpts_context(NULL);
+	if (r < 0)
+		return r;
+	return make_fs_from(fs, "devpts", devpts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, shown,
+			    ret_tree);
 }
 
 /* Onto the placeholders of /dev (DEVFD): the host's nodes, devpts and
@@ -604,7 +636,7 @@ static int populate_dev(int devfd, const struct box_mounts *m, const char *const
 	shm = openat(devfd, "shm", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (pts < 0 || shm < 0)
 		return log_errno(errno, "open /dev/pts, /dev/shm");
-	if (m->devpts_tree < 0 && (r = make_devpts("/dev/pts", &devpts)) < 0)
+	if (m->devpts_tree < 0 && (r = make_devpts("/dev/pts", BOX_PTYS_MAX, false, &devpts)) < 0)
 		return r;
 	if ((r = attach_tree(m->devpts_tree >= 0 ? m->devpts_tree : devpts, pts, "/dev/pts")) < 0)
 		return r;

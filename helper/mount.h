@@ -28,8 +28,9 @@ extern const char *const accounting_files[ACCOUNTING_FILES_N];
  * there, such as pam_motd's /run/motd.dynamic; the user cannot write it). */
 #define ACCOUNTING_RUN_SIZE "1m"
 
-/* Terminals one box may hold at once (its devpts instance's max=). */
-#define BOX_PTYS_MAX_TEXT "128"
+/* Terminals one box of the rootless face may hold at once (its devpts
+ * instance's max=); the PAM face takes ptys_max of the rule. */
+#define BOX_PTYS_MAX 128
 
 struct box_bind {
 	char *source; /* host path */
@@ -54,6 +55,11 @@ struct box_mounts {
 	 * writes them after joining, writes the host's. */
 	bool accounting;
 	const char *tmpfs_size;	  /* size= for /tmp, /dev/shm and tmpfs; NULL: default */
+	/* PAM face: the devpts instance of the user's other boxes (a detached
+	 * clone, the caller's), or -1 for a new one that holds at most
+	 * ptys_max ptys. */
+	int user_devpts;
+	long ptys_max;
 	struct box_bind *binds;
 	size_t n_binds;
 	char *const *tmpfs; /* extra tmpfs mount points inside the box */
@@ -99,6 +105,10 @@ void box_mounts_release(struct box_mounts *m);
  * On failure one error is logged and everything made so far released. */
 int prepare_box_mounts(struct box_mounts *m);
 
+/* The devpts instance of the box whose init PIDFD names, as a detached
+ * clone in *RET_TREE (for another box of the same user). */
+int clone_box_devpts(int pidfd, int *ret_tree);
+
 /* Build the box's tree and pivot_root into it: afterwards "/" is the rootfs
  * (nosuid, nodev) with fresh /proc, /dev (read-only, with devpts and
  * /dev/shm) and /tmp, and the host's tree is detached. */
@@ -127,8 +137,9 @@ int attach_tree(int tree, int target_fd, const char *shown);
  * device nodes (and /dev/log with SYSLOG_SOCKET, if the host has it) are
  * bound, pts and shm, and the links (ptmx, fd, stdin, ...). */
 int make_dev_entries(int devfd, bool syslog_socket);
-/* A new devpts instance for a box (detached). */
-int make_devpts(const char *shown, int *ret_tree);
+/* A new devpts instance for boxes (detached) that holds at most MAX ptys;
+ * with NO_RESERVE never any of the kernel.pty.reserve ones. */
+int make_devpts(const char *shown, long max, bool no_reserve, int *ret_tree);
 /* Check the files root code reads in a box (beneath ROOTFD). */
 /* With ENTRIES, every entry of the directories root code loads from by
  * name (library, PAM and ld.so configuration directories) too. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 
 #include "log.h"
 #include "syscalls.h"
@@ -34,6 +35,56 @@ pid_t clone_box(unsigned long flags, bool pdeathsig, int *ret_pidfd)
 	}
 	*ret_pidfd = pidfd;
 	return pid;
+}
+
+/* What the child of call_in_mount_ns() reports. */
+struct mount_ns_result {
+	int result;
+	char error[1024]; /* its first error, for the caller's log */
+};
+
+int call_in_mount_ns(int pidfd, int (*fn)(void *), void *arg, int *ret_fd)
+{
+	struct clone_args args = { .flags = CLONE_FILES, .exit_signal = SIGCHLD };
+	struct mount_ns_result res = { .result = -ECHILD };
+	int pipefd[2], status = 0;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return log_errno(errno, "pipe2()");
+	/* Like fork(), but the child's fds are ours: what FN opens stays
+	 * open here once the child is gone. */
+	pid = sys_clone3(&args);
+	if (pid == 0) {
+		log_reset_error();
+		if ((pidfd >= 0 ? setns(pidfd, CLONE_NEWNS) : unshare(CLONE_NEWNS)) < 0)
+			res.result = log_errno(errno, pidfd >= 0 ? "setns(box init, mount)"
+								 : "unshare(CLONE_NEWNS)");
+		else
+			res.result = fn(arg);
+		snprintf(res.error, sizeof(res.error), "%s", log_first_error() ?: "");
+		_exit(write(pipefd[1], &res, sizeof(res)) == sizeof(res) ? 0 : 1);
+	}
+	if (pid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return log_errno(errno, "clone3(mount namespace child)");
+	}
+	/* One fd table: the write end stays open here until the child is
+	 * gone; closed then, a read cannot block. */
+	(void)RETRY_EINTR(waitpid(pid, &status, 0));
+	close(pipefd[1]);
+	if (read(pipefd[0], &res, sizeof(res)) != sizeof(res))
+		res = (struct mount_ns_result){
+			.result = log_errno(ECHILD, "mount namespace child died (status 0x%x)", status)
+		};
+	else if (res.result < 0 && res.error[0])
+		log_error("%.*s", (int)sizeof(res.error) - 1, res.error);
+	close(pipefd[0]);
+	if (res.result < 0)
+		return res.result;
+	*ret_fd = res.result;
+	return 0;
 }
 
 int format_id_map(char *buf, size_t size, unsigned long inside, unsigned long outside,

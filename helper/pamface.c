@@ -14,9 +14,10 @@
  *    exists (sudo CVE-2025-32463 was NSS loaded from a user-controlled
  *    root);
  *  - /run/nsbox (registry.c): root-only; a record is trusted only once the
- *    process it names is verified through a pidfd; the policy index is
- *    written there only from a config loaded with its owner checked, with
- *    a copy of the bytes parsed (common/policyindex.h). */
+ *    process it names is verified through a pidfd; so is a box whose
+ *    devpts instance a new box of the same user shares (prepare.c); the
+ *    policy index is written there only from a config loaded with its
+ *    owner checked, with a copy of the bytes parsed (common/policyindex.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -35,6 +36,7 @@
 #include "boxinit.h"
 #include "config.h"
 #include "log.h"
+#include "mount.h"
 #include "pamface.h"
 #include "policy.h"
 #include "procstate.h"
@@ -226,27 +228,81 @@ static int check_caller_limits(void)
 	return 0;
 }
 
+/* A live box of the user's lends its devpts instance to the new box. */
+static int lend_devpts(const struct box_record *r, int pidfd, void *ret_tree)
+{
+	int err = clone_box_devpts(pidfd, ret_tree);
+
+	if (err == 0) {
+		log_debug("box %s lends its terminals (devpts) to the new box", r->id);
+		return 1;
+	}
+	/* A box that ended meanwhile is no box: the next one, or none. An
+	 * init that has let go of its namespaces (setns: ESRCH) is exiting:
+	 * it waits only for the box's killed processes to be reaped. */
+	if (err == -ESRCH || pidfd_exits_within(pidfd, 0)) {
+		log_reset_error();
+		return 0;
+	}
+	/* Fail closed: a new instance would double the user's cap. setns by
+	 * pidfd needs ptrace access, which a Landlock domain denies outside
+	 * itself: the one a login program keeps after a confined session. */
+	if (err == -EPERM) {
+		log_reset_error();
+		log_error("cannot enter box %s of the same user to share its terminals (setns: "
+			  "permission denied); a login program that held a confined session "
+			  "before keeps a Landlock domain that shuts it out of other boxes",
+			  r->id);
+	}
+	return err;
+}
+
+/* The devpts instance of the user's live boxes in *RET_TREE, or -1 when
+ * they have none (the new box makes one, of the rule's ptys_max): with one
+ * instance for all of them its max= is a cap on the user's ptys that holds
+ * however many boxes they open and wherever they pass the fds. Call with
+ * registry_lock() held until the new box is recorded. */
+static int user_devpts(const struct user_info *u, int *ret_tree)
+{
+	int tree = -1, r = registry_each_box_of(u->name, u->uid, lend_devpts, &tree);
+
+	if (r < 0) {
+		closep(&tree);
+		return r;
+	}
+	*ret_tree = tree;
+	return 0;
+}
+
 /* A box for this session alone: its record lets admins list, enter and
- * stop it; the module removes it at close. */
+ * stop it, and the user's next box find its devpts; the module removes it
+ * at close. */
 static int start_unshared(struct box_start *b, struct nsbox_reply *rep, int fds[2])
 {
+	_cleanup_(registry_unlock) struct user_lock lock = USER_LOCK_NONE;
+	_cleanup_close_ int devpts = -1;
 	struct box_record rec;
 	pid_t pid;
-	int r = start_box(b, &pid, &fds[0]);
+	int r;
 
-	if (r < 0)
+	if ((r = registry_lock(b->user->uid, &lock)) < 0 || (r = user_devpts(b->user, &devpts)) < 0)
+		return r;
+	b->devpts_tree = devpts;
+	if ((r = start_box(b, &pid, &fds[0])) < 0)
 		return r;
 	rep->init_pid = pid;
 	if (b->rule->network_none)
 		rep->flags |= NSBOX_REPLY_JOIN_NET;
-	if (record_init(&rec, b->user->name, b->user->uid, b->rule->name, false, pid,
-			b->plan->rootfs) == 0 &&
-	    registry_write(&rec) == 0)
-		set_text(rep->box_id, sizeof(rep->box_id), rec.id);
-	else
-		log_warning("box of %s works but is not recorded: nsbox list will not show it",
-			    b->user->name);
-	log_reset_error();
+	r = record_init(&rec, b->user->name, b->user->uid, b->rule->name, false, pid,
+			b->plan->rootfs);
+	/* Unrecorded, the box would be missed by the user's next one, which
+	 * would make a devpts instance of its own: the cap would not hold. */
+	if (r < 0 || (r = registry_write(&rec)) < 0) {
+		(void)sys_pidfd_send_signal(fds[0], SIGKILL);
+		closep(&fds[0]);
+		return r;
+	}
+	set_text(rep->box_id, sizeof(rep->box_id), rec.id);
 	return 0;
 }
 
@@ -254,7 +310,8 @@ static int start_unshared(struct box_start *b, struct nsbox_reply *rep, int fds[
  * lock keeps two first logins from starting two boxes. */
 static int join_or_start_shared(struct box_start *b, struct nsbox_reply *rep, int fds[2])
 {
-	_cleanup_close_ int lock = -1, listener = -1;
+	_cleanup_(registry_unlock) struct user_lock lock = USER_LOCK_NONE;
+	_cleanup_close_ int listener = -1, devpts = -1;
 	char path[PATH_MAX], tmp[PATH_MAX];
 	struct box_record rec;
 	pid_t pid;
@@ -293,6 +350,9 @@ static int join_or_start_shared(struct box_start *b, struct nsbox_reply *rep, in
 		closep(&fds[0]);
 		registry_remove(rec.id);
 	}
+	if ((r = user_devpts(b->user, &devpts)) < 0)
+		return r;
+	b->devpts_tree = devpts;
 	snprintf(tmp, sizeof(tmp), "%s/boxes/.new-%d.sock", NSBOX_RUN_DIR, (int)getpid());
 	if ((r = make_box_listener(tmp, &listener)) < 0)
 		return r;
@@ -336,7 +396,7 @@ int try_login(const struct config *cfg, const struct user_info *u, const struct 
 
 	if (r == 0 && *ret_rule) {
 		struct box_start b = { .user = u, .plan = &plan, .rule = *ret_rule,
-				       .listen_fd = -1 };
+				       .listen_fd = -1, .devpts_tree = -1 };
 		r = try_box(&b);
 	}
 	plan_free(&plan);
@@ -397,7 +457,7 @@ static void handle(const struct nsbox_request *req, struct nsbox_reply *rep, int
 	}
 	set_text(rep->rootfs, sizeof(rep->rootfs), plan.rootfs);
 	struct box_start b = { .user = &user.info, .plan = &plan, .rule = rule,
-			       .pause_step = pause_step, .listen_fd = -1 };
+			       .pause_step = pause_step, .listen_fd = -1, .devpts_tree = -1 };
 	r = rule->share == SHARE_USER ? join_or_start_shared(&b, rep, fds)
 				      : start_unshared(&b, rep, fds);
 	if (r < 0) {

@@ -16,6 +16,12 @@
  *    by root, so nothing the application's root code later reads or writes
  *    by name in the box (/run/utmp, /run/userdb, /tmp, /dev/ptmx) can be
  *    the user's;
+ *  - entering the mount namespace of a box of the same user (a child,
+ *    setns by the pidfd of its verified init) to clone its /dev/pts,
+ *    which no one in that namespace can change (no process of the box has
+ *    a capability there); the clone must be a devpts root and not ours;
+ *  - making a new devpts instance in a copy of our mount namespace (a
+ *    child, unshare), so that it gets no share of kernel.pty.reserve;
  *  - cloning the host's utmp, wtmp and lastlog (accounting): each must be
  *    a root-owned regular file with one link that others cannot write; box
  *    init binds them writable, for the application's root code, which
@@ -26,11 +32,14 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 
 #include "log.h"
 #include "mount.h"
+#include "ns.h"
 #include "path.h"
 #include "syscalls.h"
 
@@ -299,9 +308,16 @@ static int prepare_dev(struct box_mounts *m)
 		return r;
 	if (sys_mount_setattr(m->dev_tree, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY, 0, 0) < 0)
 		return log_errno(errno, "mount_setattr(/dev, ro)");
-	/* Made here, by root in the host's user namespace, its pts/ptmx is
-	 * root's (made in box init, it would be the user's). */
-	return make_devpts("/dev/pts", &m->devpts_tree);
+	/* One devpts instance for all of the user's boxes, so that its max=
+	 * caps their ptys together, whichever box holds them, and wherever
+	 * their fds were passed. Made here, by root in the host's user
+	 * namespace, its pts/ptmx is root's (made in box init, it would be
+	 * the user's), and the user cannot remount it with another max=. */
+	if (m->user_devpts >= 0) {
+		m->devpts_tree = fcntl(m->user_devpts, F_DUPFD_CLOEXEC, 3);
+		return m->devpts_tree < 0 ? log_errno(errno, "dup(devpts)") : 0;
+	}
+	return make_devpts("/dev/pts", m->ptys_max, true, &m->devpts_tree);
 }
 
 /* One of the host's login records: a regular file of root's that others
@@ -369,6 +385,42 @@ static int prepare_accounting(struct box_mounts *m)
 		if ((r = clone_accounting_file(accounting_files[i], &m->accounting_trees[i])) < 0)
 			return r;
 	return m->accounting_trees[0] >= 0 ? prepare_run(m) : 0;
+}
+
+/* In the box's mount namespace (call_in_mount_ns): a clone of its
+ * /dev/pts, if it is a devpts instance other than OURS (the devpts the
+ * helper sees at /dev/pts). */
+static int clone_devpts_here(void *ours)
+{
+	_cleanup_close_ int fd = -1;
+	struct statfs sfs;
+	struct stat st;
+	int tree, r;
+
+	fd = sys_openat2(AT_FDCWD, "/dev/pts", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+			 RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+	if (fd < 0)
+		return log_errno(errno, "open(\"/dev/pts\") in a box of the user");
+	if (fstatfs(fd, &sfs) < 0 || fstat(fd, &st) < 0)
+		return log_errno(errno, "stat(\"/dev/pts\") in a box of the user");
+	/* The root of a devpts instance (inode 1), and not the host's. */
+	if (sfs.f_type != DEVPTS_SUPER_MAGIC || st.st_ino != 1 || st.st_dev == *(dev_t *)ours) {
+		log_error("/dev/pts in a box of the user is not a devpts instance of its own");
+		return -EPERM;
+	}
+	r = clone_tree(fd, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts of a box of the user",
+		       &tree);
+	return r < 0 ? r : tree;
+}
+
+int clone_box_devpts(int pidfd, int *ret_tree)
+{
+	dev_t ours = 0;
+	struct stat st;
+
+	if (stat("/dev/pts", &st) == 0)
+		ours = st.st_dev;
+	return call_in_mount_ns(pidfd, clone_devpts_here, &ours, ret_tree);
 }
 
 int prepare_box_mounts(struct box_mounts *m)

@@ -110,7 +110,7 @@ int record_init(struct box_record *r, const char *user, uint32_t uid, const char
  * strings' termination, and only root writes the directory. */
 int registry_write(const struct box_record *r)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
+	char path[PATH_MAX], tmp[PATH_MAX], index[PATH_MAX];
 	_cleanup_close_ int fd = -1;
 	int err;
 
@@ -123,8 +123,23 @@ int registry_write(const struct box_record *r)
 		return log_errno(errno, "open(\"%s\")", tmp);
 	if (write(fd, r, sizeof(*r)) != (ssize_t)sizeof(*r))
 		return log_errno(errno ?: EIO, "write(\"%s\")", tmp);
-	if (rename(tmp, path) < 0)
-		return log_errno(errno, "rename(\"%s\")", path);
+	/* The uid's index (registry_each_box_of): a second name of the
+	 * record, made before the first, so no box is ever recorded without
+	 * it. unlink_box_record() removes both; a lookup removes an index
+	 * whose box is gone. */
+	box_index_path(r->id, r->uid, index, sizeof(index));
+	(void)unlink(index);
+	if (link(tmp, index) < 0) {
+		err = log_errno(errno, "link(\"%s\")", index);
+		(void)unlink(tmp);
+		return err;
+	}
+	if (rename(tmp, path) < 0) {
+		err = log_errno(errno, "rename(\"%s\")", path);
+		(void)unlink(index);
+		(void)unlink(tmp);
+		return err;
+	}
 	return 0;
 }
 
@@ -134,17 +149,19 @@ int registry_remove(const char *id)
 
 	if (!box_id_is_valid(id))
 		return -EINVAL;
-	snprintf(path, sizeof(path), "%s/%s.box", BOXES_DIR, id);
-	(void)unlink(path);
+	unlink_box_record(id);
 	box_socket_path(id, path, sizeof(path));
 	(void)unlink(path);
 	return 0;
 }
 
+/* -ENOENT: removed since the directory was read. */
 static int read_record(int dirfd, const char *name, struct box_record *r)
 {
 	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 
+	if (fd < 0 && errno == ENOENT)
+		return -ENOENT;
 	if (fd < 0 || read(fd, r, sizeof(*r)) != (ssize_t)sizeof(*r))
 		return -EIO;
 	if (!memchr(r->id, 0, sizeof(r->id)) || !memchr(r->user, 0, sizeof(r->user)) ||
@@ -246,26 +263,93 @@ int registry_list(struct box_record **ret, size_t *ret_n)
 	return 0;
 }
 
+/* Whether NAME, an entry of BOXES_DIR, may be a record of USER (UID): ids
+ * start with the user name, or the uid for names that cannot be ids. */
+static bool may_be_record_of(const char *name, const char *user, uint32_t uid)
+{
+	char prefix[300], uid_prefix[32];
+	size_t len = strlen(name);
+
+	snprintf(prefix, sizeof(prefix), "%s-", user);
+	snprintf(uid_prefix, sizeof(uid_prefix), "uid%u-", uid);
+	return len >= 5 && streq(name + len - 4, ".box") &&
+	       (startswith(name, prefix) || startswith(name, uid_prefix));
+}
+
+/* Whether NAME, an entry of BOXES_DIR, is an index name of UID. */
+static bool is_index_of(const char *name, uint32_t uid)
+{
+	char suffix[16];
+	size_t len = strlen(name), n;
+
+	n = (size_t)snprintf(suffix, sizeof(suffix), ".u%u", uid);
+	return len > n && streq(name + len - n, suffix);
+}
+
+int registry_each_box_of(const char *user, uint32_t uid,
+			 int (*fn)(const struct box_record *r, int pidfd, void *userdata),
+			 void *userdata)
+{
+	struct dirent *e;
+	DIR *d = opendir(BOXES_DIR);
+	int r = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : log_errno(errno, "opendir(\"%s\")", BOXES_DIR);
+	while (r == 0 && (errno = 0, e = readdir(d))) {
+		struct box_record rec;
+		_cleanup_close_ int pidfd = -1;
+		bool index = is_index_of(e->d_name, uid);
+
+		/* The uid's index names every box of that uid, whatever its
+		 * user name (two names of one uid are one user); records
+		 * named after USER are read too (boxes recorded before the
+		 * index existed). */
+		if (!index && !may_be_record_of(e->d_name, user, uid))
+			continue;
+		/* Only root writes records, whole (rename, link): one we
+		 * cannot read may still be a live box we would miss. */
+		if ((r = read_record(dirfd(d), e->d_name, &rec)) < 0) {
+			if (r == -ENOENT) { /* both names of a record we removed */
+				r = 0;
+				continue;
+			}
+			log_error("box record %s/%s cannot be read: it may be a box of %s (remove "
+				  "it if no such box runs)",
+				  BOXES_DIR, e->d_name, user);
+			r = -EIO;
+			break;
+		}
+		if (rec.uid != uid)
+			continue;
+		if (box_pidfd(&rec, &pidfd) < 0) {
+			/* The box is gone. */
+			registry_remove(rec.id);
+			if (index)
+				(void)unlinkat(dirfd(d), e->d_name, 0);
+			continue;
+		}
+		r = fn(&rec, pidfd, userdata);
+	}
+	if (r == 0 && errno != 0)
+		r = log_errno(errno, "readdir(\"%s\")", BOXES_DIR);
+	closedir(d);
+	return r;
+}
+
 int registry_find_shared(const char *user, uint32_t uid, const char *rule, struct box_record *ret,
 			 int *ret_pidfd)
 {
-	char prefix[300], uid_prefix[32];
 	struct dirent *e;
 	DIR *d = opendir(BOXES_DIR);
 
 	if (!d)
 		return -ENOENT;
-	/* Only this user's records: their ids start with the user name (or
-	 * the uid, for names that cannot be ids). */
-	snprintf(prefix, sizeof(prefix), "%s-", user);
-	snprintf(uid_prefix, sizeof(uid_prefix), "uid%u-", uid);
 	while ((e = readdir(d))) {
 		struct box_record r;
-		size_t len = strlen(e->d_name);
 		int pidfd;
 
-		if (len < 5 || !streq(e->d_name + len - 4, ".box") ||
-		    (!startswith(e->d_name, prefix) && !startswith(e->d_name, uid_prefix)) ||
+		if (!may_be_record_of(e->d_name, user, uid) ||
 		    read_record(dirfd(d), e->d_name, &r) < 0 || !r.shared || r.uid != uid ||
 		    !streq(r.rule, rule))
 			continue;
@@ -282,23 +366,48 @@ int registry_find_shared(const char *user, uint32_t uid, const char *rule, struc
 	return -ENOENT;
 }
 
-int registry_lock(uint32_t uid, int *ret_fd)
+static void lock_path(uint32_t uid, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%u.lock", LOCKS_DIR, uid);
+}
+
+int registry_lock(uint32_t uid, struct user_lock *ret)
 {
 	char path[PATH_MAX];
-	int fd, err;
+	int err;
 
 	if ((err = ensure_dirs()) < 0)
 		return err;
-	snprintf(path, sizeof(path), "%s/%u.lock", LOCKS_DIR, uid);
-	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return log_errno(errno, "open(\"%s\")", path);
-	if (RETRY_EINTR(flock(fd, LOCK_EX)) < 0) {
-		close(fd);
-		return log_errno(errno, "flock(\"%s\")", path);
+	lock_path(uid, path, sizeof(path));
+	for (;;) {
+		_cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		struct stat held, named;
+
+		if (fd < 0)
+			return log_errno(errno, "open(\"%s\")", path);
+		if (RETRY_EINTR(flock(fd, LOCK_EX)) < 0 || fstat(fd, &held) < 0)
+			return log_errno(errno, "flock(\"%s\")", path);
+		/* The holder before us unlinks the file before it lets go
+		 * (registry_unlock): a lock on a file no longer at PATH locks
+		 * nothing; take the new one. */
+		if (stat(path, &named) == 0 && named.st_ino == held.st_ino &&
+		    named.st_dev == held.st_dev) {
+			*ret = (struct user_lock){ .fd = TAKE_FD(fd), .uid = uid };
+			return 0;
+		}
 	}
-	*ret_fd = fd;
-	return 0;
+}
+
+void registry_unlock(struct user_lock *l)
+{
+	char path[PATH_MAX];
+
+	if (l->fd < 0)
+		return;
+	/* Unlinked while held: nothing is left in /run per user. */
+	lock_path(l->uid, path, sizeof(path));
+	(void)unlink(path);
+	closep(&l->fd);
 }
 
 /* Whether PATH already holds DATA, and passes the module's checks (the

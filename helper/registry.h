@@ -10,12 +10,16 @@
 #ifndef NSBOX_REGISTRY_H
 #define NSBOX_REGISTRY_H
 
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "protocol.h"
+#include "util.h"
 
 struct box_record {
 	char id[NSBOX_BOX_ID_SIZE]; /* USER-PID */
@@ -28,6 +32,36 @@ struct box_record {
 	long long created;		/* unix time */
 	char rootfs[1024];
 };
+
+/* A record's second name, in the index of its uid: NSBOX_BOXES_DIR/ID.uUID
+ * (registry_each_box_of() finds a uid's boxes by these names). */
+static inline void box_index_path(const char *id, uint32_t uid, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s.u%u", NSBOX_BOXES_DIR, id, uid);
+}
+
+/* Unlink the record of box ID, and its index name (the record says whose
+ * it is). Header-only: the module, which links no helper object, removes
+ * the record of a session's box at close. */
+static inline void unlink_box_record(const char *id)
+{
+	char path[sizeof(NSBOX_BOXES_DIR) + NSBOX_BOX_ID_SIZE + 8], index[sizeof(path) + 12];
+	struct box_record r;
+	int fd;
+
+	if (!box_id_is_valid(id))
+		return;
+	snprintf(path, sizeof(path), "%s/%s.box", NSBOX_BOXES_DIR, id);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, &r, sizeof(r)) == (ssize_t)sizeof(r) && streq(r.id, id)) {
+			box_index_path(id, r.uid, index, sizeof(index));
+			(void)unlink(index);
+		}
+		close(fd);
+	}
+	(void)unlink(path);
+}
 
 /* Fill R for box init PID (reads its start time). */
 int record_init(struct box_record *r, const char *user, uint32_t uid, const char *rule,
@@ -45,9 +79,29 @@ int registry_list(struct box_record **ret, size_t *ret_n);
 int registry_find_shared(const char *user, uint32_t uid, const char *rule, struct box_record *ret,
 			 int *ret_pidfd);
 
-/* Serialise box creation for UID, whatever the rule (flock); *RET_FD
- * releases it. */
-int registry_lock(uint32_t uid, int *ret_fd);
+/* Call FN for each live box of UID, whatever its user name (two names of
+ * one uid are one user) and rule, with a pidfd of its init checked as
+ * box_pidfd() does (closed after FN), until FN returns non-zero, which is
+ * then returned; 0 if it never did. Finds them by name (registry_write
+ * gives each record a second name, ID.uUID), reading no other record;
+ * those of boxes that are gone are removed on the way. Fails closed: a
+ * record of UID, or one named after USER, that cannot be read is -EIO. */
+int registry_each_box_of(const char *user, uint32_t uid,
+			 int (*fn)(const struct box_record *r, int pidfd, void *userdata),
+			 void *userdata);
+
+/* Serialise box creation for UID, whatever the rule (flock on a file of
+ * /run/nsbox/locks). Held from looking at the user's boxes until the new
+ * box is recorded: two logins at once must not both find no box and each
+ * make a devpts instance, nor start two shared boxes. registry_unlock()
+ * (a cleanup function) removes the file and lets go. */
+struct user_lock {
+	int fd;
+	uint32_t uid;
+};
+#define USER_LOCK_NONE ((struct user_lock){ .fd = -1 })
+int registry_lock(uint32_t uid, struct user_lock *ret);
+void registry_unlock(struct user_lock *l);
 
 /* A pidfd of the box init R names, after checking it is that process: its
  * start time, its name and its uid. -ESRCH if the box is gone. */

@@ -67,6 +67,7 @@
 #include "../helper/landlock.h"
 #include "../helper/procstate.h"
 #include "../helper/protocol.h"
+#include "../helper/registry.h"
 #include "../helper/syscalls.h"
 #include "../helper/testpause.h"
 #include "../helper/ttyfilter.h"
@@ -841,12 +842,7 @@ static int join_box_relayed(pam_handle_t *pamh, const struct args *a, const char
 /* The record of a box of one session goes with it (registry.h). */
 static void remove_record(const char *id)
 {
-	char path[160];
-
-	if (!box_id_is_valid(id))
-		return;
-	snprintf(path, sizeof(path), "%s/%s.box", NSBOX_BOXES_DIR, id);
-	(void)unlink(path);
+	unlink_box_record(id);
 }
 
 static bool is_root(const char *user)

@@ -579,6 +579,17 @@ static int open_box_pty(pam_handle_t *pamh, struct relay *r, int *ret_master, in
 	struct stat st;
 
 	master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0 && errno == ENOSPC) {
+		/* The devpts instance of the user's boxes is full (or the
+		 * host's pool is used up). */
+		const void *user = NULL;
+		(void)pam_get_item(pamh, PAM_USER, &user);
+		pam_syslog(pamh, LOG_ERR,
+			   "relay: no pty left for %s: their boxes hold all the ptys their "
+			   "rule's ptys_max allows, or the host has none left",
+			   user ? (const char *)user : "the user");
+		return -ENOSPC;
+	}
 	if (master < 0 || fstat(master, &st) < 0) {
 		pam_syslog(pamh, LOG_ERR, "relay: open(\"/dev/ptmx\") in the box: %m");
 		return -errno;

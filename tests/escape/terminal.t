@@ -169,6 +169,17 @@ wait_screen '^BGRC=0$'
 ok $? "su -c CMD & runs to its end (status 0)"
 like "... and its output shows" "$(screen)" "^BG-9"
 
+# On a terminal with stdout a host file: the terminal fds get the box's
+# pty, the file a pipe the relay copies into it.
+keys "clear; $SU_CMD -l alice -c 'echo \"IN=\$(stat -L -c %d /proc/self/fd/0) PTS=\$(stat -c %d /dev/pts/ptmx) OUT=\$(readlink /proc/self/fd/1)\" >&2; /usr/local/bin/ttythief ftruncate 1; echo written' >$T/mixed.log; echo MIXED_RC=\$?" Enter
+wait_screen '^MIXED_RC='
+line=$(last '^IN=')
+ok $([[ "$line" =~ IN=([0-9]+)\ PTS=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ]; echo $?) \
+	"su -c CMD >file on a terminal: fd 0 is the box's pty ($line)"
+like "... fd 1 is a pipe, not the host file" "$line" "OUT=pipe:"
+unlike "... which the box cannot truncate" "$(screen)" "TRUNCATED"
+is "... and the output arrives in the file" "$(cat "$T/mixed.log")" "written"
+
 # --- fds that are host files -------------------------------------------------------------
 echo "precious" >"$T/host.log"
 $SU_CMD -l alice -c 'readlink /proc/self/fd/1 >&2; /usr/local/bin/ttythief ftruncate 1; echo appended' \

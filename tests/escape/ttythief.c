@@ -9,6 +9,13 @@
  *   ttythief ftruncate FD    cut the file behind FD to nothing
  *   ttythief ptrace PID      try PTRACE_ATTACH, print the errno name
  *   ttythief ctty-size R C   set the window size through /dev/tty
+ *
+ * and, for tests/escape/ptys.t, with the ptys of a box's /dev/ptmx:
+ *   ttythief hold-ptys N STOP   open up to N, print "PTYS=K (why it stopped)",
+ *                               hold them until the file STOP exists
+ *   ttythief give-ptys N SOCK   open up to N and send them over SOCK
+ *   ttythief keep SOCK LOG      (another box) take ptys over SOCK, hold them
+ *                               all, log "KEPT total" after each batch
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -123,8 +130,90 @@ static int give(const char *path)
 	return 0;
 }
 
+#define MAX_PTYS 200
+
+/* Up to N ptys of /dev/ptmx in FDS; prints how many and why it stopped. */
+static int open_ptys(int n, int *fds)
+{
+	int k = 0;
+
+	if (n > MAX_PTYS)
+		n = MAX_PTYS;
+	while (k < n && (fds[k] = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)) >= 0)
+		k++;
+	printf("PTYS=%d (%s)\n", k, k < n ? strerror(errno) : "all asked for");
+	fflush(stdout);
+	return k;
+}
+
+static int hold_ptys(int n, const char *stop)
+{
+	int fds[MAX_PTYS];
+
+	open_ptys(n, fds);
+	for (int i = 0; i < 120 * 20 && access(stop, F_OK) < 0; i++)
+		usleep(50 * 1000);
+	return 0;
+}
+
+static int give_ptys(int n, const char *path)
+{
+	struct sockaddr_un sa;
+	int s = sock_at(path, &sa), fds[MAX_PTYS], k = open_ptys(n, fds);
+	char byte = 'P', control[CMSG_SPACE(MAX_PTYS * sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+			      .msg_controllen = CMSG_SPACE(k * sizeof(int)) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	if (k == 0)
+		return 1;
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(k * sizeof(int));
+	memcpy(CMSG_DATA(c), fds, k * sizeof(int));
+	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || sendmsg(s, &msg, 0) != 1)
+		return perror("give-ptys"), 1;
+	/* Wait for the keeper to close: only then does it hold them. */
+	if (read(s, &byte, 1) < 0)
+		return perror("give-ptys: read"), 1;
+	printf("GAVE %d\n", k);
+	return 0;
+}
+
+static int keep(const char *path, const char *log)
+{
+	struct sockaddr_un sa;
+	int s = sock_at(path, &sa), conn, total = 0;
+	FILE *out = fopen(log, "a");
+
+	if (s < 0 || !out || bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 8) < 0)
+		return perror("keep"), 1;
+	setvbuf(out, NULL, _IONBF, 0);
+	fprintf(out, "listening\n");
+	while ((conn = accept(s, NULL, NULL)) >= 0) {
+		char byte, control[CMSG_SPACE(MAX_PTYS * sizeof(int))];
+		struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+				      .msg_controllen = sizeof(control) };
+		struct cmsghdr *c;
+
+		if (recvmsg(conn, &msg, 0) > 0 && (c = CMSG_FIRSTHDR(&msg)) && c->cmsg_type == SCM_RIGHTS)
+			total += (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+		fprintf(out, "KEPT %d\n", total);
+		close(conn); /* the fds stay open here */
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "hold-ptys") == 0)
+		return hold_ptys(atoi(argv[2]), argv[3]);
+	if (argc == 4 && strcmp(argv[1], "give-ptys") == 0)
+		return give_ptys(atoi(argv[2]), argv[3]);
+	if (argc == 4 && strcmp(argv[1], "keep") == 0)
+		return keep(argv[2], argv[3]);
 	if (argc == 4 && strcmp(argv[1], "serve") == 0)
 		return serve(argv[2], argv[3]);
 	if (argc == 3 && strcmp(argv[1], "give") == 0)
