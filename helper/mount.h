@@ -129,9 +129,5 @@ int attach_tree(int tree, int target_fd, const char *shown);
 int make_dev_entries(int devfd, bool syslog_socket);
 /* A new devpts instance for a box (detached). */
 int make_devpts(const char *shown, int *ret_tree);
-/* Check the files root code reads in a box (beneath ROOTFD). */
-/* With ENTRIES, every entry of the directories root code loads from by
- * name (library, PAM and ld.so configuration directories) too. */
-int check_system_paths(int rootfd, const char *shown_root, bool entries);
 
 #endif
