@@ -3,14 +3,20 @@
  * pam_nsbox does (spawn the helper, protocol on fd 3, keep the socket and
  * box init's pidfd) without joining them, then tears them all down.
  *
- *   boxes -n N -u USER -c CONFIG -H HELPER [-b BATCH]
+ *   boxes -n N -u USER -c CONFIG -H HELPER [-b BATCH] [-p]
  *
  * Prints CSV lines:
  *   batch,BOXES_SO_FAR,MS_PER_BOX          creation time per box, per batch
  *   summary,N,create_ms_per_box,kernel_kb_per_box,init_rss_kb,teardown_ms_per_box,
  *           init_pss_kb,init_private_kb
  * Kernel memory is the growth of Slab + KernelStack + PageTables in
- * /proc/meminfo while the boxes live, divided by N. Must run as root. */
+ * /proc/meminfo while the boxes live, divided by N. With -p, also where it
+ * goes, per box:
+ *   meminfo,FIELD,KB_PER_BOX          Slab, SUnreclaim, KernelStack,
+ *                                     PageTables, Percpu (not in the total)
+ *   slab,CACHE,KB_PER_BOX             the slab caches that grew most
+ *   smaps,MAPPING,RSS_KB,PSS_KB,PRIVATE_KB   box init's mappings
+ * Must run as root. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -33,6 +39,109 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+#define MAX_SLABS 512
+struct slabs {
+	char name[MAX_SLABS][64];
+	long kb[MAX_SLABS];
+	int n;
+};
+
+/* The memory each slab cache holds (its slabs, whole pages). */
+static void slab_snapshot(struct slabs *s)
+{
+	char line[512];
+	FILE *f = fopen("/proc/slabinfo", "r");
+
+	s->n = 0;
+	while (f && fgets(line, sizeof(line), f) && s->n < MAX_SLABS) {
+		long active, num, size, per, pages, nslabs;
+		char name[64];
+
+		if (sscanf(line, "%63s %ld %ld %ld %ld %ld : tunables %*d %*d %*d : slabdata %*d %ld",
+			   name, &active, &num, &size, &per, &pages, &nslabs) != 7)
+			continue;
+		snprintf(s->name[s->n], sizeof(s->name[0]), "%s", name);
+		s->kb[s->n++] = nslabs * pages * (sysconf(_SC_PAGESIZE) / 1024);
+	}
+	if (f)
+		fclose(f);
+}
+
+static long meminfo_field(const char *key)
+{
+	char line[256];
+	long v = 0;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, key, strlen(key)) == 0 && line[strlen(key)] == ':')
+			sscanf(line + strlen(key) + 1, "%ld", &v);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static const char *const profile_fields[] = { "Slab", "SUnreclaim", "KernelStack", "PageTables",
+					       "Percpu" };
+
+/* The slab caches that grew most between A and B, per box. */
+static void print_slab_growth(const struct slabs *a, const struct slabs *b, int n)
+{
+	for (int shown = 0; shown < 15; shown++) {
+		long best = 0;
+		int at = -1;
+
+		for (int i = 0; i < b->n; i++) {
+			long before = 0;
+			for (int j = 0; j < a->n; j++)
+				if (strcmp(a->name[j], b->name[i]) == 0)
+					before = a->kb[j];
+			if (b->kb[i] - before > best && b->name[i][0] != '!') {
+				best = b->kb[i] - before;
+				at = i;
+			}
+		}
+		if (at < 0)
+			break;
+		printf("slab,%s,%.2f\n", b->name[at], (double)best / n);
+		((struct slabs *)b)->name[at][0] = '!'; /* shown */
+	}
+}
+
+/* Box init's mappings, summed by what they map. */
+static void print_smaps(pid_t pid)
+{
+	char path[64], line[512], mapping[256] = "";
+	long rss = 0, pss = 0, priv = 0, v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps", (int)pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		char name[256] = "";
+
+		if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %255s", &lo, &hi, name) >= 2 &&
+		    strchr(line, '-') < strchr(line, ' ')) {
+			if (mapping[0] || rss)
+				printf("smaps,%s,%ld,%ld,%ld\n", mapping[0] ? mapping : "[anon]", rss,
+				       pss, priv);
+			snprintf(mapping, sizeof(mapping), "%s", name);
+			rss = pss = priv = 0;
+		} else if (sscanf(line, "Rss: %ld kB", &v) == 1)
+			rss = v;
+		else if (sscanf(line, "Pss: %ld kB", &v) == 1)
+			pss = v;
+		else if (sscanf(line, "Private_Clean: %ld kB", &v) == 1 ||
+			 sscanf(line, "Private_Dirty: %ld kB", &v) == 1)
+			priv += v;
+	}
+	if (mapping[0] || rss)
+		printf("smaps,%s,%ld,%ld,%ld\n", mapping[0] ? mapping : "[anon]", rss, pss, priv);
+	if (f)
+		fclose(f);
 }
 
 static long meminfo_kb(void)
@@ -198,7 +307,9 @@ static int make_box(const char *helper, const char *user, const char *config, in
 int main(int argc, char **argv)
 {
 	const char *user = NULL, *config = NULL, *helper = NULL;
-	int n = 100, batch = 100, c, sock, keeper_fd = -1;
+	int n = 100, batch = 100, c, sock, keeper_fd = -1, profile = 0;
+	static struct slabs slabs0, slabs1;
+	long fields0[5] = { 0 };
 	pid_t keeper;
 	pid_t *inits;
 	struct rlimit rl = { 1 << 20, 1 << 20 };
@@ -206,18 +317,19 @@ int main(int argc, char **argv)
 	long mem0, mem1, init_rss, init_pss, init_private;
 	pid_t first_init = 0;
 
-	while ((c = getopt(argc, argv, "n:u:c:H:b:")) != -1) {
+	while ((c = getopt(argc, argv, "n:u:c:H:b:p")) != -1) {
 		switch (c) {
 		case 'n': n = atoi(optarg); break;
 		case 'u': user = optarg; break;
 		case 'c': config = optarg; break;
 		case 'H': helper = optarg; break;
 		case 'b': batch = atoi(optarg); break;
+		case 'p': profile = 1; break;
 		default: return 2;
 		}
 	}
 	if (!user || !config || !helper || n < 1 || batch < 1) {
-		fprintf(stderr, "usage: boxes -n N -u USER -c CONFIG -H HELPER [-b BATCH]\n");
+		fprintf(stderr, "usage: boxes -n N -u USER -c CONFIG -H HELPER [-b BATCH] [-p]\n");
 		return 2;
 	}
 	setrlimit(RLIMIT_NOFILE, &rl);
@@ -226,6 +338,11 @@ int main(int argc, char **argv)
 	if (!inits || keeper < 0) {
 		perror("boxes: setup");
 		return 1;
+	}
+	if (profile) {
+		slab_snapshot(&slabs0);
+		for (int i = 0; i < 5; i++)
+			fields0[i] = meminfo_field(profile_fields[i]);
 	}
 	mem0 = meminfo_kb();
 	t0 = now_ms();
@@ -250,6 +367,14 @@ int main(int argc, char **argv)
 	mem1 = meminfo_kb();
 	init_rss = rss_kb(first_init);
 	pss_private_kb(first_init, &init_pss, &init_private);
+	if (profile && n > 0) {
+		slab_snapshot(&slabs1);
+		for (int i = 0; i < 5; i++)
+			printf("meminfo,%s,%.2f\n", profile_fields[i],
+			       (double)(meminfo_field(profile_fields[i]) - fields0[i]) / n);
+		print_slab_growth(&slabs0, &slabs1, n);
+		print_smaps(first_init);
+	}
 
 	/* Teardown: a pidfd of each init (the pids cannot have been reused:
 	 * the boxes live while the keeper holds their sockets), SIGKILL, then

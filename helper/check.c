@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "check.h"
 #include "config.h"
 #include "boxinit.h"
@@ -466,6 +467,10 @@ int cmd_check(int argc, char **argv)
 			return log_errno(errno, "config %s", path), 1;
 		path = absolute;
 	}
+	/* What a login checks of a rootfs's code directories only while its
+	 * record holds is audited in full here, and recorded afresh: this is
+	 * what an admin runs after changing a rootfs (SECURITY.md). */
+	audit_force_full();
 	pam_rc = check_pam_dir(pam_dir ? pam_dir : "/etc/pam.d", pam_dir != NULL);
 	if (config_load(path, true, &cfg) < 0)
 		return 1;

@@ -13,14 +13,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "audit.h"
 #include "log.h"
 #include "ns.h"
 #include "path.h"
 #include "syscalls.h"
-
-#ifndef NSBOX_MULTIARCH
-#define NSBOX_MULTIARCH "x86_64-linux-gnu"
-#endif
 
 /* The box root: its mount fd and the host path it came from (messages). */
 struct root {
@@ -28,265 +25,17 @@ struct root {
 	const char *shown;
 };
 
-/* What root code in the application reads or writes by name once it has
- * joined the box: NSS configuration and modules, initgroups' /etc/group,
- * the dynamic linker's files, PAM's, the time zone, utmp and wtmp. None of
- * it may be the user's, or the user could feed root code
- * (sudo CVE-2025-32463 class) or make it write where the user points. */
-static const char *const system_paths[] = {
-	"etc", "etc/passwd", "etc/group", "etc/shadow", "etc/gshadow", "etc/nsswitch.conf",
-	"etc/ld.so.preload", "etc/ld.so.cache", "etc/ld.so.conf", "etc/ld.so.conf.d",
-	"etc/pam.d", "etc/security", "etc/localtime",
-	"lib", "lib64", "lib32", "lib/" NSBOX_MULTIARCH, "lib/" NSBOX_MULTIARCH "/security",
-	"usr", "usr/lib", "usr/lib64", "usr/lib32", "usr/lib/" NSBOX_MULTIARCH,
-	"usr/lib/" NSBOX_MULTIARCH "/security",
-	"bin", "sbin", "usr/bin", "usr/sbin",
-	"run", "var", "var/run", "var/log", "var/lib",
-};
-
-/* The directories whose entries root code loads or reads by name: NSS and
- * PAM modules and the libraries they pull in, PAM's and the dynamic
- * linker's configuration. Every entry in them must be root's too, not only
- * the directory (a user-owned libnss_files.so.2 would run as root). */
-#define HWCAPS(dir)                                                                          \
-	dir "/glibc-hwcaps/x86-64-v2", dir "/glibc-hwcaps/x86-64-v3", dir "/glibc-hwcaps/x86-64-v4", \
-		dir "/tls"
-static const char *const code_dirs[] = {
-	"lib",
-	"lib64",
-	"lib/" NSBOX_MULTIARCH,
-	"lib/" NSBOX_MULTIARCH "/security",
-	"usr/lib",
-	"usr/lib64",
-	"usr/lib/" NSBOX_MULTIARCH,
-	"usr/lib/" NSBOX_MULTIARCH "/security",
-	/* The dynamic linker looks in these before the directory itself. */
-	HWCAPS("lib/" NSBOX_MULTIARCH),
-	HWCAPS("usr/lib/" NSBOX_MULTIARCH),
-	/* In Debian's ld.so.conf.d. */
-	"usr/local/lib",
-	"usr/local/lib/" NSBOX_MULTIARCH,
-	"etc/pam.d",
-	"etc/security",
-	"etc/ld.so.conf.d",
-};
-
-/* What PATH (in the box, as "a/b") resolves to inside the box trusted
- * (a root-owned link into the user's files is no better than theirs). */
-static int check_resolved(int rootfd, const char *path, const char *shown_root)
-{
-	_cleanup_close_ int fd = -1;
-	char shown[PATH_MAX];
-
-	fd = sys_openat2(rootfd, path, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-	snprintf(shown, sizeof(shown), "%s/%s (resolved)", shown_root, path);
-	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
-		return 0; /* missing (or dangling): nothing to read there */
-	if (fd < 0) /* EACCES, EMFILE, ENOMEM...: not known to be missing */
-		return log_errno(errno, "%s", shown);
-	return check_root_owned_at(fd, "", shown);
-}
-
-/* PATH trusted as a name and as what it resolves to. */
-static int check_name_and_target(int rootfd, const char *path, const char *shown_root)
-{
-	char shown[PATH_MAX];
-	int r;
-
-	snprintf(shown, sizeof(shown), "%s/%s", shown_root, path);
-	r = check_root_owned_at(rootfd, path, shown);
-	return r < 0 ? r : check_resolved(rootfd, path, shown_root);
-}
-
-/* The directory a link of a code directory points into (the nearest one
- * that exists, for a dangling link), and every directory above it up to
- * the box's root: root's and not writable by others, sticky or not. A
- * root-owned link to /home/alice/x.so, or a dangling one to /tmp/x.so,
- * would otherwise let the user put the file there later. */
-static int check_link_dirs(int rootfd, const char *dir, const char *target, const char *shown)
-{
-	char path[PATH_MAX], what[PATH_MAX + 64];
-	struct stat root_st, st;
-	char *slash;
-	int fd = -1, r = 0;
-
-	if (snprintf(path, sizeof(path), "%s%s%s", target[0] == '/' ? "" : dir,
-		     target[0] == '/' ? "" : "/", target[0] == '/' ? target + 1 : target) >=
-	    (int)sizeof(path))
-		return log_errno(ENAMETOOLONG, "%s", shown);
-	snprintf(what, sizeof(what), "%s (a directory above what it points to)", shown);
-	do {
-		slash = strrchr(path, '/');
-		if (slash)
-			*slash = '\0';
-		else
-			snprintf(path, sizeof(path), ".");
-		fd = sys_openat2(rootfd, path, O_PATH | O_DIRECTORY | O_CLOEXEC,
-				 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-		/* Only a missing directory sends us up: one we cannot open
-		 * (EACCES, EMFILE) is not known to be safe. */
-	} while (fd < 0 && slash && (errno == ENOENT || errno == ENOTDIR));
-	if (fd < 0)
-		return log_errno(errno, "%s", what);
-	if (fstat(rootfd, &root_st) < 0) {
-		close(fd);
-		return log_errno(errno, "%s", shown);
-	}
-	for (int depth = 0;; depth++) {
-		int parent;
-
-		if (depth == 256) {
-			r = log_errno(ELOOP, "%s", what);
-			break;
-		}
-		if ((r = check_root_owned_at(fd, "", what)) < 0)
-			break;
-		if (fstat(fd, &st) < 0) {
-			r = log_errno(errno, "%s", what);
-			break;
-		}
-		if (st.st_dev == root_st.st_dev && st.st_ino == root_st.st_ino)
-			break;
-		parent = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		close(fd);
-		fd = parent;
-		if (fd < 0)
-			return log_errno(errno, "%s", what);
-	}
-	close(fd);
-	return r;
-}
-
-/* A symlink entry of a code directory: root's, and what it points to
- * trusted too. A target without a '/' is another entry of the same
- * directory, checked in its own turn (libfoo.so -> libfoo.so.1 is most of
- * a library directory's links): only its own stat and readlink then. */
-static int check_link_entry(int rootfd, int dirfd, const char *dir, const char *path,
-			    const char *name, const char *shown_root)
-{
-	char target[PATH_MAX], shown[PATH_MAX];
-	ssize_t n;
-	int r;
-
-	snprintf(shown, sizeof(shown), "%s/%s", shown_root, path);
-	r = check_root_owned_at(dirfd, name, shown);
-	if (r < 0)
-		return r;
-	n = readlinkat(dirfd, name, target, sizeof(target) - 1);
-	if (n < 0)
-		return log_errno(errno, "readlink(\"%s\")", shown);
-	target[n] = '\0';
-	if (!strchr(target, '/') && !streq(target, "..") && !streq(target, "."))
-		return 0;
-	r = check_resolved(rootfd, path, shown_root);
-	return r < 0 ? r : check_link_dirs(rootfd, dir, target, shown);
-}
-
-/* Every entry of code directory DIR (resolved inside the box), unless
- * SEEN (N_SEEN of them) holds it already: with a merged /usr, lib/x and
- * usr/lib/x are one directory. */
-static int check_entries(int rootfd, const char *dir, const char *shown_root, dev_t *seen_dev,
-			 ino_t *seen_ino, size_t *n_seen)
-{
-	char path[512]; /* a code directory and a file name (at most 255) */
-	unsigned char type;
-	struct dirent *e;
-	struct stat st;
-	DIR *d;
-	int fd, r = 0;
-
-	fd = sys_openat2(rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-			 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
-		return 0; /* missing, or not a directory: nothing is loaded from it */
-	if (fd < 0) /* unreadable to us is not empty: fail closed */
-		return log_errno(errno, "open(\"%s/%s\")", shown_root, dir);
-	if (fstat(fd, &st) < 0) {
-		close(fd);
-		return log_errno(errno, "%s/%s", shown_root, dir);
-	}
-	for (size_t i = 0; i < *n_seen; i++)
-		if (seen_dev[i] == st.st_dev && seen_ino[i] == st.st_ino) {
-			close(fd);
-			return 0;
-		}
-	seen_dev[*n_seen] = st.st_dev;
-	seen_ino[(*n_seen)++] = st.st_ino;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return log_errno(errno, "%s/%s", shown_root, dir);
-	}
-	while (r == 0 && (errno = 0, e = readdir(d))) {
-		if (streq(e->d_name, ".") || streq(e->d_name, ".."))
-			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path))
-			continue; /* no name root code would use */
-		type = e->d_type;
-		if (type == DT_UNKNOWN) { /* a file system without d_type */
-			struct stat lst;
-
-			type = fstatat(dirfd(d), e->d_name, &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
-					       S_ISLNK(lst.st_mode)
-				       ? DT_LNK
-				       : DT_REG;
-		}
-		if (type == DT_LNK)
-			r = check_link_entry(rootfd, dirfd(d), dir, path, e->d_name, shown_root);
-		else {
-			char shown[PATH_MAX];
-
-			snprintf(shown, sizeof(shown), "%s/%s", shown_root, path);
-			r = check_root_owned_at(dirfd(d), e->d_name, shown);
-		}
-	}
-	if (r == 0 && !e && errno != 0)
-		r = log_errno(errno, "readdir(\"%s/%s\")", shown_root, dir);
-	closedir(d);
-	return r;
-}
-
-/* A box path ("/a/b") that is, contains or lies in code directory DIR
- * ("a/b", relative). */
-static bool overlaps(const char *target, const char *dir)
-{
-	size_t t = strlen(target + 1), n = strlen(dir);
-	size_t shorter = t < n ? t : n;
-
-	return strncmp(target + 1, dir, shorter) == 0 &&
-	       (t == n || (t < n ? dir[t] == '/' : target[1 + n] == '/'));
-}
-
 /* Whether a bind or tmpfs of M may have put something into a code
  * directory, so that its entries must be checked again after mounting. */
 static bool mounts_touch_code_dirs(const struct box_mounts *m)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(code_dirs); i++) {
-		for (size_t j = 0; j < m->n_binds; j++)
-			if (overlaps(m->binds[j].target, code_dirs[i]))
-				return true;
-		for (size_t j = 0; j < m->n_tmpfs; j++)
-			if (overlaps(m->tmpfs[j], code_dirs[i]))
-				return true;
-	}
+	for (size_t j = 0; j < m->n_binds; j++)
+		if (path_overlaps_code_dir(m->binds[j].target))
+			return true;
+	for (size_t j = 0; j < m->n_tmpfs; j++)
+		if (path_overlaps_code_dir(m->tmpfs[j]))
+			return true;
 	return false;
-}
-
-int check_system_paths(int rootfd, const char *shown_root, bool entries)
-{
-	dev_t seen_dev[ARRAY_SIZE(code_dirs)];
-	ino_t seen_ino[ARRAY_SIZE(code_dirs)];
-	size_t n_seen = 0;
-	int r;
-
-	for (size_t i = 0; i < ARRAY_SIZE(system_paths); i++)
-		if ((r = check_name_and_target(rootfd, system_paths[i], shown_root)) < 0)
-			return r;
-	for (size_t i = 0; entries && i < ARRAY_SIZE(code_dirs); i++)
-		if ((r = check_entries(rootfd, code_dirs[i], shown_root, seen_dev, seen_ino,
-					 &n_seen)) < 0)
-			return r;
-	return 0;
 }
 
 const char *const accounting_files[ACCOUNTING_FILES_N] = {

@@ -140,9 +140,5 @@ int make_dev_entries(int devfd, bool syslog_socket);
 /* A new devpts instance for boxes (detached) that holds at most MAX ptys;
  * with NO_RESERVE never any of the kernel.pty.reserve ones. */
 int make_devpts(const char *shown, long max, bool no_reserve, int *ret_tree);
-/* Check the files root code reads in a box (beneath ROOTFD). */
-/* With ENTRIES, every entry of the directories root code loads from by
- * name (library, PAM and ld.so configuration directories) too. */
-int check_system_paths(int rootfd, const char *shown_root, bool entries);
 
 #endif

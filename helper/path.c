@@ -251,6 +251,18 @@ int walk_path(const char *what, const char *path, unsigned flags, int *ret_fd)
 	return 0;
 }
 
+int check_trusted_stat(const struct stat *st, const char *shown)
+{
+	if (S_ISLNK(st->st_mode) && st->st_nlink > 1) {
+		log_error("%s is a symlink with %u hard links; only a single link is trusted", shown,
+			  (unsigned)st->st_nlink);
+		return -EPERM;
+	}
+	if (S_ISLNK(st->st_mode))
+		return owner_trusted(st) ? 0 : log_untrusted_owner(shown, st);
+	return check_trusted(shown, st, true);
+}
+
 int check_root_owned_at(int dirfd, const char *rel, const char *shown)
 {
 	struct stat st;
@@ -260,14 +272,7 @@ int check_root_owned_at(int dirfd, const char *rel, const char *shown)
 			return 0;
 		return log_errno(errno, "stat(\"%s\")", shown);
 	}
-	if (S_ISLNK(st.st_mode) && st.st_nlink > 1) {
-		log_error("%s is a symlink with %u hard links; only a single link is trusted", shown,
-			  (unsigned)st.st_nlink);
-		return -EPERM;
-	}
-	if (S_ISLNK(st.st_mode))
-		return owner_trusted(&st) ? 0 : log_untrusted_owner(shown, &st);
-	return check_trusted(shown, &st, true);
+	return check_trusted_stat(&st, shown);
 }
 
 int open_beneath(int rootfd, const char *rel, int flags, int *ret_fd)

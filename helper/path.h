@@ -45,6 +45,10 @@ int walk_path(const char *what, const char *path, unsigned flags, int *ret_fd);
  * has a trusted owner and is not writable by group or others; a missing
  * file is fine. SHOWN is its name for messages. */
 int check_root_owned_at(int dirfd, const char *rel, const char *shown);
+/* The same judgement on what fstatat(AT_SYMLINK_NOFOLLOW) reported: a
+ * symlink must have a trusted owner and a single link; anything else a
+ * trusted owner and no write permission for group or others. */
+int check_trusted_stat(const struct stat *st, const char *shown);
 
 /* Open REL strictly beneath ROOTFD without following any symlink (the
  * user may own directories on the way; RESOLVE_BENEATH |

@@ -37,6 +37,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 
+#include "audit.h"
 #include "log.h"
 #include "mount.h"
 #include "ns.h"
@@ -57,7 +58,7 @@ static int prepare_rootfs(struct box_mounts *m)
 	r = walk_path("rootfs", m->rootfs, WALK_DIRECTORY | WALK_ROOT_OWNED, &dirfd);
 	if (r < 0)
 		return r;
-	if ((r = check_system_paths(dirfd, m->rootfs, true)) < 0)
+	if ((r = audit_rootfs(dirfd, m->rootfs, NULL)) < 0)
 		return r;
 	/* Read-only: the user cannot write it anyway, and the application's
 	 * root code, which later runs with the box as its root, must not
@@ -191,13 +192,14 @@ static int prepare_overlay(struct box_mounts *m)
 	char shown[2 * PATH_MAX + 32];
 	_cleanup_close_ int lowerfd = -1, upperfd = -1, workfd = -1;
 	int layers[2] = { -1, -1 }, r;
+	struct audit_summary lower;
 
 	/* nsbox check refuses these (overlayfs option separators); the fds
 	 * need no such care, but a config that passed once stays valid. */
 	if (strpbrk(m->rootfs, ",:\\") || strpbrk(m->rootfs_upper, ",:\\"))
 		return log_errno(EINVAL, "rootfs_lower/rootfs_upper with ',', ':' or '\\'");
 	r = walk_path("rootfs_lower", m->rootfs, WALK_DIRECTORY | WALK_ROOT_OWNED, &lowerfd);
-	if (r < 0 || (r = check_system_paths(lowerfd, m->rootfs, true)) < 0)
+	if (r < 0 || (r = audit_rootfs(lowerfd, m->rootfs, &lower)) < 0)
 		return r;
 	r = prepare_upper(m->rootfs_upper, layers, &m->upper_lock);
 	upperfd = layers[0];
@@ -207,7 +209,7 @@ static int prepare_overlay(struct box_mounts *m)
 	snprintf(shown, sizeof(shown), "overlay of %s and %s/upper", m->rootfs, m->rootfs_upper);
 	if ((r = make_overlay(lowerfd, layers, shown, &m->rootfs_tree)) < 0)
 		return r;
-	return check_system_paths(m->rootfs_tree, shown, true);
+	return audit_merged(m->rootfs_tree, upperfd, shown, &lower);
 }
 
 static int prepare_binds(struct box_mounts *m)
