@@ -717,6 +717,26 @@ static void summarize(const struct audit_record *rec, size_t n, bool one_mount,
 	}
 }
 
+/* A path as the audit records it: relative, "" for the top, no empty, "."
+ * or ".." component; a top name is one component. */
+static bool recordable_path(const char *path, bool one_component)
+{
+	if (!path[0])
+		return !one_component;
+	for (const char *p = path;;) {
+		size_t len = strcspn(p, "/");
+
+		if (len == 0 || (len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		if (!p[len])
+			return true;
+		if (one_component)
+			return false;
+		p += len + 1;
+	}
+}
+
 /* The record NAME, if it is one we wrote: *RET (malloc'd) and its header. */
 static int read_record(const char *name, struct audit_header *h, struct audit_record **ret)
 {
@@ -743,8 +763,8 @@ static int read_record(const char *name, struct audit_header *h, struct audit_re
 		return -EBADMSG;
 	for (size_t i = 0; i < n; i++)
 		if ((rec[i].type != RECORD_DIR && rec[i].type != RECORD_TOP_NAME) ||
-		    !memchr(rec[i].path, 0, AUDIT_PATH_MAX) || rec[i].path[0] == '/' ||
-		    strstr(rec[i].path, ".."))
+		    !memchr(rec[i].path, 0, AUDIT_PATH_MAX) ||
+		    !recordable_path(rec[i].path, rec[i].type == RECORD_TOP_NAME))
 			return -EBADMSG;
 	*ret = TAKE_PTR(rec);
 	return 0;
