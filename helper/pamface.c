@@ -239,9 +239,13 @@ static int lend_devpts(const struct box_record *r, int pidfd, void *ret_tree)
 	}
 	/* A box that ended meanwhile is no box: the next one, or none. An
 	 * init that has let go of its namespaces (setns: ESRCH) is exiting:
-	 * it waits only for the box's killed processes to be reaped. */
+	 * it waits only for the box's killed processes to be reaped. Its
+	 * record goes now, as a gone box's does (registry_each_box_of()):
+	 * nothing can enter it any more, and left behind, the record would
+	 * outlive the box until the user's next login looked again. */
 	if (err == -ESRCH || pidfd_exits_within(pidfd, 0)) {
 		log_reset_error();
+		registry_remove(r->id);
 		return 0;
 	}
 	/* Fail closed: a new instance would double the user's cap. setns by

@@ -116,12 +116,31 @@ wait_until() {
 # killed box init leaves only once every process of its PID namespace is
 # reaped, some by parents outside it (sshd's monitor reaps its session
 # child after close_session).
+#
+# It also waits for box inits that are exiting: one that has let go of
+# its memory (so of its exe) but still waits in the kernel for the
+# processes of its PID namespace to be reaped is no longer in box_inits,
+# which cannot tell by its exe whose it is; yet it is still there for the
+# helper (its pidfd does not poll readable), whose next login would take
+# it for a live box. Whoever's they are, they go in moments: waiting for
+# them costs nothing, and the result is still host_state's alone.
 settle() {
 	for _ in $(seq 50); do
-		[ "$(host_state)" = "$1" ] && return 0
+		[ "$(host_state)" = "$1" ] && [ -z "$(exiting_box_inits)" ] && return 0
 		sleep 0.1
 	done
-	return 1
+	[ "$(host_state)" = "$1" ]
+}
+
+# exiting_box_inits: the pids of box inits (of BOX_UIDS, when set) that
+# are exiting: not yet zombies, and without an exe (the kernel dropped
+# their memory first; a live process of any helper has one).
+exiting_box_inits() {
+	ps -e -o pid=,uid=,stat=,comm= | awk -v uids=" ${BOX_UIDS:-} " \
+		'$4 == "nsbox-init" && $3 !~ /Z/ && (uids == "  " || index(uids, " " $2 " ")) {print $1}' |
+		while read -r pid; do
+			[ -e "/proc/$pid" ] && ! readlink "/proc/$pid/exe" >/dev/null 2>&1 && echo "$pid"
+		done
 }
 
 # no_leftovers "$before": the host looks as it did (mounts, live box
