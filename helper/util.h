@@ -17,12 +17,16 @@
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
 #define _noreturn_     __attribute__((noreturn))
 
+/* Closes *FD and marks it closed: a _cleanup_close_ variable closed early
+ * by hand must not be closed again at scope exit (the number may by then
+ * belong to another file). */
 static inline void closep(int *fd)
 {
 	if (*fd >= 0) {
 		int saved = errno;
 		close(*fd);
 		errno = saved;
+		*fd = -1;
 	}
 }
 
