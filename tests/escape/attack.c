@@ -8,6 +8,9 @@
  *   attack euid                      print the effective uid (for the
  *                                    setuid and file-capability copies)
  *   attack setcap FILE               (host, root) give FILE cap_setuid+ep
+ *   attack threads                   make a thread and fork: what a session
+ *                                    must still do with user namespaces
+ *                                    filtered
  *   attack forks N                   fork up to N children: how many worked
  *   attack serve-abstract NAME       (host) listen on @NAME until killed
  *   attack with-pidfd PID CMD...     (host) run CMD with a pidfd of PID open,
@@ -26,6 +29,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
+#include <pthread.h>
 #include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
@@ -322,6 +327,60 @@ static int a_unshare_mnt(void)
 	if (unshare(CLONE_NEWNS) == 0)
 		return say(ESCAPED, "new mount namespace without a user namespace");
 	return refused("unshare(CLONE_NEWNS)");
+}
+
+/* A user namespace of our own, by every call that makes one: in it we
+ * could mount devpts instances past ptys_max (and other file systems no
+ * box limit counts). clone3's flags are in memory, out of a seccomp
+ * filter's reach: it must fail as a whole (ENOSYS, so libc falls back to
+ * clone, where the flags are seen). */
+static int a_userns_create(void)
+{
+	struct clone_args args = { .flags = CLONE_NEWUSER, .exit_signal = SIGCHLD };
+	long pid;
+
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0) {
+		waitpid((pid_t)pid, NULL, 0);
+		return say(ESCAPED, "clone3(CLONE_NEWUSER) made a user namespace");
+	}
+	pid = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0) {
+		waitpid((pid_t)pid, NULL, 0);
+		return say(ESCAPED, "clone(CLONE_NEWUSER) made a user namespace");
+	}
+	if (unshare(CLONE_NEWUSER) == 0)
+		return say(ESCAPED, "unshare(CLONE_NEWUSER) made a user namespace");
+	return refused("clone3, clone and unshare of CLONE_NEWUSER");
+}
+
+static void *thread_main(void *arg)
+{
+	return arg;
+}
+
+/* Not an attack: what a session must still do under the filter. */
+static int threads_and_forks(void)
+{
+	pthread_t t;
+	void *res = NULL;
+	pid_t pid;
+	int status = -1;
+
+	if (pthread_create(&t, NULL, thread_main, (void *)"ran") != 0 || pthread_join(t, &res) != 0)
+		return printf("pthread_create failed\n"), 1;
+	pid = fork();
+	if (pid == 0)
+		_exit(7);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 7)
+		return printf("fork failed\n"), 1;
+	printf("thread %s, fork ran\n", (const char *)res);
+	return 0;
 }
 
 /* In a user+mount namespace of our own we hold every capability over a copy
@@ -796,6 +855,7 @@ static const struct {
 	{ "setns_init_user", a_setns_init_user },
 	{ "unshare_pid", a_unshare_pid },
 	{ "unshare_mnt", a_unshare_mnt },
+	{ "userns_create", a_userns_create },
 	{ "userns_umount_dev", a_userns_umount_dev },
 	{ "userns_umount_proc", a_userns_umount_proc },
 	{ "userns_remount_dev_rw", a_userns_remount_dev_rw },
@@ -1040,6 +1100,8 @@ int main(int argc, char **argv)
 			ctx[n++][1] = eq + 1;
 		}
 	}
+	if (strcmp(argv[1], "threads") == 0)
+		return threads_and_forks();
 	if (strcmp(argv[1], "euid") == 0)
 		return print_euid();
 	if (strcmp(argv[1], "setcap") == 0 && argc == 3)
