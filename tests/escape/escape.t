@@ -67,6 +67,12 @@ for name in $names; do
 done
 unlike "no attempt escaped" "$out" "ESCAPED"
 
+# Under the filter of user namespaces (clone3 fails with ENOSYS) threads and
+# fork still work: libc falls back to clone.
+out=$(drive alice -c '/usr/local/bin/attack threads' 2>&1)
+like "a session still makes threads and forks under the namespace filter" "$out" \
+	"thread ran, fork ran"
+
 # kill(-1, SIGKILL) from a box reaches only the box.
 drive alice -c '/usr/local/bin/attack run kill_everything' >/dev/null 2>&1
 ok $(kill -0 $HOSTPID 2>/dev/null; echo $?) "kill(-1, SIGKILL) in a box leaves host processes alive"
