@@ -154,9 +154,10 @@ static bool seccomp_filtered(void)
 const char *userns_failure_hint(int err)
 {
 	if ((err == ENOSYS || err == EPERM) && seccomp_filtered())
-		return "a seccomp filter of the calling program forbids new namespaces: pam_nsbox "
-		       "keeps one on a login program after a confined session, so one program "
-		       "confines one session unless the rule sets user_namespaces = true";
+		return "a seccomp filter of the calling program forbids clone3 or new namespaces "
+		       "(pam_nsbox leaves one on a login program after a confined session: one "
+		       "program confines one session, unless the rule sets user_namespaces = "
+		       "true)";
 	switch (err) {
 	case EPERM:
 	case EACCES:

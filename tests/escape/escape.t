@@ -37,6 +37,14 @@ at_exit "kill $HOSTPID 2>/dev/null"
 ABSTRACT=nsbox-test-$$
 "$ATTACK" serve-abstract "$ABSTRACT" &
 at_exit "kill $! 2>/dev/null"
+# A user namespace alice makes outside any box, handed out over a socket in
+# her home (bound into her box).
+USERNS_SOCK=$(getent passwd alice | cut -d: -f6)/userns.sock
+setpriv --reuid=alice --regid=alice --clear-groups "$ATTACK" serve-userns "$USERNS_SOCK" \
+	>"$T/userns.out" 2>&1 &
+at_exit "kill $! 2>/dev/null"
+wait_until 10 grep -q serving "$T/userns.out"
+ok $? "alice's user namespace outside the box is served in her home"
 SHMKEY=$((0x4e530000 + $$ % 65536))
 shmid=$(ipcmk -M 4096 -k "$SHMKEY" 2>/dev/null | grep -o '[0-9]*$')
 [ -n "$shmid" ] && at_exit "ipcrm -m $shmid"
@@ -46,7 +54,7 @@ BOBDRIVER=$!
 at_exit "kill $BOBDRIVER 2>/dev/null"
 wait_until 10 pgrep -u bob -x -f "sleep 30"
 ok $? "bob's session is up (the other box the attacks look for)"
-CTX="HOSTPID=$HOSTPID HOSTMARK=$T/host-marker OTHERMARK=/etc/bob-marker ABSTRACT=$ABSTRACT SHMKEY=$SHMKEY"
+CTX="HOSTPID=$HOSTPID HOSTMARK=$T/host-marker OTHERMARK=/etc/bob-marker ABSTRACT=$ABSTRACT SHMKEY=$SHMKEY USERNS_SOCK=$USERNS_SOCK"
 
 # The session: su -l on a pty (script), with an fd of the host's / open in
 # su (runc CVE-2024-21626 style), a key of root's in su's session keyring.
@@ -89,6 +97,9 @@ like "control: the mount probe reports an escape where mounting is allowed" "$ou
 umount /tmp 2>/dev/null
 out=$(exec 7</ && "$ATTACK" run inherited_fds 2>&1)
 like "control: the fd probe sees an inherited fd" "$out" "ESCAPED: .*7->/"
+out=$(setpriv --reuid=alice --regid=alice --clear-groups "$ATTACK" run userns_setns \
+	"USERNS_SOCK=$USERNS_SOCK" 2>&1)
+like "control: outside a box the served user namespace is joined" "$out" "ESCAPED"
 out=$("$ATTACK" run abstract_socket "ABSTRACT=$ABSTRACT" 2>&1)
 like "control: the abstract socket answers on the host" "$out" "ESCAPED"
 

@@ -187,11 +187,16 @@ esac
 # devpts (a child in the box's mount namespace). Its next session is
 # refused, saying why, with her box still there or not.
 hold a8 alice 4
+# Root's command in her box may su to her: it gets the same filter (old
+# code: OWN=20).
+out=$("$NSBOX" enter alice -- "$TT" own-devpts 20 /tmp/enter-pts 2>&1)
+like "nsbox enter's command cannot mount a devpts of its own either" "$out" \
+	"OWN=0 \(unshare\(USER\|NS\): Operation not permitted\)"
 : >"$T/syslog"
 out=$(drive alice -n 2 -c true 2>&1)
 like "a program's first session while she has a box: boxed, its command ran" "$out" "^cmd_status=0"
 like "its second session, with her box still there: refused" "$out" "failures=1"
-log_has "seccomp filter of the calling program forbids new namespaces"
+log_has "seccomp filter of the calling program forbids clone3 or new namespaces"
 ok $? "... saying why"
 release a8
 out=$(drive alice -n 2 -c true 2>&1)
