@@ -30,7 +30,7 @@
 #include "match.h"
 
 /* Below NSBOX_RUN_DIR, which the helper makes root's and 0700 (the same
- * definition as helper/protocol.h's: the compiler refuses two others). */
+ * definition as common/protocol.h's: the compiler refuses two others). */
 #define NSBOX_RUN_DIR "/run/nsbox"
 #define NSBOX_INDEX_DIR NSBOX_RUN_DIR "/index"
 #define NSBOX_INDEX_MAGIC "nsbox-ix"

@@ -19,12 +19,12 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "../common/syscalls.h"
+#include "../common/ttyfilter.h"
 #include "box.h"
 #include "boxinit.h"
 #include "log.h"
 #include "registry.h"
-#include "syscalls.h"
-#include "ttyfilter.h"
 
 enum { EXIT_NO_BOX = 1, EXIT_USAGE = 2 };
 

@@ -29,10 +29,10 @@
 #include <sys/sysmacros.h>
 #include <time.h>
 
+#include "../common/protocol.h"
+#include "../common/syscalls.h"
 #include "log.h"
 #include "path.h"
-#include "protocol.h"
-#include "syscalls.h"
 
 #ifndef NSBOX_MULTIARCH
 #define NSBOX_MULTIARCH "x86_64-linux-gnu"

@@ -40,15 +40,15 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include "../common/protocol.h"
+#include "../common/syscalls.h"
+#include "../common/testpause.h"
 #include "box.h"
 #include "log.h"
 #include "mount.h"
 #include "ns.h"
 #include "path.h"
 #include "privs.h"
-#include "protocol.h"
-#include "syscalls.h"
-#include "testpause.h"
 
 /* How long box init may take to build the box. */
 #define SETUP_TIMEOUT_MS (30 * 1000)

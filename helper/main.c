@@ -5,12 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/protocol.h"
 #include "admin.h"
 #include "box.h"
 #include "check.h"
 #include "log.h"
 #include "pamface.h"
-#include "protocol.h"
 #include "run.h"
 
 #ifndef NSBOX_VERSION

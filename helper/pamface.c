@@ -32,6 +32,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "../common/procstate.h"
+#include "../common/protocol.h"
+#include "../common/syscalls.h"
+#include "../common/testpause.h"
 #include "box.h"
 #include "boxinit.h"
 #include "config.h"
@@ -39,11 +43,7 @@
 #include "mount.h"
 #include "pamface.h"
 #include "policy.h"
-#include "procstate.h"
-#include "protocol.h"
 #include "registry.h"
-#include "syscalls.h"
-#include "testpause.h"
 
 /* A rule name fits, whole, in a box record and in the reply. */
 _Static_assert(sizeof(((struct box_record *)0)->rule) > CONFIG_RULE_NAME_MAX, "rule name");

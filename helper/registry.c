@@ -12,10 +12,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "../common/syscalls.h"
 #include "config.h"
 #include "log.h"
 #include "policy.h"
-#include "syscalls.h"
 
 #define BOXES_DIR NSBOX_BOXES_DIR
 #define LOCKS_DIR NSBOX_RUN_DIR "/locks"

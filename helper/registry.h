@@ -18,8 +18,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "protocol.h"
-#include "util.h"
+#include "../common/protocol.h"
+#include "../common/util.h"
 
 struct box_record {
 	char id[NSBOX_BOX_ID_SIZE]; /* USER-PID */

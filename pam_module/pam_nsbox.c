@@ -63,15 +63,15 @@
 #include <sys/wait.h>
 #include <syslog.h>
 
+#include "../common/landlock.h"
 #include "../common/policyindex.h"
-#include "../helper/landlock.h"
-#include "../helper/procstate.h"
-#include "../helper/protocol.h"
+#include "../common/procstate.h"
+#include "../common/protocol.h"
+#include "../common/syscalls.h"
+#include "../common/testpause.h"
+#include "../common/ttyfilter.h"
+#include "../common/util.h"
 #include "../helper/registry.h"
-#include "../helper/syscalls.h"
-#include "../helper/testpause.h"
-#include "../helper/ttyfilter.h"
-#include "../helper/util.h"
 #include "relay.h"
 
 #ifndef NSBOX_HELPER_PATH
