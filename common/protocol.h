@@ -59,10 +59,8 @@ struct nsbox_request {
 	uint32_t gids[NSBOX_REQUEST_MAX_GIDS];
 };
 
-/* Box records (registry.h): the helper writes them, the module removes an
- * unshared box's at close. */
-#define NSBOX_RUN_DIR "/run/nsbox"
-#define NSBOX_BOXES_DIR NSBOX_RUN_DIR "/boxes"
+/* Box records (registry.h) are named by box id, in NSBOX_BOXES_DIR
+ * (paths.h). */
 #define NSBOX_BOX_ID_SIZE 80
 
 /* True for ids nsbox makes: letters, digits, ".", "_", "-", not starting

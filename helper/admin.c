@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "../common/paths.h"
 #include "../common/syscalls.h"
 #include "../common/ttyfilter.h"
 #include "box.h"

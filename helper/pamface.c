@@ -32,6 +32,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "../common/paths.h"
 #include "../common/procstate.h"
 #include "../common/protocol.h"
 #include "../common/syscalls.h"
@@ -357,7 +358,7 @@ static int join_or_start_shared(struct box_start *b, struct nsbox_reply *rep, in
 	if ((r = user_devpts(b->user, &devpts)) < 0)
 		return r;
 	b->devpts_tree = devpts;
-	snprintf(tmp, sizeof(tmp), "%s/boxes/.new-%d.sock", NSBOX_RUN_DIR, (int)getpid());
+	snprintf(tmp, sizeof(tmp), "%s/.new-%d.sock", NSBOX_BOXES_DIR, (int)getpid());
 	if ((r = make_box_listener(tmp, &listener)) < 0)
 		return r;
 	b->listen_fd = listener;

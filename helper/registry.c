@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "../common/paths.h"
 #include "../common/syscalls.h"
 #include "config.h"
 #include "log.h"

@@ -18,6 +18,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "../common/paths.h"
 #include "../common/protocol.h"
 #include "../common/util.h"
 
