@@ -4,6 +4,10 @@
 #ifndef NSBOX_PATHS_H
 #define NSBOX_PATHS_H
 
+/* The config a login uses unless the module's config= names another, and
+ * what nsbox check reads by default. */
+#define NSBOX_DEFAULT_CONFIG "/etc/nsbox.conf"
+
 /* Root's, 0700, made on demand by the helper (registry.c); nothing below
  * it is trusted unless it is root's too. */
 #define NSBOX_RUN_DIR "/run/nsbox"

@@ -64,6 +64,7 @@
 #include <syslog.h>
 
 #include "../common/landlock.h"
+#include "../common/paths.h"
 #include "../common/policyindex.h"
 #include "../common/procstate.h"
 #include "../common/protocol.h"
@@ -77,7 +78,6 @@
 #ifndef NSBOX_HELPER_PATH
 #error "NSBOX_HELPER_PATH must be set at build time"
 #endif
-#define DEFAULT_CONFIG "/etc/nsbox.conf"
 #define DATA_KEY "pam_nsbox:box"
 #define HELPER_TIMEOUT_MS (60 * 1000)
 #define EXPORT __attribute__((visibility("default")))
@@ -131,7 +131,7 @@ static const int box_rlimits[] = { RLIMIT_NPROC, RLIMIT_AS, RLIMIT_NOFILE };
 
 static int parse_args(pam_handle_t *pamh, int argc, const char **argv, struct args *ret)
 {
-	*ret = (struct args){ .config = DEFAULT_CONFIG, .helper = NSBOX_HELPER_PATH };
+	*ret = (struct args){ .config = NSBOX_DEFAULT_CONFIG, .helper = NSBOX_HELPER_PATH };
 
 	for (int i = 0; i < argc; i++) {
 		const char *v;
