@@ -9,9 +9,7 @@
 #ifndef NSBOX_PROTOCOL_H
 #define NSBOX_PROTOCOL_H
 
-#include <stdbool.h>
 #include <stdint.h>
-#include <string.h>
 
 #define NSBOX_PROTOCOL_VERSION 3
 /* The module passes the socket as this fd. */
@@ -59,25 +57,8 @@ struct nsbox_request {
 	uint32_t gids[NSBOX_REQUEST_MAX_GIDS];
 };
 
-/* Box records (registry.h) are named by box id, in NSBOX_BOXES_DIR
- * (paths.h). */
+/* A box's id: the name of its record (boxrecord.h). */
 #define NSBOX_BOX_ID_SIZE 80
-
-/* True for ids nsbox makes: letters, digits, ".", "_", "-", not starting
- * with "." (so never "." or ".." or a temporary file), shorter than
- * NSBOX_BOX_ID_SIZE. */
-static inline bool box_id_is_valid(const char *id)
-{
-	size_t len = strlen(id);
-
-	if (len == 0 || len >= NSBOX_BOX_ID_SIZE || id[0] == '.')
-		return false;
-	for (const char *p = id; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
-			return false;
-	return true;
-}
 
 enum nsbox_verdict {
 	NSBOX_VERDICT_IGNORE = 1,     /* not confined: no rule, or root exempt */
@@ -106,7 +87,7 @@ struct nsbox_reply {
 	char rule[128];
 	char rootfs[1024];
 	char message[1024]; /* why: for every verdict but BOXED */
-	char box_id[NSBOX_BOX_ID_SIZE]; /* the box's record in /run/nsbox (see registry.h) */
+	char box_id[NSBOX_BOX_ID_SIZE]; /* the box's record (boxrecord.h) */
 	/* Limits the module sets on the session (0: none): RLIMIT_NPROC,
 	 * RLIMIT_AS, RLIMIT_NOFILE. */
 	uint64_t rlimit_nproc;

@@ -285,7 +285,7 @@ static int validate_bind(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
-/* Box records keep rule names in 128 bytes (registry.h): a longer one
+/* Box records keep rule names in 128 bytes (common/boxrecord.h): a longer one
  * would never be found again, and a shared box would be built twice. */
 static bool rule_name_is_valid(const char *name)
 {

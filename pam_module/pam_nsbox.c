@@ -63,6 +63,7 @@
 #include <sys/wait.h>
 #include <syslog.h>
 
+#include "../common/boxrecord.h"
 #include "../common/landlock.h"
 #include "../common/paths.h"
 #include "../common/policyindex.h"
@@ -72,7 +73,6 @@
 #include "../common/testpause.h"
 #include "../common/ttyfilter.h"
 #include "../common/util.h"
-#include "../helper/registry.h"
 #include "relay.h"
 
 #ifndef NSBOX_HELPER_PATH
@@ -839,7 +839,7 @@ static int join_box_relayed(pam_handle_t *pamh, const struct args *a, const char
 	return 0;
 }
 
-/* The record of a box of one session goes with it (registry.h). */
+/* The record of a box of one session goes with it (boxrecord.h). */
 static void remove_record(const char *id)
 {
 	unlink_box_record(id);
