@@ -24,10 +24,9 @@
 #include "../common/ttyfilter.h"
 #include "box.h"
 #include "boxinit.h"
+#include "exitcodes.h"
 #include "log.h"
 #include "registry.h"
-
-enum { EXIT_NO_BOX = 1, EXIT_USAGE = 2 };
 
 static bool need_root(const char *cmd)
 {
@@ -252,16 +251,16 @@ static _noreturn_ void exec_in_box(char **argv, const char *id)
 	if (clearenv() != 0 || setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1) < 0 ||
 	    setenv("HOME", "/root", 1) < 0 || (term_var[0] && setenv("TERM", term_var, 1) < 0) ||
 	    setenv("container", "nsbox", 1) < 0)
-		_exit(126);
+		_exit(EXIT_CANNOT_EXEC);
 	if (sys_close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0 || install_tty_filter() < 0) {
 		log_errno(errno, "hardening the command for box %s", id);
-		_exit(126);
+		_exit(EXIT_CANNOT_EXEC);
 	}
 	if (chdir("/") < 0)
-		_exit(126);
+		_exit(EXIT_CANNOT_EXEC);
 	execvp(argv[0], argv);
 	log_errno(errno, "%s in box %s", argv[0], id);
-	_exit(errno == ENOENT ? 127 : 126);
+	_exit(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
 }
 
 /* A child of ours that joins the box's namespaces and forks CMD there

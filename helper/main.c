@@ -9,6 +9,7 @@
 #include "admin.h"
 #include "box.h"
 #include "check.h"
+#include "exitcodes.h"
 #include "log.h"
 #include "pamface.h"
 #include "run.h"

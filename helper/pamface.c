@@ -40,6 +40,7 @@
 #include "box.h"
 #include "boxinit.h"
 #include "config.h"
+#include "exitcodes.h"
 #include "log.h"
 #include "mount.h"
 #include "pamface.h"
@@ -526,7 +527,7 @@ int cmd_pam_helper(void)
 	if (getuid() != 0 || geteuid() != 0 || fstat(NSBOX_PROTOCOL_FD, &st) < 0 ||
 	    !S_ISSOCK(st.st_mode)) {
 		fprintf(stderr, "nsbox: pam-helper is run by pam_nsbox.so only\n");
-		return 125;
+		return EXIT_NSBOX_FAILED;
 	}
 	/* Whoever ran the login program chose our rlimits, cwd, umask and nice
 	 * value (su keeps them): start from a fixed state, and never leave a
@@ -539,7 +540,7 @@ int cmd_pam_helper(void)
 	if (read_request(NSBOX_PROTOCOL_FD, &req) < 0) {
 		log_setup(LOG_TO_SYSLOG, false);
 		log_error("pam-helper: malformed request from the module");
-		return 125;
+		return EXIT_NSBOX_FAILED;
 	}
 	/* Errors travel to the module in the reply and are logged there, once;
 	 * warnings and debug lines go to syslog from here. */

@@ -23,6 +23,7 @@
 #include "../common/landlock.h"
 #include "../common/syscalls.h"
 #include "box.h"
+#include "exitcodes.h"
 #include "log.h"
 #include "mount.h"
 #include "ns.h"

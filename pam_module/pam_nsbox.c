@@ -296,7 +296,7 @@ static _noreturn_ void exec_helper(const char *helper, int sock, volatile int *e
 	execve(helper, argv, envp);
 fail:
 	*err = errno;
-	_exit(127);
+	_exit(127); /* as posix_spawn's child: no exec (*ERR says why) */
 }
 
 /* Start the helper with vfork (no copy of the application's page tables).
