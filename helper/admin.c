@@ -23,7 +23,7 @@
 #include "../common/syscalls.h"
 #include "../common/ttyfilter.h"
 #include "box.h"
-#include "boxinit.h"
+#include "boxsocket.h"
 #include "exitcodes.h"
 #include "log.h"
 #include "registry.h"

@@ -39,6 +39,7 @@
 #include "../common/testpause.h"
 #include "box.h"
 #include "boxinit.h"
+#include "boxsocket.h"
 #include "config.h"
 #include "exitcodes.h"
 #include "log.h"
