@@ -21,6 +21,7 @@
 
 #include "../common/paths.h"
 #include "../common/syscalls.h"
+#include "../common/timeouts.h"
 #include "../common/ttyfilter.h"
 #include "box.h"
 #include "boxsocket.h"
@@ -222,8 +223,9 @@ int cmd_stop(int argc, char **argv)
 			failed++;
 			continue;
 		}
-		if (!pidfd_exits_within(pidfd, 5000)) {
-			log_error("box %s did not stop within 5 s", boxes[i].id);
+		if (!pidfd_exits_within(pidfd, STOP_TIMEOUT_MS)) {
+			log_error("box %s did not stop within %d s", boxes[i].id,
+				  STOP_TIMEOUT_MS / 1000);
 			failed++;
 			continue;
 		}

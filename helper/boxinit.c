@@ -42,6 +42,7 @@
 #include "../common/protocol.h"
 #include "../common/syscalls.h"
 #include "../common/testpause.h"
+#include "../common/timeouts.h"
 #include "box.h"
 #include "boxsocket.h"
 #include "log.h"
@@ -50,8 +51,6 @@
 #include "path.h"
 #include "privs.h"
 
-/* How long box init may take to build the box. */
-#define SETUP_TIMEOUT_MS (30 * 1000)
 /* Sessions one shared box holds at most. */
 #define MAX_SESSIONS 1024
 
@@ -154,7 +153,7 @@ static void accept_peer(struct holder *h)
 		 * connection stays queued and the listener readable; wait a
 		 * little rather than spin on it. */
 		if (errno == EMFILE || errno == ENFILE)
-			(void)poll(NULL, 0, 100);
+			(void)poll(NULL, 0, ACCEPT_RETRY_MS);
 		return;
 	}
 	if (h->n >= ARRAY_SIZE(h->fds)) {

@@ -12,12 +12,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "../common/timeouts.h"
 #include "../common/util.h"
 #include "log.h"
 
-/* How long the helper waits for box init's answer: box init answers at
- * once unless the user has stopped it or starved it (their own box). */
-#define JOIN_TIMEOUT_MS (10 * 1000)
+/* Connections box init has not accepted yet that the kernel queues; one
+ * more fails with EAGAIN (the sockets are non-blocking). */
+#define LISTEN_BACKLOG 64
 
 static int unix_address(const char *path, struct sockaddr_un *addr)
 {
@@ -39,7 +40,7 @@ int make_box_listener(const char *path, int *ret_fd)
 	if (fd < 0)
 		return log_errno(errno, "socket(AF_UNIX)");
 	(void)unlink(path);
-	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 64) < 0)
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, LISTEN_BACKLOG) < 0)
 		return log_errno(errno, "bind(\"%s\")", path);
 	*ret_fd = TAKE_FD(fd);
 	return 0;
@@ -96,7 +97,7 @@ int query_box_sessions(const char *path, int *ret_n)
 	if (r < 0)
 		return r;
 	p = (struct pollfd){ .fd = fd, .events = POLLIN };
-	if (poll(&p, 1, 2000) <= 0)
+	if (poll(&p, 1, QUERY_TIMEOUT_MS) <= 0)
 		return -ETIMEDOUT;
 	n = read(fd, buf, sizeof(buf) - 1);
 	if (n <= 0)

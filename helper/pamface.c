@@ -37,6 +37,7 @@
 #include "../common/protocol.h"
 #include "../common/syscalls.h"
 #include "../common/testpause.h"
+#include "../common/timeouts.h"
 #include "box.h"
 #include "boxinit.h"
 #include "boxsocket.h"
@@ -350,7 +351,7 @@ static int join_or_start_shared(struct box_start *b, struct nsbox_reply *rep, in
 		 * as we came) is replaced; a live one that does not answer (its
 		 * user stopped or starved it) is not, or it would lose its
 		 * record while it runs. */
-		if (fds[0] >= 0 && !pidfd_exits_within(fds[0], 2000)) {
+		if (fds[0] >= 0 && !pidfd_exits_within(fds[0], EXITING_BOX_WAIT_MS)) {
 			closep(&fds[0]);
 			return log_errno(-r, "box %s does not take sessions", rec.id);
 		}

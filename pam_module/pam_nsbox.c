@@ -71,6 +71,7 @@
 #include "../common/protocol.h"
 #include "../common/syscalls.h"
 #include "../common/testpause.h"
+#include "../common/timeouts.h"
 #include "../common/ttyfilter.h"
 #include "../common/util.h"
 #include "relay.h"
@@ -79,7 +80,6 @@
 #error "NSBOX_HELPER_PATH must be set at build time"
 #endif
 #define DATA_KEY "pam_nsbox:box"
-#define HELPER_TIMEOUT_MS (60 * 1000)
 #define EXPORT __attribute__((visibility("default")))
 
 struct args {
