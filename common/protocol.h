@@ -9,6 +9,7 @@
 #ifndef NSBOX_PROTOCOL_H
 #define NSBOX_PROTOCOL_H
 
+#include <sched.h>
 #include <stdint.h>
 
 #define NSBOX_PROTOCOL_VERSION 3
@@ -66,6 +67,12 @@ enum nsbox_verdict {
 	NSBOX_VERDICT_DENY = 3,	      /* fail closed: message says why */
 	NSBOX_VERDICT_UNCONFINED = 4, /* on_error = allow: log a warning, go on */
 };
+
+/* The namespaces of a box that the application joins (setns on box init's
+ * pidfd): all the box has but its user namespace, so that the application
+ * keeps its real root for the rest of the login; NSBOX_REPLY_JOIN_NET
+ * adds the network namespace. nsbox enter joins the same. */
+#define BOX_JOIN_NS (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWCGROUP)
 
 enum nsbox_reply_flags {
 	/* A shared box: the session leaves it at close, it is not stopped. */

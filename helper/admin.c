@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "../common/paths.h"
+#include "../common/protocol.h"
 #include "../common/syscalls.h"
 #include "../common/timeouts.h"
 #include "../common/ttyfilter.h"
@@ -294,7 +295,7 @@ static _noreturn_ void join_and_run(const struct box_record *r, int pidfd, int f
 static int enter_and_run(const struct box_record *r, char **cmd)
 {
 	static char *shell[] = { "/bin/sh", "-l", NULL };
-	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWCGROUP;
+	int flags = BOX_JOIN_NS;
 	_cleanup_close_ int pidfd = -1;
 	bool own_net;
 	int status;

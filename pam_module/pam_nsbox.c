@@ -92,8 +92,9 @@ struct args {
 	const char *helper;
 };
 
-/* The namespaces the application joins, in the order they are restored:
- * PID first, so a failure later cannot leave children in a dead box. */
+/* The namespaces the application joins (BOX_JOIN_NS), in the order they
+ * are restored: PID first, so a failure later cannot leave children in a
+ * dead box. */
 static const struct {
 	const char *name;
 	int flag;
@@ -103,7 +104,6 @@ static const struct {
 	{ "cgroup", CLONE_NEWCGROUP },
 };
 #define N_NS ARRAY_SIZE(joined_ns)
-#define JOIN_FLAGS (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP)
 
 struct box_session {
 	int saved_ns[N_NS];
@@ -805,7 +805,7 @@ static int restore_namespaces(pam_handle_t *pamh, struct box_session *s)
 
 static int join_box(pam_handle_t *pamh, struct box_session *s, const struct nsbox_reply *rep)
 {
-	int flags = JOIN_FLAGS | ((s->flags & NSBOX_REPLY_JOIN_NET) ? CLONE_NEWNET : 0);
+	int flags = BOX_JOIN_NS | ((s->flags & NSBOX_REPLY_JOIN_NET) ? CLONE_NEWNET : 0);
 
 	if (save_namespaces(pamh, s) < 0)
 		return -1;
