@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "box.h"
 #include "log.h"
 #include "path.h"
 #include "policy.h"
@@ -494,7 +495,7 @@ static int convert_rule(cfg_t *top, cfg_t *sec, struct rule *r)
 	scope = scope_of(sec, top, "accounting");
 	r->accounting = !scope || cfg_getbool(scope, "accounting");
 	r->on_error = on_error_of(scope_of(sec, top, "on_error"));
-	if (!r->hostname && !(r->hostname = strdup("nsbox")))
+	if (!r->hostname && !(r->hostname = strdup(BOX_DEFAULT_HOSTNAME)))
 		return -ENOMEM;
 	if (!r->tmpfs_size && !(r->tmpfs_size = strdup(CONFIG_DEFAULT_TMPFS_SIZE)))
 		return -ENOMEM;
