@@ -80,8 +80,9 @@ DEPFLAGS = -MMD -MP -MF $(@D)/.$(@F).d
 .DEFAULT_GOAL := all
 -include $(wildcard $(B)/*/.*.d)
 
-# Code the module and the helper share (the policy index, the matcher):
-# linked into the helper, compiled into the module.
+# Code the module and the helper share (the policy index, the matcher, and
+# the header-only protocol, syscall wrappers and helpers): linked into the
+# helper, compiled into the module, which includes nothing from helper/.
 COMMON_SRCS := $(wildcard common/*.c)
 COMMON_HDRS := $(wildcard common/*.h)
 COMMON_OBJS := $(patsubst common/%.c,$(B)/common/%.o,$(COMMON_SRCS))

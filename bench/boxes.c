@@ -30,8 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../helper/protocol.h"
-#include "../helper/syscalls.h"
+#include "../common/protocol.h"
+#include "../common/syscalls.h"
 
 static double now_ms(void)
 {

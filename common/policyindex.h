@@ -28,11 +28,8 @@
 #include <sys/types.h>
 
 #include "match.h"
+#include "paths.h" /* NSBOX_RUN_DIR, NSBOX_INDEX_DIR */
 
-/* Below NSBOX_RUN_DIR, which the helper makes root's and 0700 (the same
- * definition as helper/protocol.h's: the compiler refuses two others). */
-#define NSBOX_RUN_DIR "/run/nsbox"
-#define NSBOX_INDEX_DIR NSBOX_RUN_DIR "/index"
 #define NSBOX_INDEX_MAGIC "nsbox-ix"
 /* Bump whenever names_match() or policy_match() change what they accept:
  * an index written under the old meaning must not be read under the new.

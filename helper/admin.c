@@ -19,14 +19,16 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "../common/paths.h"
+#include "../common/protocol.h"
+#include "../common/syscalls.h"
+#include "../common/timeouts.h"
+#include "../common/ttyfilter.h"
 #include "box.h"
-#include "boxinit.h"
+#include "boxsocket.h"
+#include "exitcodes.h"
 #include "log.h"
 #include "registry.h"
-#include "syscalls.h"
-#include "ttyfilter.h"
-
-enum { EXIT_NO_BOX = 1, EXIT_USAGE = 2 };
 
 static bool need_root(const char *cmd)
 {
@@ -222,8 +224,9 @@ int cmd_stop(int argc, char **argv)
 			failed++;
 			continue;
 		}
-		if (!pidfd_exits_within(pidfd, 5000)) {
-			log_error("box %s did not stop within 5 s", boxes[i].id);
+		if (!pidfd_exits_within(pidfd, STOP_TIMEOUT_MS)) {
+			log_error("box %s did not stop within %d s", boxes[i].id,
+				  STOP_TIMEOUT_MS / 1000);
 			failed++;
 			continue;
 		}
@@ -251,19 +254,19 @@ static _noreturn_ void exec_in_box(char **argv, const char *id)
 	if (clearenv() != 0 || setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1) < 0 ||
 	    setenv("HOME", "/root", 1) < 0 || (term_var[0] && setenv("TERM", term_var, 1) < 0) ||
 	    setenv("container", "nsbox", 1) < 0)
-		_exit(126);
+		_exit(EXIT_CANNOT_EXEC);
 	/* The command may become the user (su in the box): it gets what a
 	 * session gets, no typing into terminals and no user namespaces. */
 	if (sys_close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0 || install_tty_filter() < 0 ||
 	    install_userns_filter() < 0) {
 		log_errno(errno, "hardening the command for box %s", id);
-		_exit(126);
+		_exit(EXIT_CANNOT_EXEC);
 	}
 	if (chdir("/") < 0)
-		_exit(126);
+		_exit(EXIT_CANNOT_EXEC);
 	execvp(argv[0], argv);
 	log_errno(errno, "%s in box %s", argv[0], id);
-	_exit(errno == ENOENT ? 127 : 126);
+	_exit(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
 }
 
 /* A child of ours that joins the box's namespaces and forks CMD there
@@ -295,7 +298,7 @@ static _noreturn_ void join_and_run(const struct box_record *r, int pidfd, int f
 static int enter_and_run(const struct box_record *r, char **cmd)
 {
 	static char *shell[] = { "/bin/sh", "-l", NULL };
-	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWCGROUP;
+	int flags = BOX_JOIN_NS;
 	_cleanup_close_ int pidfd = -1;
 	bool own_net;
 	int status;

@@ -29,10 +29,10 @@
 #include <sys/sysmacros.h>
 #include <time.h>
 
+#include "../common/paths.h"
+#include "../common/syscalls.h"
 #include "log.h"
 #include "path.h"
-#include "protocol.h"
-#include "syscalls.h"
 
 #ifndef NSBOX_MULTIARCH
 #define NSBOX_MULTIARCH "x86_64-linux-gnu"
@@ -663,8 +663,8 @@ static uint64_t audit_scope(void)
 	return h;
 }
 
-/* /run/nsbox/audit: root's, 0700, not a symlink, and so is /run/nsbox
- * (registry.c keeps the same rule); made so with CREATE. */
+/* AUDIT_DIR, a part at a time: root's, 0700, not a symlink, and so is
+ * NSBOX_RUN_DIR (registry.c keeps the same rule); made so with CREATE. */
 static int open_audit_dir(bool create, int *ret_fd)
 {
 	static const char *const parts[] = { NSBOX_RUN_DIR, "audit" };
@@ -695,7 +695,7 @@ static void drop_record(const char *name)
 	_cleanup_close_ int dir = -1;
 
 	if (open_audit_dir(false, &dir) == 0 && unlinkat(dir, name, 0) < 0 && errno != ENOENT)
-		log_warning("cannot remove the audit record %s/audit/%s: %s", NSBOX_RUN_DIR, name,
+		log_warning("cannot remove the audit record %s/%s: %s", AUDIT_DIR, name,
 			    strerror(errno));
 }
 
@@ -824,8 +824,7 @@ static void store_record(const char *name, const struct recorder *rec, int64_t a
 	int r;
 
 	if ((r = open_audit_dir(true, &dir)) < 0) {
-		log_warning("%s/audit: %s; rootfs audits are not recorded", NSBOX_RUN_DIR,
-			    strerror(-r));
+		log_warning("%s: %s; rootfs audits are not recorded", AUDIT_DIR, strerror(-r));
 		return;
 	}
 	snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
@@ -837,7 +836,7 @@ static void store_record(const char *name, const struct recorder *rec, int64_t a
 		r = -errno;
 	if (r < 0) {
 		(void)unlinkat(dir, tmp, 0);
-		log_warning("cannot write the audit record %s/audit/%s: %s", NSBOX_RUN_DIR, name,
+		log_warning("cannot write the audit record %s/%s: %s", AUDIT_DIR, name,
 			    strerror(-r));
 	}
 }

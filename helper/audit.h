@@ -14,7 +14,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define AUDIT_DIR "/run/nsbox/audit"
+#include "../common/paths.h"
+
+#define AUDIT_DIR NSBOX_RUN_DIR "/audit"
 /* A record older than this is not trusted: changes only root can make
  * without touching a directory (chown, chmod, a mount over a file) are
  * seen by a full audit at the latest then (nsbox check: at once). */

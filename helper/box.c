@@ -9,8 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "exitcodes.h"
 #include "log.h"
-#include "run.h"
 
 static char *argv_start;
 static size_t argv_size;

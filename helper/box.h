@@ -6,7 +6,12 @@
 
 #include <stdbool.h>
 
-#define BOX_INIT_NAME	     "nsbox-init"
+/* Box init's name (PR_SET_NAME): a box record is trusted only for a
+ * process of this name (registry.c), which the kernel keeps whole only
+ * below 16 bytes with the NUL. */
+#define BOX_INIT_NAME "nsbox-init"
+_Static_assert(sizeof(BOX_INIT_NAME) <= 16, "BOX_INIT_NAME fits in a task's comm");
+/* The hostname of a box whose rule (or nsbox run --hostname) sets none. */
 #define BOX_DEFAULT_HOSTNAME "nsbox"
 
 /* Remember where argv lives so box init can replace its command line: the

@@ -37,32 +37,22 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 
+#include "../common/protocol.h"
+#include "../common/syscalls.h"
+#include "../common/testpause.h"
+#include "../common/timeouts.h"
 #include "box.h"
+#include "boxsocket.h"
 #include "log.h"
 #include "mount.h"
 #include "ns.h"
 #include "path.h"
 #include "privs.h"
-#include "protocol.h"
-#include "syscalls.h"
-#include "testpause.h"
 
-/* How long box init may take to build the box. */
-#define SETUP_TIMEOUT_MS (30 * 1000)
 /* Sessions one shared box holds at most. */
 #define MAX_SESSIONS 1024
-
-/* What a peer of a shared box's listening socket says first, and what box
- * init answers a session once it counts it. */
-#define HELLO_SESSION 'S'
-#define HELLO_QUERY 'Q'
-#define SESSION_COUNTED 'A'
-/* How long the helper waits for that answer: box init answers at once
- * unless the user has stopped it or starved it (their own box). */
-#define JOIN_TIMEOUT_MS (10 * 1000)
 
 /* Box init's report to the helper: "OK", or the reason it gave up. */
 static void report(int fd, const char *text)
@@ -163,7 +153,7 @@ static void accept_peer(struct holder *h)
 		 * connection stays queued and the listener readable; wait a
 		 * little rather than spin on it. */
 		if (errno == EMFILE || errno == ENFILE)
-			(void)poll(NULL, 0, 100);
+			(void)poll(NULL, 0, ACCEPT_RETRY_MS);
 		return;
 	}
 	if (h->n >= ARRAY_SIZE(h->fds)) {
@@ -421,91 +411,4 @@ int start_box(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd)
 	(void)sys_pidfd_send_signal(pidfd, SIGKILL);
 	(void)RETRY_EINTR(waitpid(pid, NULL, 0));
 	return r;
-}
-
-static int unix_address(const char *path, struct sockaddr_un *addr)
-{
-	*addr = (struct sockaddr_un){ .sun_family = AF_UNIX };
-	if (strlen(path) >= sizeof(addr->sun_path))
-		return -ENAMETOOLONG;
-	strcpy(addr->sun_path, path);
-	return 0;
-}
-
-int make_box_listener(const char *path, int *ret_fd)
-{
-	struct sockaddr_un addr;
-	_cleanup_close_ int fd = -1;
-
-	if (unix_address(path, &addr) < 0)
-		return log_errno(ENAMETOOLONG, "%s", path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return log_errno(errno, "socket(AF_UNIX)");
-	(void)unlink(path);
-	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 64) < 0)
-		return log_errno(errno, "bind(\"%s\")", path);
-	*ret_fd = TAKE_FD(fd);
-	return 0;
-}
-
-/* Non-blocking: a box init that is stopped or starved (by its own user)
- * has a full backlog, and root's commands must not hang on it. */
-static int connect_and_say(const char *path, char hello, int *ret_fd)
-{
-	struct sockaddr_un addr;
-	_cleanup_close_ int fd = -1;
-
-	if (unix_address(path, &addr) < 0)
-		return -ENAMETOOLONG;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
-	    send(fd, &hello, 1, MSG_NOSIGNAL) != 1)
-		return -errno;
-	*ret_fd = TAKE_FD(fd);
-	return 0;
-}
-
-int connect_box(const char *path, int *ret_fd)
-{
-	_cleanup_close_ int fd = -1;
-	struct pollfd p;
-	char answer = 0;
-	int r = connect_and_say(path, HELLO_SESSION, &fd);
-
-	if (r < 0)
-		return r;
-	/* Joined only once box init has counted us: until then it may be
-	 * exiting (linger over, last session gone). */
-	p = (struct pollfd){ .fd = fd, .events = POLLIN };
-	r = RETRY_EINTR(poll(&p, 1, JOIN_TIMEOUT_MS));
-	if (r == 0)
-		return -ETIMEDOUT;
-	if (r < 0 || recv(fd, &answer, 1, MSG_DONTWAIT) != 1 || answer != SESSION_COUNTED)
-		return -ECONNRESET;
-	*ret_fd = TAKE_FD(fd);
-	return 0;
-}
-
-int query_box_sessions(const char *path, int *ret_n)
-{
-	_cleanup_close_ int fd = -1;
-	struct pollfd p;
-	char buf[16];
-	ssize_t n;
-	int r = connect_and_say(path, HELLO_QUERY, &fd);
-
-	if (r < 0)
-		return r;
-	p = (struct pollfd){ .fd = fd, .events = POLLIN };
-	if (poll(&p, 1, 2000) <= 0)
-		return -ETIMEDOUT;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
-	*ret_n = atoi(buf);
-	return 0;
 }

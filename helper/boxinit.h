@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Box init of the PAM face: how the helper starts it, what it does, and
- * how a later session of a shared box gets hold of it. */
+/* Box init of the PAM face: how the helper starts it and what it does.
+ * How a later session of a shared box gets hold of it: boxsocket.h. */
 #ifndef NSBOX_BOXINIT_H
 #define NSBOX_BOXINIT_H
 
@@ -37,17 +37,5 @@ int try_box(const struct box_start *b);
  * and bind sources, as root, for a rule no single user stands for. Makes
  * nothing but detached mounts, released at once. */
 int check_box_host_side(const struct box_start *b);
-
-/* A socket listening at PATH (root-only directory), for a shared box. */
-int make_box_listener(const char *path, int *ret_fd);
-
-/* A new session's hold on the shared box listening at PATH: while the
- * returned fd is open the box counts the session. Returns once box init has
- * counted it; -ECONNRESET if box init went away first (linger over),
- * -ETIMEDOUT if it did not answer, -EAGAIN if its backlog is full. */
-int connect_box(const char *path, int *ret_fd);
-
-/* How many sessions the shared box listening at PATH has. */
-int query_box_sessions(const char *path, int *ret_n);
 
 #endif

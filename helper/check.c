@@ -23,6 +23,7 @@
 #include "audit.h"
 #include "check.h"
 #include "config.h"
+#include "exitcodes.h"
 #include "boxinit.h"
 #include "log.h"
 #include "pamface.h"
@@ -408,7 +409,7 @@ int cmd_check(int argc, char **argv)
 	_cleanup_free_ char *absolute = NULL;
 	struct config *cfg = NULL;
 	bool verbose = false, syntax_only = false;
-	int c, rc, pam_rc;
+	int c, failed, pam_failed;
 
 	optind = 0;
 	opterr = 0;
@@ -446,15 +447,15 @@ int cmd_check(int argc, char **argv)
 			return 0;
 		case ':':
 			log_error("check: option '%s' needs an argument", argv[optind - 1]);
-			return 2;
+			return EXIT_USAGE;
 		default:
 			log_error("check: unknown option '%s' (see nsbox check --help)", argv[optind - 1]);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
 		log_error("check: unexpected argument '%s'", argv[optind]);
-		return 2;
+		return EXIT_USAGE;
 	}
 	/* Parse exactly as the PAM helper does: it runs with an empty
 	 * environment, so ${VAR} in the config expands to nothing there. */
@@ -464,21 +465,19 @@ int cmd_check(int argc, char **argv)
 	if (path[0] != '/') {
 		absolute = realpath(path, NULL);
 		if (!absolute)
-			return log_errno(errno, "config %s", path), 1;
+			return log_errno(errno, "config %s", path), EXIT_CHECK_FAILED;
 		path = absolute;
 	}
 	/* What a login checks of a rootfs's code directories only while its
 	 * record holds is audited in full here, and recorded afresh: this is
 	 * what an admin runs after changing a rootfs (SECURITY.md). */
 	audit_force_full();
-	pam_rc = check_pam_dir(pam_dir ? pam_dir : "/etc/pam.d", pam_dir != NULL);
+	pam_failed = check_pam_dir(pam_dir ? pam_dir : "/etc/pam.d", pam_dir != NULL);
 	if (config_load(path, true, &cfg) < 0)
-		return 1;
+		return EXIT_CHECK_FAILED;
 	if (verbose)
 		summarise(cfg);
-	rc = syntax_only ? 0 : user ? explain_user(cfg, user) : check_logins(cfg, verbose);
-	if (pam_rc != 0)
-		rc = 1;
+	failed = syntax_only ? 0 : user ? explain_user(cfg, user) : check_logins(cfg, verbose);
 	config_free(cfg);
-	return rc;
+	return failed || pam_failed ? EXIT_CHECK_FAILED : 0;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "box.h"
 #include "log.h"
 #include "path.h"
 #include "policy.h"
@@ -285,7 +286,7 @@ static int validate_bind(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
-/* Box records keep rule names in 128 bytes (registry.h): a longer one
+/* Box records keep rule names in 128 bytes (common/boxrecord.h): a longer one
  * would never be found again, and a shared box would be built twice. */
 static bool rule_name_is_valid(const char *name)
 {
@@ -494,7 +495,7 @@ static int convert_rule(cfg_t *top, cfg_t *sec, struct rule *r)
 	scope = scope_of(sec, top, "accounting");
 	r->accounting = !scope || cfg_getbool(scope, "accounting");
 	r->on_error = on_error_of(scope_of(sec, top, "on_error"));
-	if (!r->hostname && !(r->hostname = strdup("nsbox")))
+	if (!r->hostname && !(r->hostname = strdup(BOX_DEFAULT_HOSTNAME)))
 		return -ENOMEM;
 	if (!r->tmpfs_size && !(r->tmpfs_size = strdup(CONFIG_DEFAULT_TMPFS_SIZE)))
 		return -ENOMEM;

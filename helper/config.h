@@ -9,9 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../common/paths.h" /* NSBOX_DEFAULT_CONFIG */
 #include "../common/policyindex.h"
-
-#define NSBOX_DEFAULT_CONFIG "/etc/nsbox.conf"
 
 /* Ceilings on everything a config can make nsbox hold or do. */
 #define CONFIG_MAX_BYTES NSBOX_CONFIG_MAX_BYTES /* common/policyindex.h */

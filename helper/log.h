@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <syslog.h>
 
-#include "util.h"
+#include "../common/util.h"
 
 /* Where helper messages go: the terminal of a user running `nsbox run` or
  * `nsbox check`, and/or syslog (authpriv) for the PAM face. */

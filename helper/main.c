@@ -5,12 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/protocol.h"
 #include "admin.h"
 #include "box.h"
 #include "check.h"
+#include "exitcodes.h"
 #include "log.h"
 #include "pamface.h"
-#include "protocol.h"
 #include "run.h"
 
 #ifndef NSBOX_VERSION

@@ -13,11 +13,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../common/syscalls.h"
 #include "audit.h"
 #include "log.h"
 #include "ns.h"
 #include "path.h"
-#include "syscalls.h"
 
 /* The box root: its mount fd and the host path it came from (messages). */
 struct root {

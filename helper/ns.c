@@ -10,8 +10,8 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
+#include "../common/syscalls.h"
 #include "log.h"
-#include "syscalls.h"
 
 pid_t clone_box(unsigned long flags, bool pdeathsig, int *ret_pidfd)
 {

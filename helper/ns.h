@@ -7,10 +7,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Every namespace a box gets. The application joins all but the user
- * namespace, so it keeps its real root for the rest of the login. */
-#define BOX_CLONE_FLAGS                                                                            \
-	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWCGROUP)
+#include "../common/protocol.h" /* BOX_JOIN_NS */
+
+/* Every namespace a box gets: those the application joins, and the user
+ * namespace. */
+#define BOX_CLONE_FLAGS (CLONE_NEWUSER | BOX_JOIN_NS)
 
 /* Fork a child in new namespaces FLAGS (one clone3, the child is PID 1 of
  * its PID namespace when CLONE_NEWPID is set). Returns 0 in the child, the

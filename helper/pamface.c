@@ -32,18 +32,22 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "../common/paths.h"
+#include "../common/procstate.h"
+#include "../common/protocol.h"
+#include "../common/syscalls.h"
+#include "../common/testpause.h"
+#include "../common/timeouts.h"
 #include "box.h"
 #include "boxinit.h"
+#include "boxsocket.h"
 #include "config.h"
+#include "exitcodes.h"
 #include "log.h"
 #include "mount.h"
 #include "pamface.h"
 #include "policy.h"
-#include "procstate.h"
-#include "protocol.h"
 #include "registry.h"
-#include "syscalls.h"
-#include "testpause.h"
 
 /* A rule name fits, whole, in a box record and in the reply. */
 _Static_assert(sizeof(((struct box_record *)0)->rule) > CONFIG_RULE_NAME_MAX, "rule name");
@@ -347,7 +351,7 @@ static int join_or_start_shared(struct box_start *b, struct nsbox_reply *rep, in
 		 * as we came) is replaced; a live one that does not answer (its
 		 * user stopped or starved it) is not, or it would lose its
 		 * record while it runs. */
-		if (fds[0] >= 0 && !pidfd_exits_within(fds[0], 2000)) {
+		if (fds[0] >= 0 && !pidfd_exits_within(fds[0], EXITING_BOX_WAIT_MS)) {
 			closep(&fds[0]);
 			return log_errno(-r, "box %s does not take sessions", rec.id);
 		}
@@ -357,7 +361,7 @@ static int join_or_start_shared(struct box_start *b, struct nsbox_reply *rep, in
 	if ((r = user_devpts(b->user, &devpts)) < 0)
 		return r;
 	b->devpts_tree = devpts;
-	snprintf(tmp, sizeof(tmp), "%s/boxes/.new-%d.sock", NSBOX_RUN_DIR, (int)getpid());
+	snprintf(tmp, sizeof(tmp), "%s/.new-%d.sock", NSBOX_BOXES_DIR, (int)getpid());
 	if ((r = make_box_listener(tmp, &listener)) < 0)
 		return r;
 	b->listen_fd = listener;
@@ -525,7 +529,7 @@ int cmd_pam_helper(void)
 	if (getuid() != 0 || geteuid() != 0 || fstat(NSBOX_PROTOCOL_FD, &st) < 0 ||
 	    !S_ISSOCK(st.st_mode)) {
 		fprintf(stderr, "nsbox: pam-helper is run by pam_nsbox.so only\n");
-		return 125;
+		return EXIT_NSBOX_FAILED;
 	}
 	/* Whoever ran the login program chose our rlimits, cwd, umask and nice
 	 * value (su keeps them): start from a fixed state, and never leave a
@@ -538,7 +542,7 @@ int cmd_pam_helper(void)
 	if (read_request(NSBOX_PROTOCOL_FD, &req) < 0) {
 		log_setup(LOG_TO_SYSLOG, false);
 		log_error("pam-helper: malformed request from the module");
-		return 125;
+		return EXIT_NSBOX_FAILED;
 	}
 	/* Errors travel to the module in the reply and are logged there, once;
 	 * warnings and debug lines go to syslog from here. */

@@ -23,8 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/util.h"
 #include "pamfile.h"
-#include "util.h"
 
 #define NSBOX_MODULE "pam_nsbox.so"
 #define SPACES	     " \t\n\r\v\f"

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/syscalls.h"
 #include "log.h"
-#include "syscalls.h"
 
 #define MAX_SYMLINK_HOPS 40
 

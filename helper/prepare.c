@@ -37,12 +37,12 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 
+#include "../common/syscalls.h"
 #include "audit.h"
 #include "log.h"
 #include "mount.h"
 #include "ns.h"
 #include "path.h"
-#include "syscalls.h"
 
 static bool under(const char *path, const char *dir)
 {

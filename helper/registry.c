@@ -12,10 +12,12 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "../common/paths.h"
+#include "../common/syscalls.h"
+#include "box.h"
 #include "config.h"
 #include "log.h"
 #include "policy.h"
-#include "syscalls.h"
 
 #define BOXES_DIR NSBOX_BOXES_DIR
 #define LOCKS_DIR NSBOX_RUN_DIR "/locks"
@@ -198,7 +200,7 @@ int box_pidfd(const struct box_record *r, int *ret_pidfd)
 		return -ESRCH;
 	while (fgets(line, sizeof(line), f)) {
 		unsigned ruid;
-		if (streq(line, "Name:\tnsbox-init\n"))
+		if (streq(line, "Name:\t" BOX_INIT_NAME "\n"))
 			name_ok = true;
 		if (sscanf(line, "Uid:\t%u", &ruid) == 1)
 			uid_ok = ruid == r->uid;

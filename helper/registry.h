@@ -10,58 +10,12 @@
 #ifndef NSBOX_REGISTRY_H
 #define NSBOX_REGISTRY_H
 
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <sys/types.h>
-#include <unistd.h>
 
-#include "protocol.h"
-#include "util.h"
-
-struct box_record {
-	char id[NSBOX_BOX_ID_SIZE]; /* USER-PID */
-	char user[256];
-	uint32_t uid;
-	char rule[128];
-	bool shared;
-	pid_t pid;			/* box init, as the host sees it */
-	unsigned long long starttime;	/* of box init, in clock ticks since boot */
-	long long created;		/* unix time */
-	char rootfs[1024];
-};
-
-/* A record's second name, in the index of its uid: NSBOX_BOXES_DIR/ID.uUID
- * (registry_each_box_of() finds a uid's boxes by these names). */
-static inline void box_index_path(const char *id, uint32_t uid, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s/%s.u%u", NSBOX_BOXES_DIR, id, uid);
-}
-
-/* Unlink the record of box ID, and its index name (the record says whose
- * it is). Header-only: the module, which links no helper object, removes
- * the record of a session's box at close. */
-static inline void unlink_box_record(const char *id)
-{
-	char path[sizeof(NSBOX_BOXES_DIR) + NSBOX_BOX_ID_SIZE + 8], index[sizeof(path) + 12];
-	struct box_record r;
-	int fd;
-
-	if (!box_id_is_valid(id))
-		return;
-	snprintf(path, sizeof(path), "%s/%s.box", NSBOX_BOXES_DIR, id);
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd >= 0) {
-		if (read(fd, &r, sizeof(r)) == (ssize_t)sizeof(r) && streq(r.id, id)) {
-			box_index_path(id, r.uid, index, sizeof(index));
-			(void)unlink(index);
-		}
-		close(fd);
-	}
-	(void)unlink(path);
-}
+#include "../common/boxrecord.h"
 
 /* Fill R for box init PID (reads its start time). */
 int record_init(struct box_record *r, const char *user, uint32_t uid, const char *rule,

@@ -20,13 +20,14 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "../common/landlock.h"
+#include "../common/syscalls.h"
 #include "box.h"
-#include "landlock.h"
+#include "exitcodes.h"
 #include "log.h"
 #include "mount.h"
 #include "ns.h"
 #include "privs.h"
-#include "syscalls.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 

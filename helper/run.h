@@ -5,11 +5,6 @@
 
 #include <stdbool.h>
 
-/* Exit statuses of nsbox itself, as env(1) and chroot(1) use them. */
-#define EXIT_NSBOX_FAILED 125
-#define EXIT_CANNOT_EXEC  126
-#define EXIT_NOT_FOUND	  127
-
 struct run_opts {
 	const char *rootfs; /* NULL: the host root, read-only */
 	const char *hostname;

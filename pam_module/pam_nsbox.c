@@ -63,23 +63,23 @@
 #include <sys/wait.h>
 #include <syslog.h>
 
+#include "../common/boxrecord.h"
+#include "../common/landlock.h"
+#include "../common/paths.h"
 #include "../common/policyindex.h"
-#include "../helper/landlock.h"
-#include "../helper/procstate.h"
-#include "../helper/protocol.h"
-#include "../helper/registry.h"
-#include "../helper/syscalls.h"
-#include "../helper/testpause.h"
-#include "../helper/ttyfilter.h"
-#include "../helper/util.h"
+#include "../common/procstate.h"
+#include "../common/protocol.h"
+#include "../common/syscalls.h"
+#include "../common/testpause.h"
+#include "../common/timeouts.h"
+#include "../common/ttyfilter.h"
+#include "../common/util.h"
 #include "relay.h"
 
 #ifndef NSBOX_HELPER_PATH
 #error "NSBOX_HELPER_PATH must be set at build time"
 #endif
-#define DEFAULT_CONFIG "/etc/nsbox.conf"
 #define DATA_KEY "pam_nsbox:box"
-#define HELPER_TIMEOUT_MS (60 * 1000)
 #define EXPORT __attribute__((visibility("default")))
 
 struct args {
@@ -92,8 +92,9 @@ struct args {
 	const char *helper;
 };
 
-/* The namespaces the application joins, in the order they are restored:
- * PID first, so a failure later cannot leave children in a dead box. */
+/* The namespaces the application joins (BOX_JOIN_NS), in the order they
+ * are restored: PID first, so a failure later cannot leave children in a
+ * dead box. */
 static const struct {
 	const char *name;
 	int flag;
@@ -103,7 +104,6 @@ static const struct {
 	{ "cgroup", CLONE_NEWCGROUP },
 };
 #define N_NS ARRAY_SIZE(joined_ns)
-#define JOIN_FLAGS (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP)
 
 struct box_session {
 	int saved_ns[N_NS];
@@ -131,7 +131,7 @@ static const int box_rlimits[] = { RLIMIT_NPROC, RLIMIT_AS, RLIMIT_NOFILE };
 
 static int parse_args(pam_handle_t *pamh, int argc, const char **argv, struct args *ret)
 {
-	*ret = (struct args){ .config = DEFAULT_CONFIG, .helper = NSBOX_HELPER_PATH };
+	*ret = (struct args){ .config = NSBOX_DEFAULT_CONFIG, .helper = NSBOX_HELPER_PATH };
 
 	for (int i = 0; i < argc; i++) {
 		const char *v;
@@ -296,7 +296,7 @@ static _noreturn_ void exec_helper(const char *helper, int sock, volatile int *e
 	execve(helper, argv, envp);
 fail:
 	*err = errno;
-	_exit(127);
+	_exit(127); /* as posix_spawn's child: no exec (*ERR says why) */
 }
 
 /* Start the helper with vfork (no copy of the application's page tables).
@@ -819,7 +819,7 @@ static int restore_namespaces(pam_handle_t *pamh, struct box_session *s)
 
 static int join_box(pam_handle_t *pamh, struct box_session *s, const struct nsbox_reply *rep)
 {
-	int flags = JOIN_FLAGS | ((s->flags & NSBOX_REPLY_JOIN_NET) ? CLONE_NEWNET : 0);
+	int flags = BOX_JOIN_NS | ((s->flags & NSBOX_REPLY_JOIN_NET) ? CLONE_NEWNET : 0);
 
 	if (save_namespaces(pamh, s) < 0)
 		return -1;
@@ -853,7 +853,7 @@ static int join_box_relayed(pam_handle_t *pamh, const struct args *a, const char
 	return 0;
 }
 
-/* The record of a box of one session goes with it (registry.h). */
+/* The record of a box of one session goes with it (boxrecord.h). */
 static void remove_record(const char *id)
 {
 	unlink_box_record(id);

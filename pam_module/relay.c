@@ -49,8 +49,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "../helper/syscalls.h"
-#include "../helper/util.h"
+#include "../common/syscalls.h"
+#include "../common/util.h"
 #include "relay.h"
 
 #define RELAY_BUF   4096

@@ -9,9 +9,8 @@
 #ifndef NSBOX_PROTOCOL_H
 #define NSBOX_PROTOCOL_H
 
-#include <stdbool.h>
+#include <sched.h>
 #include <stdint.h>
-#include <string.h>
 
 #define NSBOX_PROTOCOL_VERSION 3
 /* The module passes the socket as this fd. */
@@ -59,27 +58,8 @@ struct nsbox_request {
 	uint32_t gids[NSBOX_REQUEST_MAX_GIDS];
 };
 
-/* Box records (registry.h): the helper writes them, the module removes an
- * unshared box's at close. */
-#define NSBOX_RUN_DIR "/run/nsbox"
-#define NSBOX_BOXES_DIR NSBOX_RUN_DIR "/boxes"
+/* A box's id: the name of its record (boxrecord.h). */
 #define NSBOX_BOX_ID_SIZE 80
-
-/* True for ids nsbox makes: letters, digits, ".", "_", "-", not starting
- * with "." (so never "." or ".." or a temporary file), shorter than
- * NSBOX_BOX_ID_SIZE. */
-static inline bool box_id_is_valid(const char *id)
-{
-	size_t len = strlen(id);
-
-	if (len == 0 || len >= NSBOX_BOX_ID_SIZE || id[0] == '.')
-		return false;
-	for (const char *p = id; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
-			return false;
-	return true;
-}
 
 enum nsbox_verdict {
 	NSBOX_VERDICT_IGNORE = 1,     /* not confined: no rule, or root exempt */
@@ -87,6 +67,12 @@ enum nsbox_verdict {
 	NSBOX_VERDICT_DENY = 3,	      /* fail closed: message says why */
 	NSBOX_VERDICT_UNCONFINED = 4, /* on_error = allow: log a warning, go on */
 };
+
+/* The namespaces of a box that the application joins (setns on box init's
+ * pidfd): all the box has but its user namespace, so that the application
+ * keeps its real root for the rest of the login; NSBOX_REPLY_JOIN_NET
+ * adds the network namespace. nsbox enter joins the same. */
+#define BOX_JOIN_NS (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWCGROUP)
 
 enum nsbox_reply_flags {
 	/* A shared box: the session leaves it at close, it is not stopped. */
@@ -111,7 +97,7 @@ struct nsbox_reply {
 	char rule[128];
 	char rootfs[1024];
 	char message[1024]; /* why: for every verdict but BOXED */
-	char box_id[NSBOX_BOX_ID_SIZE]; /* the box's record in /run/nsbox (see registry.h) */
+	char box_id[NSBOX_BOX_ID_SIZE]; /* the box's record (boxrecord.h) */
 	/* Limits the module sets on the session (0: none): RLIMIT_NPROC,
 	 * RLIMIT_AS, RLIMIT_NOFILE. */
 	uint64_t rlimit_nproc;
