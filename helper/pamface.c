@@ -8,11 +8,11 @@
  * Privileged operations here, and why each is safe:
  *  - reading the config as root: file and parents must be root's and not
  *    writable by others (config_load); the parser never runs in sshd;
- *  - getpwnam/getgrouplist as root, when the module could not send the
- *    user, and getgrnam of rule groups the user's group names do not
- *    match (a gid can have two names): on the host, before any box
- *    exists (sudo CVE-2025-32463 was NSS loaded from a user-controlled
- *    root);
+ *  - getpwnam_r/getgrouplist/getgrgid_r as root (common/userlookup.c),
+ *    when the module could not send the user, and getgrnam_r of rule
+ *    groups the user's group names do not match (a gid can have two
+ *    names): on the host, before any box exists (sudo CVE-2025-32463 was
+ *    NSS loaded from a user-controlled root);
  *  - /run/nsbox (registry.c): root-only; a record is trusted only once the
  *    process it names is verified through a pidfd; so is a box whose
  *    devpts instance a new box of the same user shares (prepare.c); the
@@ -20,10 +20,8 @@
  *    owner checked, with a copy of the bytes parsed (common/policyindex.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,6 +30,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "../common/userlookup.h"
 #include "box.h"
 #include "boxinit.h"
 #include "config.h"
@@ -53,71 +52,40 @@ _Static_assert(sizeof(((struct nsbox_reply *)0)->rule) > CONFIG_RULE_NAME_MAX, "
 static const char *pause_step;
 
 
-/* The user, copied out of getpwnam's static storage or the request. */
-struct user {
-	struct user_info info;
-	char *name, *home, *shell;
-	gid_t *groups;
-	char **group_names;
-	size_t n_group_names;
-};
-
-static void user_free(struct user *u)
+struct user_info login_user_info(const struct user_record *u)
 {
-	free(u->name);
-	free(u->home);
-	free(u->shell);
-	free(u->groups);
-	for (size_t i = 0; i < u->n_group_names; i++)
-		free(u->group_names[i]);
-	free(u->group_names);
+	return (struct user_info){ .name = u->name, .uid = u->uid, .gid = u->gid,
+				   .home = u->home, .shell = u->shell, .groups = u->gids,
+				   .n_groups = u->n_gids, .group_names = u->group_names,
+				   .n_group_names = u->n_group_names };
 }
 
-static int user_lookup(const char *name, struct user *ret)
+int login_user_lookup(const char *name, struct user_record *ret)
 {
-	struct passwd *pw;
-	int n = 32;
+	int r = user_record_lookup_all(name, ret);
 
-	errno = 0;
-	pw = getpwnam(name);
-	if (!pw) {
-		log_error("user %s is unknown%s%s", name, errno ? ": " : "", errno ? strerror(errno) : "");
-		return -ENOENT;
-	}
-	ret->name = strdup(pw->pw_name);
-	ret->home = strdup(pw->pw_dir ? pw->pw_dir : "");
-	ret->shell = strdup(pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh");
-	ret->info = (struct user_info){ .name = ret->name, .uid = pw->pw_uid, .gid = pw->pw_gid,
-					.home = ret->home, .shell = ret->shell };
-	for (int tries = 0; ret->name && ret->home && ret->shell && tries < 3; tries++) {
-		gid_t *g = realloc(ret->groups, (size_t)n * sizeof(gid_t));
-		if (!g)
-			break;
-		ret->groups = g;
-		if (getgrouplist(ret->name, ret->info.gid, g, &n) >= 0) {
-			ret->info.groups = g;
-			ret->info.n_groups = (size_t)n;
-			return 0;
-		}
-	}
-	log_error("user %s: cannot list groups", name);
-	return -ENOMEM;
+	if (r < 0 && r != -ENOENT)
+		log_errno(-r, "user %s: name service", name);
+	return r;
 }
 
 /* The user as the module sent it: the application's name service already
  * answered, so the helper need not look the user up itself. */
-static int user_from_request(const struct nsbox_request *req, struct user *ret)
+static int user_from_request(const struct nsbox_request *req, struct user_record *ret)
 {
 	const char *p = req->group_names, *end = req->group_names + sizeof(req->group_names);
 
 	if (!memchr(req->home, 0, sizeof(req->home)) || !memchr(req->shell, 0, sizeof(req->shell)) ||
 	    req->n_groups > NSBOX_REQUEST_GROUP_BYTES / 2 || req->n_gids > NSBOX_REQUEST_MAX_GIDS)
 		return -EPROTO;
-	ret->groups = calloc(req->n_gids + 1, sizeof(gid_t));
-	if (!ret->groups)
+	ret->gids = calloc(req->n_gids + 1, sizeof(gid_t));
+	if (!ret->gids)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < req->n_gids; i++)
-		ret->groups[i] = (gid_t)req->gids[i];
+		ret->gids[i] = (gid_t)req->gids[i];
+	ret->n_gids = req->n_gids;
+	ret->uid = req->uid;
+	ret->gid = req->gid;
 	ret->name = strdup(req->user);
 	ret->home = strdup(req->home);
 	ret->shell = strdup(req->shell[0] ? req->shell : "/bin/sh");
@@ -133,15 +101,10 @@ static int user_from_request(const struct nsbox_request *req, struct user *ret)
 		ret->n_group_names = i + 1;
 		p = nul + 1;
 	}
-	ret->info = (struct user_info){ .name = ret->name, .uid = req->uid, .gid = req->gid,
-					.home = ret->home, .shell = ret->shell,
-					.groups = ret->groups, .n_groups = req->n_gids,
-					.group_names = ret->group_names,
-					.n_group_names = ret->n_group_names };
 	return 0;
 }
 
-static int resolve_user(const struct nsbox_request *req, struct user *ret)
+static int resolve_user(const struct nsbox_request *req, struct user_record *ret)
 {
 	const unsigned all = NSBOX_REQUEST_HAS_USER | NSBOX_REQUEST_ALL_GROUPS;
 	int r;
@@ -155,20 +118,12 @@ static int resolve_user(const struct nsbox_request *req, struct user *ret)
 		}
 		/* Never deny (root least of all) over data we need not use. */
 		log_warning("malformed user data from the module: asking the name service");
-		user_free(ret);
-		*ret = (struct user){ 0 };
+		user_record_free(ret);
 	}
-	return user_lookup(req->user, ret);
-}
-
-static int lookup_group(const char *name, gid_t *ret_gid)
-{
-	struct group *gr = getgrnam(name);
-
-	if (!gr)
-		return -ENOENT;
-	*ret_gid = gr->gr_gid;
-	return 0;
+	r = login_user_lookup(req->user, ret);
+	if (r == -ENOENT)
+		log_error("user %s is unknown", req->user);
+	return r;
 }
 
 static void set_text(char *dst, size_t size, const char *src)
@@ -383,7 +338,7 @@ static int join_or_start_shared(struct box_start *b, struct nsbox_reply *rep, in
 int login_plan(const struct config *cfg, const struct user_info *u, const struct rule **ret_rule,
 	       bool *ret_root_exempt, struct box_plan *ret_plan)
 {
-	const struct rule *rule = policy_match(cfg, u, lookup_group, ret_root_exempt);
+	const struct rule *rule = policy_match(cfg, u, group_gid_of, ret_root_exempt);
 
 	*ret_rule = rule;
 	if (!rule)
@@ -412,7 +367,8 @@ int try_login(const struct config *cfg, const struct user_info *u, const struct 
  * this session's connection to it. */
 static void handle(const struct nsbox_request *req, struct nsbox_reply *rep, int fds[2])
 {
-	struct user user = { 0 };
+	_cleanup_(user_record_free) struct user_record user = { 0 };
+	struct user_info info;
 	struct config *cfg = NULL;
 	struct box_plan plan = { 0 };
 	const struct rule *rule;
@@ -434,7 +390,7 @@ static void handle(const struct nsbox_request *req, struct nsbox_reply *rep, int
 	}
 	if (config_load(req->config, true, &cfg) < 0) {
 		/* Never lock root out with a broken config. */
-		if (user.info.uid == 0) {
+		if (user.uid == 0) {
 			rep->verdict = NSBOX_VERDICT_IGNORE;
 			snprintf(rep->message, sizeof(rep->message),
 				 "root is exempt while the config is broken: %s", log_first_error());
@@ -443,7 +399,8 @@ static void handle(const struct nsbox_request *req, struct nsbox_reply *rep, int
 		}
 		goto out;
 	}
-	r = login_plan(cfg, &user.info, &rule, &root_exempt, &plan);
+	info = login_user_info(&user);
+	r = login_plan(cfg, &info, &rule, &root_exempt, &plan);
 	if (!rule) {
 		rep->verdict = NSBOX_VERDICT_IGNORE;
 		set_text(rep->message, sizeof(rep->message),
@@ -460,7 +417,7 @@ static void handle(const struct nsbox_request *req, struct nsbox_reply *rep, int
 		goto out;
 	}
 	set_text(rep->rootfs, sizeof(rep->rootfs), plan.rootfs);
-	struct box_start b = { .user = &user.info, .plan = &plan, .rule = rule,
+	struct box_start b = { .user = &info, .plan = &plan, .rule = rule,
 			       .pause_step = pause_step, .listen_fd = -1, .devpts_tree = -1 };
 	r = rule->share == SHARE_USER ? join_or_start_shared(&b, rep, fds)
 				      : start_unshared(&b, rep, fds);
@@ -477,7 +434,6 @@ out:
 		(void)registry_write_index(cfg);
 	plan_free(&plan);
 	config_free(cfg);
-	user_free(&user);
 }
 
 static int read_request(int fd, struct nsbox_request *req)

@@ -32,7 +32,6 @@
 #include <grp.h>
 #include <linux/kcmp.h>
 #include <poll.h>
-#include <pwd.h>
 #include <security/pam_ext.h>
 #include <signal.h>
 #include <stdio.h>
@@ -49,6 +48,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "../common/userlookup.h"
 #include "../helper/syscalls.h"
 #include "../helper/util.h"
 #include "relay.h"
@@ -119,18 +119,16 @@ static bool same_file(int a, int b)
 /* The user owns the new pty, as sshd's monitor would make it. */
 static int lookup_ids(pam_handle_t *pamh, const char *user, struct relay *r)
 {
-	struct passwd pw, *pwp = NULL;
-	struct group gr, *grp = NULL;
-	char buf[16384];
+	_cleanup_(user_record_free) struct user_record u = { 0 };
 
-	if (getpwnam_r(user, &pw, buf, sizeof(buf), &pwp) != 0 || !pwp) {
+	if (user_record_lookup(user, &u) < 0) {
 		pam_syslog(pamh, LOG_ERR, "relay: no passwd entry for %s", user);
 		return -ENOENT;
 	}
-	r->uid = pw.pw_uid;
-	r->gid = r->tty_gid = pw.pw_gid;
-	if (getgrnam_r("tty", &gr, buf, sizeof(buf), &grp) == 0 && grp)
-		r->tty_gid = gr.gr_gid;
+	r->uid = u.uid;
+	r->gid = r->tty_gid = u.gid;
+	if (group_gid_of("tty", &r->tty_gid) < 0)
+		r->tty_gid = u.gid;
 	return 0;
 }
 
