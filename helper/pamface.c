@@ -30,6 +30,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "../common/fdpass.h"
 #include "../common/userlookup.h"
 #include "box.h"
 #include "boxinit.h"
@@ -451,24 +452,9 @@ static int read_request(int fd, struct nsbox_request *req)
 
 static int send_reply(int fd, const struct nsbox_reply *rep, const int fds[2])
 {
-	char control[CMSG_SPACE(2 * sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = (void *)rep, .iov_len = sizeof(*rep) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 	size_t n = fds[0] < 0 ? 0 : fds[1] < 0 ? 1 : 2;
 
-	if (n > 0) {
-		struct cmsghdr *c;
-		msg.msg_control = control;
-		msg.msg_controllen = CMSG_SPACE(n * sizeof(int));
-		c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(n * sizeof(int));
-		memcpy(CMSG_DATA(c), fds, n * sizeof(int));
-	}
-	if (RETRY_EINTR(sendmsg(fd, &msg, MSG_NOSIGNAL)) != (ssize_t)sizeof(*rep))
-		return -errno;
-	return 0;
+	return send_with_fds(fd, rep, sizeof(*rep), fds, n);
 }
 
 int cmd_pam_helper(void)

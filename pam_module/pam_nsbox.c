@@ -61,6 +61,7 @@
 #include <sys/wait.h>
 #include <syslog.h>
 
+#include "../common/fdpass.h"
 #include "../common/policyindex.h"
 #include "../common/userlookup.h"
 #include "../helper/landlock.h"
@@ -514,28 +515,19 @@ static int wait_for_helper(pam_handle_t *pamh, int sock, int helper_pidfd)
 static int recv_reply(pam_handle_t *pamh, int sock, int helper_pidfd, struct nsbox_reply *rep,
 		      int fds[2])
 {
-	char control[CMSG_SPACE(2 * sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = rep, .iov_len = sizeof(*rep) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
-			      .msg_controllen = sizeof(control) };
-	struct cmsghdr *c;
 	int got[2] = { -1, -1 };
 	ssize_t n;
 
 	n = wait_for_helper(pamh, sock, helper_pidfd);
 	if (n < 0)
 		return (int)n;
-	n = RETRY_EINTR(recvmsg(sock, &msg, MSG_CMSG_CLOEXEC));
-	if (n < 0) {
+	n = recv_with_fds(sock, rep, sizeof(*rep), got, ARRAY_SIZE(got));
+	if (n < 0 && n != -EPROTO) {
+		errno = (int)-n;
 		pam_syslog(pamh, LOG_ERR, "no answer from helper: %m");
 		return -EPROTO;
 	}
-	c = CMSG_FIRSTHDR(&msg);
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-	    (c->cmsg_len == CMSG_LEN(sizeof(int)) || c->cmsg_len == CMSG_LEN(2 * sizeof(int))))
-		memcpy(got, CMSG_DATA(c), c->cmsg_len - CMSG_LEN(0));
 	if (n != (ssize_t)sizeof(*rep) || rep->version != NSBOX_PROTOCOL_VERSION ||
-	    (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
 	    ((rep->flags & NSBOX_REPLY_CONNECTION) && got[1] < 0)) {
 		closep(&got[0]);
 		closep(&got[1]);
