@@ -234,36 +234,61 @@ static int user_devpts(const struct user_info *u, int *ret_tree)
 	return 0;
 }
 
-/* A box for this session alone: its record lets admins list, enter and
- * stop it, and the user's next box find its devpts; the module removes it
- * at close. */
-static int start_unshared(struct box_start *b, struct nsbox_reply *rep, int fds[2])
+/* Start B's box and record it, with registry_lock() held: the record lets
+ * admins list, enter and stop it and the user's next box find its devpts.
+ * A SHARED box listens for later sessions on a socket named after its
+ * record. Unrecorded, the box would be missed by the user's next one,
+ * which would make a devpts instance of its own (the cap would not hold):
+ * a box that cannot be recorded is killed and its record removed. */
+static int start_recorded_box(struct box_start *b, bool shared, struct nsbox_reply *rep,
+			      int fds[2])
 {
-	_cleanup_(registry_unlock) struct user_lock lock = USER_LOCK_NONE;
-	_cleanup_close_ int devpts = -1;
+	_cleanup_close_ int listener = -1, devpts = -1;
+	char path[PATH_MAX], tmp[PATH_MAX];
 	struct box_record rec;
 	pid_t pid;
 	int r;
 
-	if ((r = registry_lock(b->user->uid, &lock)) < 0 || (r = user_devpts(b->user, &devpts)) < 0)
+	if ((r = user_devpts(b->user, &devpts)) < 0)
 		return r;
 	b->devpts_tree = devpts;
-	if ((r = start_box(b, &pid, &fds[0])) < 0)
+	snprintf(tmp, sizeof(tmp), "%s/boxes/.new-%d.sock", NSBOX_RUN_DIR, (int)getpid());
+	if (shared && (r = make_box_listener(tmp, &listener)) < 0)
 		return r;
+	b->listen_fd = listener;
+	if ((r = start_box(b, &pid, &fds[0])) < 0) {
+		if (shared)
+			(void)unlink(tmp);
+		return r;
+	}
 	rep->init_pid = pid;
 	if (b->rule->network_none)
 		rep->flags |= NSBOX_REPLY_JOIN_NET;
-	r = record_init(&rec, b->user->name, b->user->uid, b->rule->name, false, pid,
+	r = record_init(&rec, b->user->name, b->user->uid, b->rule->name, shared, pid,
 			b->plan->rootfs);
-	/* Unrecorded, the box would be missed by the user's next one, which
-	 * would make a devpts instance of its own: the cap would not hold. */
-	if (r < 0 || (r = registry_write(&rec)) < 0) {
+	box_socket_path(rec.id, path, sizeof(path));
+	r = r ?: registry_write(&rec);
+	if (r == 0 && shared && rename(tmp, path) < 0)
+		r = log_errno(errno, "rename(\"%s\")", path);
+	if (r < 0) {
 		(void)sys_pidfd_send_signal(fds[0], SIGKILL);
 		closep(&fds[0]);
+		if (shared)
+			(void)unlink(tmp);
+		registry_remove(rec.id);
 		return r;
 	}
 	set_text(rep->box_id, sizeof(rep->box_id), rec.id);
 	return 0;
+}
+
+/* A box for this session alone; the module removes its record at close. */
+static int start_unshared(struct box_start *b, struct nsbox_reply *rep, int fds[2])
+{
+	_cleanup_(registry_unlock) struct user_lock lock = USER_LOCK_NONE;
+	int r = registry_lock(b->user->uid, &lock);
+
+	return r < 0 ? r : start_recorded_box(b, false, rep, fds);
 }
 
 /* Join the user's shared box for this rule if it lives, else start it. The
@@ -271,10 +296,8 @@ static int start_unshared(struct box_start *b, struct nsbox_reply *rep, int fds[
 static int join_or_start_shared(struct box_start *b, struct nsbox_reply *rep, int fds[2])
 {
 	_cleanup_(registry_unlock) struct user_lock lock = USER_LOCK_NONE;
-	_cleanup_close_ int listener = -1, devpts = -1;
-	char path[PATH_MAX], tmp[PATH_MAX];
+	char path[PATH_MAX];
 	struct box_record rec;
-	pid_t pid;
 	int r;
 
 	rep->flags |= NSBOX_REPLY_SHARED;
@@ -310,30 +333,7 @@ static int join_or_start_shared(struct box_start *b, struct nsbox_reply *rep, in
 		closep(&fds[0]);
 		registry_remove(rec.id);
 	}
-	if ((r = user_devpts(b->user, &devpts)) < 0)
-		return r;
-	b->devpts_tree = devpts;
-	snprintf(tmp, sizeof(tmp), "%s/boxes/.new-%d.sock", NSBOX_RUN_DIR, (int)getpid());
-	if ((r = make_box_listener(tmp, &listener)) < 0)
-		return r;
-	b->listen_fd = listener;
-	if ((r = start_box(b, &pid, &fds[0])) < 0) {
-		(void)unlink(tmp);
-		return r;
-	}
-	rep->init_pid = pid;
-	if (b->rule->network_none)
-		rep->flags |= NSBOX_REPLY_JOIN_NET;
-	r = record_init(&rec, b->user->name, b->user->uid, b->rule->name, true, pid, b->plan->rootfs);
-	box_socket_path(rec.id, path, sizeof(path));
-	if (r < 0 || (r = registry_write(&rec)) < 0 || rename(tmp, path) < 0) {
-		(void)sys_pidfd_send_signal(fds[0], SIGKILL);
-		(void)unlink(tmp);
-		registry_remove(rec.id);
-		return r < 0 ? r : log_errno(errno, "rename(\"%s\")", path);
-	}
-	set_text(rep->box_id, sizeof(rep->box_id), rec.id);
-	return 0;
+	return start_recorded_box(b, true, rep, fds);
 }
 
 int login_plan(const struct config *cfg, const struct user_info *u, const struct rule **ret_rule,
