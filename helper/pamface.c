@@ -138,9 +138,10 @@ static void fail(struct nsbox_reply *rep, enum on_error policy)
 	set_text(rep->message, sizeof(rep->message), log_first_error());
 }
 
-/* Limits the module sets on the session (without cgroup v2 delegation,
+/* Into the reply, the limits the module sets on the session (module:
+ * apply_session_limits; without cgroup v2 delegation,
  * setrlimit is what there is; see nsbox.conf(5)). */
-static void set_limits(const struct rule *rule, struct nsbox_reply *rep)
+static void reply_limits(const struct rule *rule, struct nsbox_reply *rep)
 {
 	rep->rlimit_nproc = (uint64_t)rule->pids_max;
 	rep->rlimit_as = rule->memory_max;
@@ -366,7 +367,8 @@ int try_login(const struct config *cfg, const struct user_info *u, const struct 
 /* Decide for the user in REQ and build (or join) the box if a rule
  * confines them. FDS get the pidfd of box init and, for a shared box,
  * this session's connection to it. */
-static void handle(const struct nsbox_request *req, struct nsbox_reply *rep, int fds[2])
+static void serve_request(const struct nsbox_request *req, struct nsbox_reply *rep,
+			  int fds[2])
 {
 	_cleanup_(user_record_free) struct user_record user = { 0 };
 	struct user_info info;
@@ -426,7 +428,7 @@ static void handle(const struct nsbox_request *req, struct nsbox_reply *rep, int
 		fail(rep, rule->on_error);
 		goto out;
 	}
-	set_limits(rule, rep);
+	reply_limits(rule, rep);
 	rep->verdict = NSBOX_VERDICT_BOXED;
 out:
 	/* After the verdict: the next login of a user no rule names need not
@@ -491,7 +493,7 @@ int cmd_pam_helper(void)
 	if (memchr(req.test_pause, 0, sizeof(req.test_pause)) && req.test_pause[0])
 		pause_step = req.test_pause;
 	test_pause_at(pause_step, "helper");
-	handle(&req, &rep, fds);
+	serve_request(&req, &rep, fds);
 	test_pause_at(pause_step, "reply");
 	if (send_reply(NSBOX_PROTOCOL_FD, &rep, fds) < 0) {
 		/* The module is gone: take a box of its own down with us (a

@@ -666,7 +666,8 @@ static int save_namespaces(pam_handle_t *pamh, struct box_session *s)
 
 /* The box's limits on the application, inherited by the shell it starts
  * (RLIMIT_NPROC is checked when that child becomes the user). */
-static int set_limits(pam_handle_t *pamh, struct box_session *s, const struct nsbox_reply *rep)
+static int apply_session_limits(pam_handle_t *pamh, struct box_session *s,
+				const struct nsbox_reply *rep)
 {
 	const uint64_t values[] = { rep->rlimit_nproc, rep->rlimit_as, rep->rlimit_nofile };
 
@@ -765,7 +766,7 @@ static int join_box(pam_handle_t *pamh, struct box_session *s, const struct nsbo
 	}
 	joined_session = s;
 	joined_pid = getpid();
-	if (harden_after_join(pamh) < 0 || set_limits(pamh, s, rep) < 0) {
+	if (harden_after_join(pamh) < 0 || apply_session_limits(pamh, s, rep) < 0) {
 		restore_namespaces(pamh, s);
 		return -1;
 	}
