@@ -304,7 +304,10 @@ static int join_or_start_shared(struct box_start *b, struct nsbox_reply *rep, in
 	rep->flags |= NSBOX_REPLY_SHARED;
 	if ((r = registry_lock(b->user->uid, &lock)) < 0)
 		return r;
-	if (registry_find_shared(b->user->name, b->user->uid, b->rule->name, &rec, &fds[0]) == 0) {
+	r = registry_find_shared(b->user->name, b->user->uid, b->rule->name, &rec, &fds[0]);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	if (r == 0) {
 		bool own_net;
 		box_socket_path(rec.id, path, sizeof(path));
 		r = box_has_own_net(fds[0], rec.pid, &own_net);
