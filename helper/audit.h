@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "path.h"
+
 #define AUDIT_DIR "/run/nsbox/audit"
 /* A record older than this is not trusted: changes only root can make
  * without touching a directory (chown, chmod, a mount over a file) are
@@ -51,9 +53,11 @@ int audit_rootfs(int rootfd, const char *shown_root, struct audit_summary *ret_s
 int audit_merged(int mergedfd, int upperfd, const char *shown, const struct audit_summary *lower);
 
 /* Check the files root code reads in a box (beneath ROOTFD), as names and
- * as what they resolve to; with ENTRIES, audit every entry of the code
- * directories too (no record: box init after binds over code directories). */
-int check_system_paths(int rootfd, const char *shown_root, bool entries);
+ * as what they resolve to, owned as TRUST says; with ENTRIES, audit every
+ * entry of the code directories too (no record: box init after binds over
+ * code directories). audit_rootfs and audit_merged run on the host and
+ * trust root only. */
+int check_system_paths(int rootfd, const char *shown_root, bool entries, struct path_trust trust);
 
 /* Whether the box path TARGET ("/a/b") is, contains or lies in a code
  * directory (a bind or tmpfs there must have the entries audited again). */

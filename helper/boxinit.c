@@ -287,13 +287,12 @@ static _noreturn_ void box_init(const struct box_start *b, const struct box_moun
 	/* Inside the box's user namespace root shows as the overflow uid.
 	 * (A boxed root, confine_root = true, has uid 0 mapped and is not
 	 * confined against itself: see SECURITY.md.) */
-	if (u->uid != 0)
-		path_trust_owner_not(u->uid);
+	const struct path_trust trust = u->uid != 0 ? path_trust_not(u->uid) : PATH_TRUST_ROOT;
 	if (become_user_keep_caps(u->uid, u->gid) < 0)
 		init_failed(report_fd);
 	test_pause_at(b->pause_step, "init-user");
 	if (set_box_hostname(plan->hostname) < 0 ||
-	    (b->rule->network_none && bring_up_loopback() < 0) || build_box_root(mounts) < 0 ||
+	    (b->rule->network_none && bring_up_loopback() < 0) || build_box_root(mounts, trust) < 0 ||
 	    (plan->shell && bind_login_shell(plan->shell, u->shell) < 0))
 		init_failed(report_fd);
 	test_pause_at(b->pause_step, "init-mounted");
