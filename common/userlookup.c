@@ -27,38 +27,56 @@ void user_record_free(struct user_record *u)
 	*u = (struct user_record){ 0 };
 }
 
-/* Grow *BUF (of *SIZE bytes) after ERANGE: 0, or -ERANGE past the ceiling. */
-static int grow_entry_buf(char **buf, size_t *size)
+/* The buffer of the _r calls, on the heap (no static storage: the
+ * module may run in threads). */
+struct entry_buf {
+	char *buf;
+	size_t size;
+};
+
+static void entry_buf_free(struct entry_buf *b)
 {
+	free(b->buf);
+}
+
+/* Grow B by 4 after ERANGE: 0, or -ERANGE past the ceiling, -ENOMEM. */
+static int entry_buf_grow(struct entry_buf *b)
+{
+	size_t size = b->buf ? b->size * 4 : ENTRY_BUF_START;
 	char *bigger;
 
-	if (*size >= ENTRY_BUF_MAX)
+	if (size > ENTRY_BUF_MAX)
 		return -ERANGE;
-	bigger = realloc(*buf, *size * 4);
+	bigger = realloc(b->buf, size);
 	if (!bigger)
 		return -ENOMEM;
-	*buf = bigger;
-	*size *= 4;
+	b->buf = bigger;
+	b->size = size;
 	return 0;
 }
 
+/* Run the _r call CALL (on B->buf, B->size) again with a larger buffer
+ * while it says ERANGE. 0 when it found the entry (FOUND), 1 when there
+ * is none, -errno when the name service failed or the buffer would pass
+ * ENTRY_BUF_MAX. */
+#define CALL_R(b, call, found)                                                                     \
+	({                                                                                         \
+		int _r_ = (b)->buf ? 0 : entry_buf_grow(b);                                        \
+		while (_r_ == 0 && (_r_ = (call)) == ERANGE)                                       \
+			_r_ = entry_buf_grow(b);                                                   \
+		_r_ > 0 ? -_r_ : _r_ < 0 ? _r_ : (found) ? 0 : 1;                                   \
+	})
+
 int user_record_lookup(const char *name, struct user_record *ret)
 {
-	_cleanup_free_ char *buf = NULL;
+	_cleanup_(entry_buf_free) struct entry_buf b = { 0 };
 	struct passwd pw, *pwp = NULL;
-	size_t size = ENTRY_BUF_START;
 	int r;
 
 	*ret = (struct user_record){ 0 };
-	if (!(buf = malloc(size)))
-		return -ENOMEM;
-	while ((r = getpwnam_r(name, &pw, buf, size, &pwp)) == ERANGE)
-		if ((r = grow_entry_buf(&buf, &size)) < 0)
-			return r;
+	r = CALL_R(&b, getpwnam_r(name, &pw, b.buf, b.size, &pwp), pwp);
 	if (r != 0)
-		return -r;
-	if (!pwp)
-		return -ENOENT;
+		return r > 0 ? -ENOENT : r;
 	ret->name = strdup(pw.pw_name);
 	ret->home = strdup(pw.pw_dir ? pw.pw_dir : "");
 	ret->shell = strdup(pw.pw_shell && *pw.pw_shell ? pw.pw_shell : "/bin/sh");
@@ -117,21 +135,18 @@ int user_group_list(const char *user, gid_t gid, gid_t **ret_gids, size_t *ret_n
 int group_names_of(const gid_t *gids, size_t n, char ***ret_names, size_t *ret_n)
 {
 	_cleanup_strv_free_ char **names = calloc(n + 1, sizeof(char *));
-	_cleanup_free_ char *buf = NULL;
-	size_t size = ENTRY_BUF_START, k = 0;
+	_cleanup_(entry_buf_free) struct entry_buf b = { 0 };
+	size_t k = 0;
 
-	if (!names || !(buf = malloc(size)))
+	if (!names)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		struct group gr, *grp = NULL;
-		int r;
+		int r = CALL_R(&b, getgrgid_r(gids[i], &gr, b.buf, b.size, &grp), grp);
 
-		while ((r = getgrgid_r(gids[i], &gr, buf, size, &grp)) == ERANGE)
-			if ((r = grow_entry_buf(&buf, &size)) < 0)
-				return r;
-		if (r != 0)
-			return -r;
-		if (!grp || !gr.gr_name[0])
+		if (r < 0)
+			return r;
+		if (r > 0 || !gr.gr_name[0])
 			continue; /* a gid without a name is matched by gid only */
 		if (!(names[k] = strdup(gr.gr_name)))
 			return -ENOMEM;
@@ -144,20 +159,12 @@ int group_names_of(const gid_t *gids, size_t n, char ***ret_names, size_t *ret_n
 
 int group_gid_of(const char *name, gid_t *ret_gid)
 {
-	_cleanup_free_ char *buf = malloc(ENTRY_BUF_START);
-	size_t size = ENTRY_BUF_START;
+	_cleanup_(entry_buf_free) struct entry_buf b = { 0 };
 	struct group gr, *grp = NULL;
-	int r;
+	int r = CALL_R(&b, getgrnam_r(name, &gr, b.buf, b.size, &grp), grp);
 
-	if (!buf)
-		return -ENOMEM;
-	while ((r = getgrnam_r(name, &gr, buf, size, &grp)) == ERANGE)
-		if ((r = grow_entry_buf(&buf, &size)) < 0)
-			return r;
 	if (r != 0)
-		return -r;
-	if (!grp)
-		return -ENOENT;
+		return r > 0 ? -ENOENT : r;
 	*ret_gid = gr.gr_gid;
 	return 0;
 }
