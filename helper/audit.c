@@ -398,18 +398,15 @@ static int resolve(const struct walk *w, int fd0, const char *dir0, const char *
 	if (fd < 0)
 		return log_errno(errno, "dup");
 	for (;;) {
-		char *comp = rest + strspn(rest, "/"), *next;
+		char *comp, *next;
 		_cleanup_close_ int child = -1;
 		struct statx sx;
 		size_t len;
 		bool last, absolute = false;
 
-		if (*comp == '\0')
+		if (!(comp = path_next_component(rest, &next, &last)))
 			break;
-		len = strcspn(comp, "/");
-		next = comp + len + strspn(comp + len, "/");
-		last = *next == '\0';
-		comp[len] = '\0';
+		len = strlen(comp);
 		if (streq(comp, ".") || streq(comp, "..")) {
 			char *slash = strrchr(cur, '/');
 
@@ -418,7 +415,7 @@ static int resolve(const struct walk *w, int fd0, const char *dir0, const char *
 				if ((r = reopen_dir(w, cur, &fd)) < 0)
 					return r;
 			}
-			memmove(rest, next, strlen(next) + 1);
+			path_drop_component(rest, next);
 			continue;
 		}
 		if ((r = lookup_in(w, fd, cur)) < 0)
@@ -454,7 +451,7 @@ static int resolve(const struct walk *w, int fd0, const char *dir0, const char *
 		strcat(cur, comp);
 		closep(&fd);
 		fd = TAKE_FD(child);
-		memmove(rest, next, strlen(next) + 1);
+		path_drop_component(rest, next);
 	}
 	if (statx_at(fd, "", ret_sx) < 0)
 		return log_errno(errno, "%s/%s", a->shown_root, w->of);

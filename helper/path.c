@@ -12,11 +12,6 @@
 
 #define MAX_SYMLINK_HOPS 40
 
-static bool owner_trusted(const struct stat *st, struct path_trust trust)
-{
-	return trust.not_user ? st->st_uid != trust.user : st->st_uid == 0;
-}
-
 static int log_untrusted_owner(const char *shown, const struct stat *st, struct path_trust trust)
 {
 	if (trust.not_user)
@@ -29,37 +24,14 @@ static int log_untrusted_owner(const char *shown, const struct stat *st, struct 
 	return -EPERM;
 }
 
-bool path_is_normalized_absolute(const char *path)
-{
-	const char *p = path;
-
-	if (!path || path[0] != '/' || strlen(path) >= PATH_MAX)
-		return false;
-	if (streq(path, "/"))
-		return true;
-	while (*p == '/') {
-		const char *comp = p + 1;
-		size_t len = strcspn(comp, "/");
-
-		if (len == 0) /* "//" or a trailing slash */
-			return false;
-		if ((len == 1 && comp[0] == '.') || (len == 2 && comp[0] == '.' && comp[1] == '.'))
-			return false;
-		p = comp + len;
-	}
-	return *p == '\0';
-}
-
-/* OpenSSH's rule for a ChrootDirectory component, plus the sticky-bit case:
- * in a root-owned sticky directory others may add entries but not replace
- * root's, so it may stand on the way but not be the target itself. */
+/* A trusted owner (TRUST) and OpenSSH's rule on the mode, sticky
+ * directories accepted on the way (common/pathcheck.h). */
 static int check_trusted(const char *shown, const struct stat *st, bool last,
 			 struct path_trust trust)
 {
-	if (!owner_trusted(st, trust))
+	if (!path_owner_trusted(st, trust))
 		return log_untrusted_owner(shown, st, trust);
-	if ((st->st_mode & (S_IWGRP | S_IWOTH)) &&
-	    !(S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX) && !last)) {
+	if (!path_mode_trusted(st, last)) {
 		log_error("%s is writable by group or others (mode %04o); make it 0755 or "
 			  "chmod go-w, see nsbox.conf(5)",
 			  shown, (unsigned)(st->st_mode & 07777));
@@ -74,7 +46,7 @@ static int check_trusted(const char *shown, const struct stat *st, bool last,
  * or not: in /tmp anyone may add a name). ACLs are not read. */
 static bool dir_writable_by_user(const struct stat *st, struct path_trust trust)
 {
-	bool owner_untrusted = !owner_trusted(st, trust);
+	bool owner_untrusted = !path_owner_trusted(st, trust);
 
 	return (owner_untrusted && (st->st_mode & S_IWUSR)) || (st->st_mode & (S_IWGRP | S_IWOTH));
 }
@@ -90,7 +62,7 @@ static int check_symlink(const char *what, const char *path, const char *shown,
 {
 	struct stat dir;
 
-	if (!owner_trusted(st, trust)) {
+	if (!path_owner_trusted(st, trust)) {
 		log_error("%s %s: %s is a symlink owned by uid %u", what, path, shown,
 			  (unsigned)st->st_uid);
 		return -ELOOP;
@@ -159,20 +131,16 @@ int walk_path(const char *what, const char *path, unsigned flags, struct path_tr
 		return r;
 
 	for (;;) {
-		char *comp = rest, *next;
+		char *comp, *next;
 		_cleanup_close_ int child = -1;
 		bool last;
 		size_t len;
 
-		comp += strspn(comp, "/");
-		if (*comp == '\0')
+		if (!(comp = path_next_component(rest, &next, &last)))
 			break;
-		len = strcspn(comp, "/");
-		next = comp + len + strspn(comp + len, "/");
-		last = *next == '\0';
-		comp[len] = '\0';
+		len = strlen(comp);
 		if (streq(comp, ".")) {
-			memmove(rest, next, strlen(next) + 1);
+			path_drop_component(rest, next);
 			continue;
 		}
 		if (streq(comp, "..")) {
@@ -205,7 +173,7 @@ int walk_path(const char *what, const char *path, unsigned flags, struct path_tr
 				log_error("%s %s: too many symlinks", what, path);
 				return -ELOOP;
 			}
-			memmove(rest, next, strlen(next) + 1);
+			path_drop_component(rest, next);
 			if ((r = splice_symlink(child, shown, rest, sizeof(rest))) < 0)
 				return r;
 			/* The link's own name is not part of where we are. */
@@ -226,7 +194,7 @@ int walk_path(const char *what, const char *path, unsigned flags, struct path_tr
 		}
 		closep(&fd);
 		fd = TAKE_FD(child);
-		memmove(rest, next, strlen(next) + 1);
+		path_drop_component(rest, next);
 	}
 
 	if (fstat(fd, &st) < 0)
@@ -247,7 +215,7 @@ int check_trusted_stat(const struct stat *st, const char *shown, struct path_tru
 		return -EPERM;
 	}
 	if (S_ISLNK(st->st_mode))
-		return owner_trusted(st, trust) ? 0 : log_untrusted_owner(shown, st, trust);
+		return path_owner_trusted(st, trust) ? 0 : log_untrusted_owner(shown, st, trust);
 	return check_trusted(shown, st, true, trust);
 }
 

@@ -8,25 +8,9 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-/* Who may own trusted paths, passed to every check that judges owners.
- * On the host that is root (PATH_TRUST_ROOT). Inside a box's user
- * namespace only the user's own ids are mapped and every other owner,
- * root included, shows as the overflow uid: there the rule becomes "not
- * the user" (path_trust_not(USER); the host-side check has already
- * demanded root). */
-struct path_trust {
-	bool not_user; /* judged by "not USER" rather than "root" */
-	uid_t user;
-};
-#define PATH_TRUST_ROOT ((struct path_trust){ .not_user = false })
-static inline struct path_trust path_trust_not(uid_t user)
-{
-	return (struct path_trust){ .not_user = true, .user = user };
-}
-
-/* True for "/" and absolute paths without empty, "." or ".." components and
- * without a trailing slash: the only form nsbox accepts from a config. */
-bool path_is_normalized_absolute(const char *path);
+/* struct path_trust, path_is_normalized_absolute(): the rules every
+ * walk applies, the module's too. */
+#include "../common/pathcheck.h"
 
 enum walk_flags {
 	/* Every directory on the way must be owned by root and not writable by
