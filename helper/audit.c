@@ -29,6 +29,7 @@
 #include <sys/sysmacros.h>
 #include <time.h>
 
+#include "../common/fullio.h"
 #include "log.h"
 #include "path.h"
 #include "protocol.h"
@@ -806,11 +807,6 @@ static bool record_holds(int rootfd, const char *name, struct audit_summary *sum
 	return true;
 }
 
-static int write_all(int fd, const void *buf, size_t size)
-{
-	return write(fd, buf, size) == (ssize_t)size ? 0 : -(errno ?: EIO);
-}
-
 static void store_record(const char *name, const struct recorder *rec, int64_t audited_at)
 {
 	const struct audit_header h = { .magic = AUDIT_MAGIC,
@@ -830,9 +826,9 @@ static void store_record(const char *name, const struct recorder *rec, int64_t a
 	}
 	snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
 	fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	r = fd < 0 ? -errno : write_all(fd, &h, sizeof(h));
+	r = fd < 0 ? -errno : write_full(fd, &h, sizeof(h));
 	if (r == 0)
-		r = write_all(fd, rec->rec, rec->n * sizeof(rec->rec[0]));
+		r = write_full(fd, rec->rec, rec->n * sizeof(rec->rec[0]));
 	if (r == 0 && renameat(dir, tmp, dir, name) < 0)
 		r = -errno;
 	if (r < 0) {

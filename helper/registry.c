@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "../common/fullio.h"
 #include "config.h"
 #include "log.h"
 #include "policy.h"
@@ -121,8 +122,8 @@ int registry_write(const struct box_record *r)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return log_errno(errno, "open(\"%s\")", tmp);
-	if (write(fd, r, sizeof(*r)) != (ssize_t)sizeof(*r))
-		return log_errno(errno ?: EIO, "write(\"%s\")", tmp);
+	if ((err = write_full(fd, r, sizeof(*r))) < 0)
+		return log_errno(-err, "write(\"%s\")", tmp);
 	/* The uid's index (registry_each_box_of): a second name of the
 	 * record, made before the first, so no box is ever recorded without
 	 * it. unlink_box_record() removes both; a lookup removes an index
@@ -457,7 +458,7 @@ static int write_index_file(const char *path, const char *data, size_t size)
 {
 	char tmp[PATH_MAX];
 	_cleanup_close_ int fd = -1;
-	size_t done = 0;
+	int r;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid()) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
@@ -465,16 +466,9 @@ static int write_index_file(const char *path, const char *data, size_t size)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	while (done < size) {
-		ssize_t n = write(fd, data + done, size - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int err = n < 0 ? errno : EIO;
-			(void)unlink(tmp);
-			return -err;
-		}
-		done += (size_t)n;
+	if ((r = write_full(fd, data, size)) < 0) {
+		(void)unlink(tmp);
+		return r;
 	}
 	if (rename(tmp, path) < 0) {
 		int err = errno;
