@@ -149,16 +149,14 @@ int policy_index_decode(const char *buf, size_t size, struct policy_index *ret)
 	ix.n_users = h->n_users;
 	ix.n_groups = h->n_groups;
 	r = take_names(&p, end, ix.n_users, &ix.users);
-	if (r == 0)
-		r = take_names(&p, end, ix.n_groups, &ix.groups);
+	r = r ?: take_names(&p, end, ix.n_groups, &ix.groups);
 	if (r == 0 && p != end)
 		r = -EBADMSG; /* bytes no name accounts for */
-	if (r < 0) {
+	if (r == 0)
+		*ret = ix;
+	else
 		policy_index_free(&ix);
-		return r;
-	}
-	*ret = ix;
-	return 0;
+	return r;
 }
 
 void policy_index_free(struct policy_index *ix)
