@@ -34,18 +34,20 @@
 static int judge_login(const struct config *cfg, const struct user_info *u,
 		       const struct rule **ret_rule, bool *ret_root_exempt)
 {
+	struct log_reason reason;
 	const char *why;
 	int r;
 
-	/* Only remembered: the one reason is printed below (box init, which
+	/* Only collected: the one reason is printed below (box init, which
 	 * inherits this, prints nothing of its own). */
 	log_setup(0, false);
-	log_reset_error();
+	log_reason_begin(&reason);
 	r = try_login(cfg, u, ret_rule, ret_root_exempt);
+	log_reason_end(&reason);
 	log_setup(LOG_TO_STDERR, false);
 	if (r == 0)
 		return 0;
-	why = log_first_error() ? log_first_error() : strerror(-r);
+	why = log_reason_text(&reason) ?: strerror(-r);
 	if (!*ret_rule) {
 		log_error("user %s: %s", u->name, why);
 		return 1;
@@ -191,8 +193,10 @@ static int check_unnamed_members(const struct config *cfg, const struct rule *r,
 		return 0;
 	}
 	if (!tried) {
+		struct log_reason reason;
+
 		log_setup(0, false);
-		log_reset_error();
+		log_reason_begin(&reason);
 		if ((e = plan_box(r, &sample, &plan)) == 0) {
 			drop_user_binds(r, &plan);
 			struct box_start b = { .user = &sample, .plan = &plan, .rule = r,
@@ -200,11 +204,12 @@ static int check_unnamed_members(const struct config *cfg, const struct rule *r,
 			e = check_box_host_side(&b);
 			plan_free(&plan);
 		}
+		log_reason_end(&reason);
 		log_setup(LOG_TO_STDERR, false);
 		if (e < 0) {
 			log_error("%s:%d: rule %s: every login would be %s: %s", cfg->path, r->line,
 				  r->name, r->on_error == ON_ERROR_ALLOW ? "let in UNCONFINED" : "refused",
-				  log_first_error() ? log_first_error() : strerror(-e));
+				  log_reason_text(&reason) ?: strerror(-e));
 			return 1;
 		}
 	}

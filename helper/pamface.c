@@ -132,10 +132,10 @@ static void set_text(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src ? src : "");
 }
 
-static void fail(struct nsbox_reply *rep, enum on_error policy)
+static void fail(struct nsbox_reply *rep, enum on_error policy, const struct log_reason *why)
 {
 	rep->verdict = policy == ON_ERROR_ALLOW ? NSBOX_VERDICT_UNCONFINED : NSBOX_VERDICT_DENY;
-	set_text(rep->message, sizeof(rep->message), log_first_error());
+	set_text(rep->message, sizeof(rep->message), log_reason_text(why));
 }
 
 /* Into the reply, the limits the module sets on the session (module:
@@ -188,8 +188,13 @@ static int check_caller_limits(void)
 /* A live box of the user's lends its devpts instance to the new box. */
 static int lend_devpts(const struct box_record *r, int pidfd, void *ret_tree)
 {
-	int err = clone_box_devpts(pidfd, ret_tree);
+	_cleanup_(log_reason_end) struct log_reason why;
+	int err;
 
+	/* What clone_box_devpts logs is this login's reason only if it is
+	 * not forgiven below (log_reason_pass). */
+	log_reason_begin(&why);
+	err = clone_box_devpts(pidfd, ret_tree);
 	if (err == 0) {
 		log_debug("box %s lends its terminals (devpts) to the new box", r->id);
 		return 1;
@@ -201,7 +206,6 @@ static int lend_devpts(const struct box_record *r, int pidfd, void *ret_tree)
 	 * nothing can enter it any more, and left behind, the record would
 	 * outlive the box until the user's next login looked again. */
 	if (err == -ESRCH || pidfd_exits_within(pidfd, 0)) {
-		log_reset_error();
 		registry_remove(r->id);
 		return 0;
 	}
@@ -209,12 +213,14 @@ static int lend_devpts(const struct box_record *r, int pidfd, void *ret_tree)
 	 * pidfd needs ptrace access, which a Landlock domain denies outside
 	 * itself: the one a login program keeps after a confined session. */
 	if (err == -EPERM) {
-		log_reset_error();
+		log_reason_end(&why);
 		log_error("cannot enter box %s of the same user to share its terminals (setns: "
 			  "permission denied); a login program that held a confined session "
 			  "before keeps a Landlock domain that shuts it out of other boxes",
 			  r->id);
+		return err;
 	}
+	log_reason_pass(&why);
 	return err;
 }
 
@@ -374,6 +380,7 @@ static void serve_request(const struct nsbox_request *req, struct nsbox_reply *r
 			  int fds[2])
 {
 	_cleanup_(user_record_free) struct user_record user = { 0 };
+	_cleanup_(log_reason_end) struct log_reason why;
 	struct user_info info;
 	struct config *cfg = NULL;
 	struct box_plan plan = { 0 };
@@ -381,6 +388,8 @@ static void serve_request(const struct nsbox_request *req, struct nsbox_reply *r
 	bool root_exempt;
 	int r;
 
+	/* The reason of a failure, for the reply: the module logs it. */
+	log_reason_begin(&why);
 	rep->verdict = NSBOX_VERDICT_DENY;
 	if (resolve_user(req, &user) < 0) {
 		/* The application's name service said uid 0: never lock root out. */
@@ -388,9 +397,9 @@ static void serve_request(const struct nsbox_request *req, struct nsbox_reply *r
 			rep->verdict = NSBOX_VERDICT_IGNORE;
 			snprintf(rep->message, sizeof(rep->message),
 				 "root is exempt while its user data cannot be read: %s",
-				 log_first_error());
+				 log_reason_text(&why) ?: "");
 		} else {
-			fail(rep, ON_ERROR_DENY);
+			fail(rep, ON_ERROR_DENY, &why);
 		}
 		goto out;
 	}
@@ -399,9 +408,10 @@ static void serve_request(const struct nsbox_request *req, struct nsbox_reply *r
 		if (user.uid == 0) {
 			rep->verdict = NSBOX_VERDICT_IGNORE;
 			snprintf(rep->message, sizeof(rep->message),
-				 "root is exempt while the config is broken: %s", log_first_error());
+				 "root is exempt while the config is broken: %s",
+				 log_reason_text(&why) ?: "");
 		} else {
-			fail(rep, ON_ERROR_DENY);
+			fail(rep, ON_ERROR_DENY, &why);
 		}
 		goto out;
 	}
@@ -415,11 +425,11 @@ static void serve_request(const struct nsbox_request *req, struct nsbox_reply *r
 	}
 	set_text(rep->rule, sizeof(rep->rule), rule->name);
 	if (check_caller_limits() < 0) {
-		fail(rep, ON_ERROR_DENY);
+		fail(rep, ON_ERROR_DENY, &why);
 		goto out;
 	}
 	if (r < 0) {
-		fail(rep, rule->on_error);
+		fail(rep, rule->on_error, &why);
 		goto out;
 	}
 	set_text(rep->rootfs, sizeof(rep->rootfs), plan.rootfs);
@@ -428,7 +438,7 @@ static void serve_request(const struct nsbox_request *req, struct nsbox_reply *r
 	r = rule->share == SHARE_USER ? join_or_start_shared(&b, rep, fds)
 				      : start_unshared(&b, rep, fds);
 	if (r < 0) {
-		fail(rep, rule->on_error);
+		fail(rep, rule->on_error, &why);
 		goto out;
 	}
 	reply_limits(rule, rep);
