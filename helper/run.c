@@ -252,11 +252,7 @@ static _noreturn_ void run_init(const struct run_opts *o, const char *cwd, const
 		_exit(EXIT_NSBOX_FAILED);
 	set_process_title(BOX_INIT_NAME);
 
-	cmd = fork();
-	if (cmd < 0) {
-		log_errno(errno, "fork()");
-		_exit(EXIT_NSBOX_FAILED);
-	}
+	cmd = fork_or_exit(EXIT_NSBOX_FAILED);
 	if (cmd == 0)
 		run_cmd(&own, own.cmd, cmd_mask);
 
