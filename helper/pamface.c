@@ -138,6 +138,20 @@ static void fail(struct nsbox_reply *rep, enum on_error policy, const struct log
 	set_text(rep->message, sizeof(rep->message), log_reason_text(why));
 }
 
+/* A failure before any rule is known: denied, but never root (IS_ROOT)
+ * locked out while STATE (a broken config, unreadable user data). */
+static void fail_unless_root(struct nsbox_reply *rep, bool is_root, const char *state,
+			     const struct log_reason *why)
+{
+	if (!is_root) {
+		fail(rep, ON_ERROR_DENY, why);
+		return;
+	}
+	rep->verdict = NSBOX_VERDICT_IGNORE;
+	snprintf(rep->message, sizeof(rep->message), "root is exempt while %s: %s", state,
+		 log_reason_text(why) ?: "");
+}
+
 /* Into the reply, the limits the module sets on the session (module:
  * apply_session_limits; without cgroup v2 delegation,
  * setrlimit is what there is; see nsbox.conf(5)). */
@@ -392,27 +406,13 @@ static void serve_request(const struct nsbox_request *req, struct nsbox_reply *r
 	log_reason_begin(&why);
 	rep->verdict = NSBOX_VERDICT_DENY;
 	if (resolve_user(req, &user) < 0) {
-		/* The application's name service said uid 0: never lock root out. */
-		if ((req->flags & NSBOX_REQUEST_HAS_USER) && req->uid == 0) {
-			rep->verdict = NSBOX_VERDICT_IGNORE;
-			snprintf(rep->message, sizeof(rep->message),
-				 "root is exempt while its user data cannot be read: %s",
-				 log_reason_text(&why) ?: "");
-		} else {
-			fail(rep, ON_ERROR_DENY, &why);
-		}
+		/* The application's name service said uid 0. */
+		fail_unless_root(rep, (req->flags & NSBOX_REQUEST_HAS_USER) && req->uid == 0,
+				 "its user data cannot be read", &why);
 		goto out;
 	}
 	if (config_load(req->config, true, &cfg) < 0) {
-		/* Never lock root out with a broken config. */
-		if (user.uid == 0) {
-			rep->verdict = NSBOX_VERDICT_IGNORE;
-			snprintf(rep->message, sizeof(rep->message),
-				 "root is exempt while the config is broken: %s",
-				 log_reason_text(&why) ?: "");
-		} else {
-			fail(rep, ON_ERROR_DENY, &why);
-		}
+		fail_unless_root(rep, user.uid == 0, "the config is broken", &why);
 		goto out;
 	}
 	info = login_user_info(&user);
