@@ -80,9 +80,10 @@ DEPFLAGS = -MMD -MP -MF $(@D)/.$(@F).d
 .DEFAULT_GOAL := all
 -include $(wildcard $(B)/*/.*.d)
 
-# Code the module and the helper share (the policy index, the matcher, and
-# the header-only protocol, syscall wrappers and helpers): linked into the
-# helper, compiled into the module, which includes nothing from helper/.
+# Code the module and the helper share (the policy index, the matcher, the
+# user -> groups lookup, and the header-only protocol, syscall wrappers and
+# helpers): linked into the helper, compiled into the module, which
+# includes nothing from helper/.
 COMMON_SRCS := $(wildcard common/*.c)
 COMMON_HDRS := $(wildcard common/*.h)
 COMMON_OBJS := $(patsubst common/%.c,$(B)/common/%.o,$(COMMON_SRCS))
@@ -95,6 +96,7 @@ TEST_MODULE_OBJS += $(patsubst common/%.c,$(B)/test-module/common-%.o,$(COMMON_S
 # only an index with its own, so a module and a helper of another build
 # never share one (they go to the helper).
 MATCH_SRCS := common/match.c common/match.h common/policyindex.c common/policyindex.h \
+              common/userlookup.c common/userlookup.h \
               helper/config.c helper/config.h helper/policy.c helper/policy.h \
               helper/pamface.c pam_module/pam_nsbox.c
 CONFUSE_VERSION := $(shell pkg-config --modversion libconfuse 2>/dev/null)

@@ -858,7 +858,7 @@ static int open_config(const char *path, bool check_owner, int *ret_fd)
 	int fd, r;
 
 	if (check_owner) {
-		r = walk_path("config", path, WALK_ROOT_OWNED, &pathfd);
+		r = walk_path("config", path, WALK_ROOT_OWNED, PATH_TRUST_ROOT, &pathfd);
 		if (r < 0)
 			return r;
 		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pathfd);

@@ -153,7 +153,7 @@ static int attach_new_fs(const char *fstype, const char *const *opts, uint64_t a
 
 /* The rootless face: clone the caller's rootfs (or the host root,
  * read-only) here. The PAM face gets it ready-made from the helper. */
-static int clone_rootfs(const struct box_mounts *m, int *ret_tree)
+static int clone_rootfs(const struct box_mounts *m, struct path_trust trust, int *ret_tree)
 {
 	_cleanup_close_ int dirfd = -1;
 	const char *path = m->rootfs ? m->rootfs : "/";
@@ -162,7 +162,7 @@ static int clone_rootfs(const struct box_mounts *m, int *ret_tree)
 
 	if (!m->rootfs)
 		attrs |= MOUNT_ATTR_RDONLY;
-	r = walk_path("rootfs", path, WALK_DIRECTORY, &dirfd);
+	r = walk_path("rootfs", path, WALK_DIRECTORY, trust, &dirfd);
 	if (r < 0)
 		return r;
 	return clone_tree(dirfd, attrs, path, ret_tree);
@@ -170,7 +170,7 @@ static int clone_rootfs(const struct box_mounts *m, int *ret_tree)
 
 /* Put the rootfs tree on top of "/" of the box's (private) mount namespace,
  * ready to become "/" by pivot_root. */
-static int mount_rootfs(const struct box_mounts *m, struct root *ret)
+static int mount_rootfs(const struct box_mounts *m, struct path_trust trust, struct root *ret)
 {
 	_cleanup_close_ int tree = -1, slash = -1;
 	int r;
@@ -182,7 +182,7 @@ static int mount_rootfs(const struct box_mounts *m, struct root *ret)
 		tree = fcntl(m->rootfs_tree, F_DUPFD_CLOEXEC, 3);
 		if (tree < 0)
 			return log_errno(errno, "dup(rootfs)");
-	} else if ((r = clone_rootfs(m, &tree)) < 0) {
+	} else if ((r = clone_rootfs(m, trust, &tree)) < 0) {
 		return r;
 	}
 	slash = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -433,7 +433,8 @@ static int mount_dev(const struct root *root, const struct box_mounts *m,
 
 /* The rootless face walks bind sources here (there are none yet: nsbox run
  * has no --bind); the PAM face has them cloned by the helper. */
-static int mount_binds(const struct root *root, const struct box_mounts *m)
+static int mount_binds(const struct root *root, const struct box_mounts *m,
+		       struct path_trust trust)
 {
 	for (size_t i = 0; i < m->n_binds; i++) {
 		const struct box_bind *b = &m->binds[i];
@@ -447,7 +448,8 @@ static int mount_binds(const struct root *root, const struct box_mounts *m)
 		if (b->tree >= 0) {
 			tree = fcntl(b->tree, F_DUPFD_CLOEXEC, 3);
 		} else {
-			r = walk_path("bind source", b->source, b->optional ? WALK_MISSING_OK : 0, &src);
+			r = walk_path("bind source", b->source, b->optional ? WALK_MISSING_OK : 0,
+				      trust, &src);
 			if (r == -ENOENT && b->optional)
 				continue;
 			if (r < 0)
@@ -542,7 +544,7 @@ static int enter_root(const struct root *root)
 	return 0;
 }
 
-int build_box_root(const struct box_mounts *m)
+int build_box_root(const struct box_mounts *m, struct path_trust trust)
 {
 	const char *tmp_opts[] = { "mode", "1777", m->tmpfs_size ? "size" : NULL, m->tmpfs_size,
 				   NULL };
@@ -552,7 +554,7 @@ int build_box_root(const struct box_mounts *m)
 	struct root root = { .fd = -1 };
 	int r;
 
-	if ((r = mount_rootfs(m, &root)) < 0)
+	if ((r = mount_rootfs(m, trust, &root)) < 0)
 		return r;
 	/* proc first: the kernel allows a new proc only while a fully visible
 	 * one (the host's) is still in this mount namespace. */
@@ -568,13 +570,13 @@ int build_box_root(const struct box_mounts *m)
 	if (r == 0)
 		r = mount_extra_tmpfs(&root, m, dir_opts);
 	if (r == 0)
-		r = mount_binds(&root, m);
+		r = mount_binds(&root, m, trust);
 	if (r == 0)
 		r = attach_accounting(&root, m);
 	/* Binds and tmpfs mounts may have covered a system path with
 	 * something the user owns. */
 	if (r == 0 && m->trusted)
-		r = check_system_paths(root.fd, root.shown, mounts_touch_code_dirs(m));
+		r = check_system_paths(root.fd, root.shown, mounts_touch_code_dirs(m), trust);
 	if (r == 0)
 		r = enter_root(&root);
 	closep(&root.fd);

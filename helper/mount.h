@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "path.h"
+
 /* A detached mount that prepare_box_mounts() did not make (the rootless
  * face makes everything in box init), and a bind that was skipped. */
 #define NO_TREE (-1)
@@ -112,7 +114,7 @@ int clone_box_devpts(int pidfd, int *ret_tree);
 /* Build the box's tree and pivot_root into it: afterwards "/" is the rootfs
  * (nosuid, nodev) with fresh /proc, /dev (read-only, with devpts and
  * /dev/shm) and /tmp, and the host's tree is detached. */
-int build_box_root(const struct box_mounts *m);
+int build_box_root(const struct box_mounts *m, struct path_trust trust);
 
 /* After build_box_root(): bind the box's PROGRAM over LOGIN_SHELL (the
  * user's passwd shell, which must exist in the box as a regular file), so

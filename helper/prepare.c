@@ -55,7 +55,8 @@ static int prepare_rootfs(struct box_mounts *m)
 	_cleanup_close_ int dirfd = -1;
 	int r;
 
-	r = walk_path("rootfs", m->rootfs, WALK_DIRECTORY | WALK_ROOT_OWNED, &dirfd);
+	r = walk_path("rootfs", m->rootfs, WALK_DIRECTORY | WALK_ROOT_OWNED, PATH_TRUST_ROOT,
+		      &dirfd);
 	if (r < 0)
 		return r;
 	if ((r = audit_rootfs(dirfd, m->rootfs, NULL)) < 0)
@@ -107,7 +108,7 @@ static int open_layer_dir(int at, const char *sub, const char *shown, int *ret_f
 
 	if (fd < 0)
 		return log_errno(errno, "rootfs_upper %s", shown);
-	if ((r = check_root_owned_at(fd, "", shown)) < 0)
+	if ((r = check_root_owned_at(fd, "", shown, PATH_TRUST_ROOT)) < 0)
 		return r;
 	*ret_fd = TAKE_FD(fd);
 	return 0;
@@ -129,7 +130,7 @@ static int prepare_upper(const char *dir, int layers[2], int *ret_lock)
 		return log_errno(EINVAL, "rootfs_upper %s", dir);
 	*slash = '\0';
 	if ((r = walk_path("rootfs_upper", slash == copy ? "/" : copy,
-			   WALK_DIRECTORY | WALK_ROOT_OWNED, &parent)) < 0)
+			   WALK_DIRECTORY | WALK_ROOT_OWNED, PATH_TRUST_ROOT, &parent)) < 0)
 		return r;
 	if (mkdirat(parent, slash + 1, 0700) < 0 && errno != EEXIST)
 		return log_errno(errno, "mkdir(\"%s\")", dir);
@@ -198,7 +199,8 @@ static int prepare_overlay(struct box_mounts *m)
 	 * need no such care, but a config that passed once stays valid. */
 	if (strpbrk(m->rootfs, ",:\\") || strpbrk(m->rootfs_upper, ",:\\"))
 		return log_errno(EINVAL, "rootfs_lower/rootfs_upper with ',', ':' or '\\'");
-	r = walk_path("rootfs_lower", m->rootfs, WALK_DIRECTORY | WALK_ROOT_OWNED, &lowerfd);
+	r = walk_path("rootfs_lower", m->rootfs, WALK_DIRECTORY | WALK_ROOT_OWNED, PATH_TRUST_ROOT,
+		      &lowerfd);
 	if (r < 0 || (r = audit_rootfs(lowerfd, m->rootfs, &lower)) < 0)
 		return r;
 	r = prepare_upper(m->rootfs_upper, layers, &m->upper_lock);
@@ -220,7 +222,8 @@ static int prepare_binds(struct box_mounts *m)
 		_cleanup_close_ int src = -1;
 		int r;
 
-		r = walk_path("bind source", b->source, b->optional ? WALK_MISSING_OK : 0, &src);
+		r = walk_path("bind source", b->source, b->optional ? WALK_MISSING_OK : 0,
+			      PATH_TRUST_ROOT, &src);
 		if (r == -ENOENT && b->optional) {
 			log_debug("optional bind source %s is missing, skipped", b->source);
 			b->tree = SKIPPED_TREE;
@@ -334,7 +337,7 @@ static int clone_accounting_file(const char *path, int *ret_tree)
 	/* Directories on the way may be group-writable (Ubuntu's /var/log is
 	 * root:syslog 0775): what counts is the file we opened, checked on
 	 * its fd. Symlinks are followed only when root's. */
-	r = walk_path("accounting file", path, WALK_MISSING_OK, &fd);
+	r = walk_path("accounting file", path, WALK_MISSING_OK, PATH_TRUST_ROOT, &fd);
 	if (r == -ENOENT) {
 		log_debug("accounting: the host has no %s", path);
 		return 0;

@@ -239,7 +239,7 @@ static _noreturn_ void run_init(const struct run_opts *o, const char *cwd, const
 
 	if (set_box_hostname(o->hostname) < 0)
 		_exit(EXIT_NSBOX_FAILED);
-	if (build_box_root(&mounts) < 0) {
+	if (build_box_root(&mounts, PATH_TRUST_ROOT) < 0) {
 		if (!have_effective_cap(CAP_SYS_ADMIN))
 			log_error("hint: %s", userns_failure_hint(EPERM));
 		_exit(EXIT_NSBOX_FAILED);
@@ -253,11 +253,7 @@ static _noreturn_ void run_init(const struct run_opts *o, const char *cwd, const
 		_exit(EXIT_NSBOX_FAILED);
 	set_process_title(BOX_INIT_NAME);
 
-	cmd = fork();
-	if (cmd < 0) {
-		log_errno(errno, "fork()");
-		_exit(EXIT_NSBOX_FAILED);
-	}
+	cmd = fork_or_exit(EXIT_NSBOX_FAILED);
 	if (cmd == 0)
 		run_cmd(&own, own.cmd, cmd_mask);
 

@@ -8,17 +8,23 @@
 #include "policy.h"
 #include "tap.h"
 
+/* The reason of the last parse() that failed. */
+static struct log_reason reason;
+
 static int parse(const char *text, struct config **c)
 {
+	int r;
+
 	*c = NULL;
-	log_reset_error();
-	return config_parse_buffer("test.conf", text, strlen(text), c);
+	log_reason_begin(&reason);
+	r = config_parse_buffer("test.conf", text, strlen(text), c);
+	log_reason_end(&reason);
+	return r;
 }
 
 static const char *last_error(void)
 {
-	const char *e = log_first_error();
-	return e ? e : "";
+	return log_reason_text(&reason) ?: "";
 }
 
 /* Groups in the tests: "students" is gid 500, "staff" 600. */
@@ -326,7 +332,9 @@ static void planning(void)
 	is_str(p.binds[0].target, "/home/alice", "bind target expanded");
 	plan_free(&p);
 	u.name = "..";
+	log_reason_begin(&reason);
 	is_int(plan_box(&c->rules[0], &u, &p), -EINVAL, "a hostile user name fails the plan");
+	log_reason_end(&reason);
 	ok(strstr(last_error(), "rule r: rootfs"), "... naming the rule and key");
 	config_free(c);
 }
