@@ -11,7 +11,7 @@
 
 #include "log.h"
 #include "path.h"
-#include "policy.h"
+#include "values.h"
 
 /* Every key of a rule may also stand at the top level, where it is the
  * default for rules that do not set it. */

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "../common/policyindex.h"
+#include "values.h"
 
 #define NSBOX_DEFAULT_CONFIG "/etc/nsbox.conf"
 
@@ -41,8 +42,6 @@ enum share {
 	SHARE_SESSION = 0, /* a fresh box per session, gone at close */
 	SHARE_USER = 1,	   /* one box for all sessions of a user */
 };
-
-#define LINGER_FOREVER (-1L)
 
 struct bind_template {
 	char *source; /* templates: %u %U %h %% expanded per user */
