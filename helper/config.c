@@ -164,15 +164,12 @@ static int validate_hostname(cfg_t *cfg, cfg_opt_t *opt)
 	return validate_template(cfg, opt, TEMPLATE_HOSTNAME);
 }
 
-/* A tmpfs size: digits and one of k, m, g or %, like tmpfs(5) takes it. */
+/* A tmpfs size (values.c check_tmpfs_size). */
 static int validate_size(cfg_t *cfg, cfg_opt_t *opt)
 {
 	const char *v = cfg_opt_getnstr(opt, 0);
-	size_t digits = v ? strspn(v, "0123456789") : 0;
 
-	/* Not 0: for tmpfs, size=0 means no limit at all. */
-	if (digits > 0 && digits < 16 && strspn(v, "0") < digits &&
-	    (v[digits] == '\0' || (strchr("kmgKMG%", v[digits]) && v[digits + 1] == '\0')))
+	if (v && check_tmpfs_size(v) == 0)
 		return 0;
 	cfg_error(cfg, "tmpfs_size must be a number above 0 with k, m, g or %%, not \"%s\"",
 		  v ? v : "");

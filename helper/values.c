@@ -135,57 +135,95 @@ int expand_template(const char *tmpl, const struct user_info *u, enum template_k
 	return *ret ? 0 : -ENOMEM;
 }
 
+/* A unit a number may carry, and what it multiplies the number by. */
+struct unit {
+	char suffix;
+	unsigned long long factor;
+};
+
+/* The one reader of the numbers config values hold (durations, sizes):
+ * decimal digits, then nothing or one suffix of UNITS (a list ended by
+ * suffix 0). *RET_NUMBER is the digits' value, *RET_DIGITS how many
+ * there were (leading zeros too), *RET_FACTOR the unit's factor (1
+ * without one). Bounds are the caller's: the number times the factor may
+ * not fit. */
+static int parse_number(const char *s, const struct unit *units, unsigned long long *ret_number,
+			size_t *ret_digits, unsigned long long *ret_factor)
+{
+	unsigned long long v = 0;
+	size_t n = 0;
+
+	for (; s[n] >= '0' && s[n] <= '9'; n++) {
+		unsigned d = (unsigned)(s[n] - '0');
+
+		if (v > (~0ULL - d) / 10)
+			return -EINVAL;
+		v = v * 10 + d;
+	}
+	if (n == 0)
+		return -EINVAL;
+	*ret_number = v;
+	*ret_digits = n;
+	*ret_factor = 1;
+	if (s[n] == '\0')
+		return 0;
+	if (s[n + 1] != '\0')
+		return -EINVAL;
+	for (; units->suffix; units++)
+		if (units->suffix == s[n]) {
+			*ret_factor = units->factor;
+			return 0;
+		}
+	return -EINVAL;
+}
+
 int parse_duration(const char *s, long *ret_seconds)
 {
-	unsigned long long v;
-	char *end;
+	static const struct unit units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 0, 0 },
+	};
+	unsigned long long v, factor;
+	size_t digits;
 
 	if (streq(s, "forever")) {
 		*ret_seconds = LINGER_FOREVER;
 		return 0;
 	}
-	if (!*s || !strchr("0123456789", *s))
+	if (parse_number(s, units, &v, &digits, &factor) < 0 || v > 100000000ULL)
 		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || v > 100000000ULL)
-		return -EINVAL;
-	switch (*end) {
-	case '\0': case 's': break;
-	case 'm': v *= 60; break;
-	case 'h': v *= 3600; break;
-	case 'd': v *= 86400; break;
-	default: return -EINVAL;
-	}
-	if (*end && end[1])
-		return -EINVAL;
-	*ret_seconds = (long)v;
+	*ret_seconds = (long)(v * factor);
 	return 0;
 }
 
 int parse_bytes(const char *s, unsigned long long *ret_bytes)
 {
-	unsigned long long v;
-	unsigned shift = 0;
-	char *end;
+	static const struct unit units[] = {
+		{ 'k', 1ULL << 10 }, { 'K', 1ULL << 10 }, { 'm', 1ULL << 20 }, { 'M', 1ULL << 20 },
+		{ 'g', 1ULL << 30 }, { 'G', 1ULL << 30 }, { 't', 1ULL << 40 }, { 'T', 1ULL << 40 },
+		{ 0, 0 },
+	};
+	unsigned long long v, factor;
+	size_t digits;
 
-	if (!*s || !strchr("0123456789", *s))
+	if (parse_number(s, units, &v, &digits, &factor) < 0 || v == 0 || v > ~0ULL / factor)
 		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
+	*ret_bytes = v * factor;
+	return 0;
+}
+
+int check_tmpfs_size(const char *s)
+{
+	/* Passed on to tmpfs as written: the factors are not used. */
+	static const struct unit units[] = {
+		{ 'k', 0 }, { 'm', 0 }, { 'g', 0 }, { 'K', 0 }, { 'M', 0 }, { 'G', 0 }, { '%', 0 },
+		{ 0, 0 },
+	};
+	unsigned long long v, factor;
+	size_t digits;
+
+	/* Not 0: for tmpfs, size=0 means no limit at all. */
+	if (parse_number(s, units, &v, &digits, &factor) < 0 || digits >= 16 || v == 0)
 		return -EINVAL;
-	switch (*end) {
-	case '\0': break;
-	case 'k': case 'K': shift = 10; break;
-	case 'm': case 'M': shift = 20; break;
-	case 'g': case 'G': shift = 30; break;
-	case 't': case 'T': shift = 40; break;
-	default: return -EINVAL;
-	}
-	if ((*end && end[1]) || v == 0 || v > (~0ULL >> shift))
-		return -EINVAL;
-	*ret_bytes = v << shift;
 	return 0;
 }
 

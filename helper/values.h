@@ -50,5 +50,8 @@ int split_tmpfs_entry(const char *entry, char **ret_path, unsigned *ret_mode, co
 int parse_duration(const char *s, long *ret_seconds);
 /* "512m", "2g", "4096" (bytes), with k, m, g, t as powers of 1024. */
 int parse_bytes(const char *s, unsigned long long *ret_bytes);
+/* A tmpfs size as tmpfs(5) takes it: 1 to 15 digits, not all 0, then
+ * nothing or one of k, m, g (either case) or %. -EINVAL if not. */
+int check_tmpfs_size(const char *s);
 
 #endif
