@@ -68,7 +68,7 @@ static const char *parsing_name;
  * or cfg_error()'s printf format, with its arguments in ap. The attribute
  * says so, so that the compiler checks the format at its source instead of
  * warning that vsnprintf() gets one that is not a literal. */
-static _printf_(2, 0) void report(cfg_t *cfg, const char *fmt, va_list ap)
+static _printf_(2, 0) void log_confuse_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	char msg[768];
 
@@ -826,7 +826,7 @@ int config_parse_buffer(const char *name, const char *data, size_t size, struct 
 	if (!cfg)
 		return -ENOMEM;
 	parsing_name = name;
-	cfg_set_error_function(cfg, report);
+	cfg_set_error_function(cfg, log_confuse_error);
 	set_validators(cfg);
 	switch (cfg_parse_buf(cfg, text)) {
 	case CFG_SUCCESS:
