@@ -94,7 +94,8 @@ TEST_MODULE_OBJS += $(patsubst common/%.c,$(B)/test-module/common-%.o,$(COMMON_S
 # only an index with its own, so a module and a helper of another build
 # never share one (they go to the helper).
 MATCH_SRCS := common/match.c common/match.h common/policyindex.c common/policyindex.h \
-              helper/config.c helper/config.h helper/configshape.c helper/configshape.h \
+              helper/config.c helper/config.h helper/configkeys.c helper/configkeys.h \
+              helper/configshape.c helper/configshape.h \
               helper/policy.c helper/policy.h \
               helper/values.c helper/values.h helper/pamface.c pam_module/pam_nsbox.c
 CONFUSE_VERSION := $(shell pkg-config --modversion libconfuse 2>/dev/null)
@@ -205,7 +206,8 @@ $(B)/tools/%: tests/tools/%.c $(B)/flags
 # The fuzz target: replayed over the corpus by make check (gcc), fuzzed by
 # make fuzz (clang's libFuzzer, ASan, UBSan) for FUZZ_TIME seconds.
 FUZZ_TIME ?= 600
-FUZZ_SRCS := tests/fuzz/fuzz_config.c helper/config.c helper/configshape.c helper/policy.c \
+FUZZ_SRCS := tests/fuzz/fuzz_config.c helper/config.c helper/configkeys.c helper/configshape.c \
+             helper/policy.c \
              helper/values.c helper/path.c helper/log.c helper/box.c $(COMMON_SRCS)
 $(B)/tests/fuzz_config.o: tests/fuzz/fuzz_config.c $(B)/flags
 	@mkdir -p $(@D)
