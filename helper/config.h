@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* /etc/nsbox.conf: libconfuse syntax, parsed here and only here (never in
- * the PAM module, so no parser runs in sshd's address space). After
- * config_load() the policy is plain C structures: nothing else in nsbox
- * touches libconfuse. */
+ * the PAM module, so no parser runs in sshd's address space): config.c
+ * loads it, configshape.c checks its text first, configkeys.c says what
+ * each key is. After config_load() the policy is plain C structures:
+ * nothing else in nsbox touches libconfuse. */
 #ifndef NSBOX_CONFIG_H
 #define NSBOX_CONFIG_H
 
@@ -43,6 +44,9 @@ enum share {
 	SHARE_USER = 1,	   /* one box for all sessions of a user */
 };
 
+/* The fields below hold the values of the keys of configkeys.c's table
+ * (a key's entry names its field); a new key is an entry there and a
+ * field here. */
 struct bind_template {
 	char *source; /* templates: %u %U %h %% expanded per user */
 	char *target;
