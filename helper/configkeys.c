@@ -28,11 +28,11 @@ struct summary {
 	bool open; /* a line is started and not ended */
 };
 
-static _printf_(3, 4) void summary_item(struct summary *s, bool new_line, const char *fmt, ...)
+static _printf_(3, 4) void summary_item(struct summary *s, bool start_line, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (s->open && !new_line)
+	if (s->open && !start_line)
 		fputs(", ", s->f);
 	else
 		fputs(s->open ? "\n  " : "  ", s->f);
