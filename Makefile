@@ -97,8 +97,10 @@ TEST_MODULE_OBJS += $(patsubst common/%.c,$(B)/test-module/common-%.o,$(COMMON_S
 # never share one (they go to the helper).
 MATCH_SRCS := common/match.c common/match.h common/policyindex.c common/policyindex.h \
               common/userlookup.c common/userlookup.h \
-              helper/config.c helper/config.h helper/policy.c helper/policy.h \
-              helper/pamface.c pam_module/pam_nsbox.c
+              helper/config.c helper/config.h helper/rule.h helper/configkeys.c helper/configkeys.h \
+              helper/configshape.c helper/configshape.h \
+              helper/policy.c helper/policy.h \
+              helper/values.c helper/values.h helper/pamface.c pam_module/pam_nsbox.c
 CONFUSE_VERSION := $(shell pkg-config --modversion libconfuse 2>/dev/null)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -207,8 +209,9 @@ $(B)/tools/%: tests/tools/%.c $(B)/flags
 # The fuzz target: replayed over the corpus by make check (gcc), fuzzed by
 # make fuzz (clang's libFuzzer, ASan, UBSan) for FUZZ_TIME seconds.
 FUZZ_TIME ?= 600
-FUZZ_SRCS := tests/fuzz/fuzz_config.c helper/config.c helper/policy.c helper/path.c \
-             helper/log.c helper/box.c $(COMMON_SRCS)
+FUZZ_SRCS := tests/fuzz/fuzz_config.c helper/config.c helper/configkeys.c helper/configshape.c \
+             helper/policy.c \
+             helper/values.c helper/path.c helper/log.c helper/box.c $(COMMON_SRCS)
 $(B)/tests/fuzz_config.o: tests/fuzz/fuzz_config.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<

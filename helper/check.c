@@ -21,6 +21,7 @@
 #include "audit.h"
 #include "check.h"
 #include "config.h"
+#include "configkeys.h"
 #include "exitcodes.h"
 #include "boxinit.h"
 #include "log.h"
@@ -243,51 +244,13 @@ static int check_logins(const struct config *cfg, bool verbose)
 	return failed;
 }
 
-static void print_list(const char *label, char *const *list, size_t n)
-{
-	if (n == 0)
-		return;
-	printf("  %s:", label);
-	for (size_t i = 0; i < n; i++)
-		printf(" %s", streq(list[i], "*") ? "(everyone)" : list[i]);
-	printf("\n");
-}
-
 static void summarise(const struct config *cfg)
 {
 	printf("%s: %zu rule%s; root is %s\n", cfg->path, cfg->n_rules, cfg->n_rules == 1 ? "" : "s",
 	       cfg->confine_root ? "confined if a rule names it" : "never confined");
 	for (size_t i = 0; i < cfg->n_rules; i++) {
-		const struct rule *r = &cfg->rules[i];
-		printf("rule %s (first match wins, #%zu)\n", r->name, i + 1);
-		print_list("users", r->users, r->n_users);
-		print_list("groups", r->groups, r->n_groups);
-		if (r->rootfs_lower)
-			printf("  rootfs overlay of %s (shared, read-only) and %s (per user)\n",
-			       r->rootfs_lower, r->rootfs_upper);
-		else
-			printf("  rootfs %s\n", r->rootfs);
-		printf("  hostname %s, on_error %s%s\n", r->hostname,
-		       r->on_error == ON_ERROR_ALLOW ? "allow" : "deny",
-		       r->syslog_socket ? ", syslog socket bound" : "");
-		printf("  share %s", r->share == SHARE_USER ? "user" : "session");
-		if (r->share == SHARE_USER)
-			printf(", linger %lds", r->linger);
-		printf(", network %s", r->network_none ? "none" : "host");
-		if (r->pids_max)
-			printf(", pids_max %ld", r->pids_max);
-		if (r->memory_max)
-			printf(", memory_max %llu", r->memory_max);
-		if (r->nofile)
-			printf(", nofile %ld", r->nofile);
-		if (r->cpu_weight)
-			printf(", cpu_weight %ld", r->cpu_weight);
-		printf(", ptys_max %ld per user\n", r->ptys_max);
-		print_list("tmpfs", r->tmpfs, r->n_tmpfs);
-		for (size_t j = 0; j < r->n_binds; j++)
-			printf("  bind %s -> %s%s%s\n", r->binds[j].source, r->binds[j].target,
-			       r->binds[j].readonly ? " (read-only)" : "",
-			       r->binds[j].optional ? " (optional)" : "");
+		printf("rule %s (first match wins, #%zu)\n", cfg->rules[i].name, i + 1);
+		config_show_rule(&cfg->rules[i], stdout);
 	}
 }
 
