@@ -359,7 +359,7 @@ int try_box(const struct box_start *b)
 {
 	_cleanup_close_ int pidfd = -1;
 	pid_t pid;
-	int r = start_box(b, &pid, &pidfd);
+	int r = start_box_init(b, &pid, &pidfd);
 
 	if (r < 0)
 		return r;
@@ -369,7 +369,7 @@ int try_box(const struct box_start *b)
 	return 0;
 }
 
-int start_box(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd)
+int start_box_init(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd)
 {
 	struct box_mounts mounts = mounts_of(b);
 	unsigned long flags = BOX_CLONE_FLAGS | (b->rule->network_none ? CLONE_NEWNET : 0);

@@ -8,9 +8,9 @@
  * With -u, only USER, and say what the policy does with USER; with -v,
  * summarise whom each rule confines and how.
  *
- * Privileged operations, and why each is safe: those of start_box() (see
- * boxinit.c and prepare.c), for a box that serves no session and is killed
- * as soon as it reports ready; nothing is recorded in /run/nsbox. */
+ * Privileged operations, and why each is safe: those of start_box_init()
+ * (see boxinit.c and prepare.c), for a box that serves no session and is
+ * killed as soon as it reports ready; nothing is recorded in /run/nsbox. */
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>

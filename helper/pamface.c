@@ -292,7 +292,7 @@ static int start_unshared(struct box_start *b, struct nsbox_reply *rep, int fds[
 	if ((r = registry_lock(b->user->uid, &lock)) < 0 || (r = user_devpts(b->user, &devpts)) < 0)
 		return r;
 	b->devpts_tree = devpts;
-	if ((r = start_box(b, &pid, &fds[0])) < 0)
+	if ((r = start_box_init(b, &pid, &fds[0])) < 0)
 		return r;
 	rep->init_pid = pid;
 	if (b->rule->network_none)
@@ -361,7 +361,7 @@ static int join_or_start_shared(struct box_start *b, struct nsbox_reply *rep, in
 	if ((r = make_box_listener(tmp, &listener)) < 0)
 		return r;
 	b->listen_fd = listener;
-	if ((r = start_box(b, &pid, &fds[0])) < 0) {
+	if ((r = start_box_init(b, &pid, &fds[0])) < 0) {
 		(void)unlink(tmp);
 		return r;
 	}

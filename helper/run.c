@@ -303,7 +303,9 @@ static int wait_box(pid_t pid, int pidfd, const sigset_t *wait_set)
 	}
 }
 
-static int start_box(const struct run_opts *o, const char *cwd)
+/* nsbox run's box: start box init in new namespaces and wait for it;
+ * returns CMD's exit status, or EXIT_NSBOX_FAILED. */
+static int run_box(const struct run_opts *o, const char *cwd)
 {
 	_cleanup_close_ int pidfd = -1;
 	sigset_t wait_set, old_mask;
@@ -373,5 +375,5 @@ int cmd_run(int argc, char **argv)
 	if (o.verbose)
 		print_identity("outside");
 	fflush(stderr);
-	return start_box(&o, getcwd(cwd, sizeof(cwd)));
+	return run_box(&o, getcwd(cwd, sizeof(cwd)));
 }
