@@ -64,6 +64,17 @@ bool path_is_normalized_absolute(const char *path)
 	return *p == '\0';
 }
 
+bool path_strictly_below(const char *path, const char *dir)
+{
+	const char *rest = startswith(path, dir);
+	return rest && *rest == '/';
+}
+
+bool path_at_or_below(const char *path, const char *dir)
+{
+	return streq(path, dir) || path_strictly_below(path, dir);
+}
+
 /* OpenSSH's rule for a ChrootDirectory component, plus the sticky-bit case:
  * in a root-owned sticky directory others may add entries but not replace
  * root's, so it may stand on the way but not be the target itself. */

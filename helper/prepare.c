@@ -44,12 +44,6 @@
 #include "path.h"
 #include "syscalls.h"
 
-static bool under(const char *path, const char *dir)
-{
-	const char *rest = startswith(path, dir);
-	return rest && *rest == '/';
-}
-
 static int prepare_rootfs(struct box_mounts *m)
 {
 	_cleanup_close_ int dirfd = -1;
@@ -247,7 +241,7 @@ static int make_mount_points(int tree, const char *tmpfs, const struct box_mount
 		struct stat st;
 		int r;
 
-		if (b->tree < 0 || !under(b->target, tmpfs) || fstat(b->tree, &st) < 0)
+		if (b->tree < 0 || !path_strictly_below(b->target, tmpfs) || fstat(b->tree, &st) < 0)
 			continue;
 		rel = b->target + strlen(tmpfs) + 1;
 		if ((r = create_beneath(tree, rel, S_ISDIR(st.st_mode))) < 0)
@@ -257,7 +251,7 @@ static int make_mount_points(int tree, const char *tmpfs, const struct box_mount
 		const char *rel;
 		int r;
 
-		if (!under(m->tmpfs[i], tmpfs))
+		if (!path_strictly_below(m->tmpfs[i], tmpfs))
 			continue;
 		rel = m->tmpfs[i] + strlen(tmpfs) + 1;
 		if ((r = create_beneath(tree, rel, true)) < 0)
