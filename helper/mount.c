@@ -431,32 +431,22 @@ static int mount_dev(const struct root *root, const struct box_mounts *m,
 	return 0;
 }
 
-/* The rootless face walks bind sources here (there are none yet: nsbox run
- * has no --bind); the PAM face has them cloned by the helper. */
+/* The binds, cloned by the helper (prepare_box_mounts): bind sources are
+ * walked only there, as root, with its ownership checks. nsbox run has no
+ * binds. */
 static int mount_binds(const struct root *root, const struct box_mounts *m)
 {
 	for (size_t i = 0; i < m->n_binds; i++) {
 		const struct box_bind *b = &m->binds[i];
-		_cleanup_close_ int src = -1, tree = -1, target = -1;
-		uint64_t attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+		_cleanup_close_ int tree = -1, target = -1;
 		struct stat st;
 		int r;
 
 		if (b->tree == SKIPPED_TREE)
 			continue;
-		if (b->tree >= 0) {
-			tree = fcntl(b->tree, F_DUPFD_CLOEXEC, 3);
-		} else {
-			r = walk_path("bind source", b->source, b->optional ? WALK_MISSING_OK : 0, &src);
-			if (r == -ENOENT && b->optional)
-				continue;
-			if (r < 0)
-				return r;
-			if (b->readonly)
-				attrs |= MOUNT_ATTR_RDONLY;
-			if ((r = clone_tree(src, attrs, b->source, &tree)) < 0)
-				return r;
-		}
+		if (b->tree == NO_TREE)
+			return log_errno(EINVAL, "bind source %s: not prepared on the host", b->source);
+		tree = fcntl(b->tree, F_DUPFD_CLOEXEC, 3);
 		if (tree < 0 || fstat(tree, &st) < 0)
 			return log_errno(errno, "bind source %s", b->source);
 		r = open_mount_point(root, b->target + 1, S_ISDIR(st.st_mode), &target);
