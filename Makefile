@@ -204,8 +204,8 @@ $(B)/tools/%: tests/tools/%.c $(B)/flags
 # The fuzz target: replayed over the corpus by make check (gcc), fuzzed by
 # make fuzz (clang's libFuzzer, ASan, UBSan) for FUZZ_TIME seconds.
 FUZZ_TIME ?= 600
-FUZZ_SRCS := tests/fuzz/fuzz_config.c helper/config.c helper/policy.c helper/path.c \
-             helper/log.c helper/box.c $(COMMON_SRCS)
+FUZZ_SRCS := tests/fuzz/fuzz_config.c helper/config.c helper/policy.c helper/mountlist.c \
+             helper/path.c helper/log.c helper/box.c $(COMMON_SRCS)
 $(B)/tests/fuzz_config.o: tests/fuzz/fuzz_config.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<

@@ -337,11 +337,9 @@ static struct box_mounts mounts_of(const struct box_start *b)
 
 	return (struct box_mounts){
 		.rootfs = plan->rootfs, .rootfs_upper = plan->rootfs_upper,
-		.syslog_socket = b->rule->syslog_socket, .accounting = b->rule->accounting,
-		.tmpfs_size = plan->tmpfs_size,
+		.syslog_socket = b->rule->syslog_socket,
 		.user_devpts = b->devpts_tree, .ptys_max = b->rule->ptys_max,
-		.binds = plan->binds, .n_binds = plan->n_binds, .tmpfs = plan->tmpfs,
-		.tmpfs_modes = plan->tmpfs_modes, .n_tmpfs = plan->n_tmpfs,
+		.list = plan->mounts,
 	};
 }
 

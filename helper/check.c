@@ -240,22 +240,6 @@ static bool rootfs_needs_user(const struct rule *r)
 	return needs_user(r->rootfs) || needs_user(r->rootfs_lower) || needs_user(r->rootfs_upper);
 }
 
-/* Keep in PLAN only the binds of R whose source is the same for everyone. */
-static void drop_user_binds(const struct rule *r, struct box_plan *plan)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < plan->n_binds; i++) {
-		if (needs_user(r->binds[i].source)) {
-			free(plan->binds[i].source);
-			free(plan->binds[i].target);
-			continue;
-		}
-		plan->binds[k++] = plan->binds[i];
-	}
-	plan->n_binds = k;
-}
-
 /* A rule that names groups or everyone: no one user stands for them. If
  * its host paths are the same for all, check them (the host half of a
  * login); say what is left to nsbox check -u. */
@@ -284,7 +268,9 @@ static int check_unnamed_members(const struct config *cfg, const struct rule *r,
 		log_setup(0, false);
 		log_reset_error();
 		if ((e = plan_box(r, &sample, &plan)) == 0) {
-			drop_user_binds(r, &plan);
+			/* Keep only the binds whose source is the same for
+			 * everyone. */
+			mount_list_drop(&plan.mounts, MOUNT_SOURCE_PER_USER);
 			struct box_start b = { .user = &sample, .plan = &plan, .rule = r,
 					       .listen_fd = -1, .devpts_tree = -1 };
 			e = check_box_host_side(&b);

@@ -25,56 +25,34 @@ struct root {
 	const char *shown;
 };
 
-/* Whether a bind or tmpfs of M may have put something into a code
+/* Whether an entry of the list may have put something into a code
  * directory, so that its entries must be checked again after mounting. */
 static bool mounts_touch_code_dirs(const struct box_mounts *m)
 {
-	for (size_t j = 0; j < m->n_binds; j++)
-		if (path_overlaps_code_dir(m->binds[j].target))
-			return true;
-	for (size_t j = 0; j < m->n_tmpfs; j++)
-		if (path_overlaps_code_dir(m->tmpfs[j]))
+	for (size_t i = 0; i < m->list.n; i++)
+		if (path_overlaps_code_dir(m->list.entries[i].target))
 			return true;
 	return false;
 }
 
-const char *const accounting_files[ACCOUNTING_FILES_N] = {
-	"/run/utmp",
-	"/var/log/wtmp",
-	"/var/log/lastlog",
-};
-
 void box_mounts_init(struct box_mounts *m)
 {
-	m->rootfs_tree = m->tmp_tree = m->shm_tree = NO_TREE;
-	m->dev_tree = m->devpts_tree = m->run_tree = NO_TREE;
-	for (size_t i = 0; i < ACCOUNTING_FILES_N; i++)
-		m->accounting_trees[i] = NO_TREE;
-	m->tmpfs_trees = NULL;
+	m->rootfs_tree = m->dev_tree = m->devpts_tree = NO_TREE;
 	m->upper_lock = -1;
-	for (size_t i = 0; i < m->n_binds; i++)
-		m->binds[i].tree = NO_TREE;
+	for (size_t i = 0; i < m->list.n; i++)
+		m->list.entries[i].tree = NO_TREE;
 }
 
 void box_mounts_release(struct box_mounts *m)
 {
 	closep(&m->rootfs_tree);
-	closep(&m->tmp_tree);
-	closep(&m->shm_tree);
 	closep(&m->dev_tree);
 	closep(&m->devpts_tree);
-	closep(&m->run_tree);
-	for (size_t i = 0; i < ACCOUNTING_FILES_N; i++)
-		closep(&m->accounting_trees[i]);
 	closep(&m->upper_lock);
 	m->upper_lock = -1;
-	for (size_t i = 0; m->tmpfs_trees && i < m->n_tmpfs; i++)
-		closep(&m->tmpfs_trees[i]);
-	free(m->tmpfs_trees);
-	m->tmpfs_trees = NULL;
-	for (size_t i = 0; i < m->n_binds; i++)
-		if (m->binds[i].tree >= 0)
-			closep(&m->binds[i].tree);
+	for (size_t i = 0; i < m->list.n; i++)
+		if (m->list.entries[i].tree >= 0)
+			closep(&m->list.entries[i].tree);
 }
 
 /* FS, an fsopen()ed context: set OPTS, create, and mount it detached. */
@@ -135,6 +113,22 @@ int attach_tree(int tree, int target_fd, const char *shown)
 	if (sys_move_mount(tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return log_errno(errno, "move_mount(%s)", shown);
 	return 0;
+}
+
+int make_entry_tmpfs(const struct mount_entry *e, bool root_owned, int *ret_tree)
+{
+	char mode[8];
+	const char *opts[9] = { "mode", mode }, **o = opts + 2;
+
+	snprintf(mode, sizeof(mode), "%04o", e->mode);
+	if (root_owned) {
+		*o++ = "uid", *o++ = "0";
+		*o++ = "gid", *o++ = "0";
+	}
+	if (e->size)
+		*o++ = "size", *o++ = e->size;
+	return make_fs("tmpfs", opts, e->attrs | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, e->target,
+		       ret_tree);
 }
 
 static int attach_new_fs(const char *fstype, const char *const *opts, uint64_t attrs,
@@ -256,10 +250,10 @@ static int open_mount_point(const struct root *root, const char *rel, bool dir, 
 	return r;
 }
 
-/* Attach TREE (made by the helper) at REL, or else a new file system of
- * FSTYPE made here. */
-static int mount_at(const struct root *root, const char *rel, int tree, const char *fstype,
-		    const char *const *opts, uint64_t attrs, int *ret_mnt)
+/* A new file system of FSTYPE made here, attached at REL: /proc, and /dev
+ * for nsbox run. */
+static int mount_new_fs_at(const struct root *root, const char *rel, const char *fstype,
+			   const char *const *opts, uint64_t attrs, int *ret_mnt)
 {
 	_cleanup_close_ int target = -1;
 	char shown[PATH_MAX];
@@ -269,8 +263,6 @@ static int mount_at(const struct root *root, const char *rel, int tree, const ch
 	if (r < 0)
 		return r;
 	snprintf(shown, sizeof(shown), "%s/%s", root->shown, rel);
-	if (tree >= 0)
-		return attach_tree(tree, target, shown);
 	return attach_new_fs(fstype, opts, attrs, target, shown, ret_mnt);
 }
 
@@ -367,11 +359,11 @@ int make_devpts(const char *shown, long max, bool no_reserve, int *ret_tree)
 			    ret_tree);
 }
 
-/* Onto the placeholders of /dev (DEVFD): the host's nodes, devpts and
- * /dev/shm (made by the helper, or here). */
-static int populate_dev(int devfd, const struct box_mounts *m, const char *const *shm_opts)
+/* Onto the placeholders of /dev (DEVFD): the host's nodes and devpts (made
+ * by the helper, or here). /dev/shm is an entry of the list. */
+static int populate_dev(int devfd, const struct box_mounts *m)
 {
-	_cleanup_close_ int pts = -1, shm = -1, devpts = -1;
+	_cleanup_close_ int pts = -1, devpts = -1;
 	struct stat st;
 	char host[64];
 	int r;
@@ -382,20 +374,14 @@ static int populate_dev(int devfd, const struct box_mounts *m, const char *const
 			return r;
 	}
 	pts = openat(devfd, "pts", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	shm = openat(devfd, "shm", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (pts < 0 || shm < 0)
-		return log_errno(errno, "open /dev/pts, /dev/shm");
+	if (pts < 0)
+		return log_errno(errno, "open /dev/pts");
 	if (m->devpts_tree < 0 && (r = make_devpts("/dev/pts", BOX_PTYS_MAX, false, &devpts)) < 0)
 		return r;
 	if ((r = attach_tree(m->devpts_tree >= 0 ? m->devpts_tree : devpts, pts, "/dev/pts")) < 0)
 		return r;
-	if (m->shm_tree >= 0)
-		r = attach_tree(m->shm_tree, shm, "/dev/shm");
-	else
-		r = attach_new_fs("tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, shm,
-				  "/dev/shm", NULL);
-	if (r < 0 || !m->syslog_socket)
-		return r;
+	if (!m->syslog_socket)
+		return 0;
 	if (stat("/dev/log", &st) < 0 || fstatat(devfd, "log", &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		log_warning("syslog_socket: the host has no /dev/log to bind into the box");
 		return 0;
@@ -406,115 +392,86 @@ static int populate_dev(int devfd, const struct box_mounts *m, const char *const
 /* /dev: the PAM face attaches the helper's (root's, read-only already);
  * the rootless face makes a tmpfs here. Either way it ends read-only: the
  * application's root code later opens /dev/ptmx and friends there. */
-static int mount_dev(const struct root *root, const struct box_mounts *m,
-		     const char *const *shm_opts)
+static int mount_dev(const struct root *root, const struct box_mounts *m)
 {
 	static const char *const dev_opts[] = { "mode", "0755", "size", "64k", NULL };
-	_cleanup_close_ int dev = -1;
+	_cleanup_close_ int dev = -1, target = -1;
 	int r;
 
 	if (m->dev_tree >= 0) {
 		dev = fcntl(m->dev_tree, F_DUPFD_CLOEXEC, 3);
 		if (dev < 0)
 			return log_errno(errno, "dup(/dev)");
-		r = mount_at(root, "dev", dev, NULL, NULL, 0, NULL);
+		r = open_mount_point(root, "dev", true, &target);
+		if (r == 0)
+			r = attach_tree(dev, target, "/dev");
 	} else {
-		r = mount_at(root, "dev", NO_TREE, "tmpfs", dev_opts,
-			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, &dev);
+		r = mount_new_fs_at(root, "dev", "tmpfs", dev_opts,
+				    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, &dev);
 		if (r == 0)
 			r = make_dev_entries(dev, m->syslog_socket);
 	}
-	if (r < 0 || (r = populate_dev(dev, m, shm_opts)) < 0)
+	if (r < 0 || (r = populate_dev(dev, m)) < 0)
 		return r;
 	if (sys_mount_setattr(dev, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY, 0, 0) < 0)
 		return log_errno(errno, "mount_setattr(/dev, ro)");
 	return 0;
 }
 
-/* The binds, cloned by the helper (prepare_box_mounts): bind sources are
- * walked only there, as root, with its ownership checks. nsbox run has no
- * binds. */
-static int mount_binds(const struct root *root, const struct box_mounts *m)
+/* The tree of entry E: the helper's (PAM face, TRUSTED), else, for nsbox
+ * run, which prepares nothing, a tmpfs made here, the caller's. Host paths
+ * are walked only by prepare_box_mounts(), as root, with its ownership
+ * checks; nothing reaches a bind without its tree (nsbox run has no
+ * binds). On the PAM face nothing is made here: a tmpfs made in box init
+ * would be the user's. */
+static int entry_tree(const struct mount_entry *e, bool trusted, int *ret_tree)
 {
-	for (size_t i = 0; i < m->n_binds; i++) {
-		const struct box_bind *b = &m->binds[i];
-		_cleanup_close_ int tree = -1, target = -1;
-		struct stat st;
-		int r;
+	int tree;
 
-		if (b->tree == SKIPPED_TREE)
-			continue;
-		if (b->tree == NO_TREE)
-			return log_errno(EINVAL, "bind source %s: not prepared on the host", b->source);
-		tree = fcntl(b->tree, F_DUPFD_CLOEXEC, 3);
-		if (tree < 0 || fstat(tree, &st) < 0)
-			return log_errno(errno, "bind source %s", b->source);
-		r = open_mount_point(root, b->target + 1, S_ISDIR(st.st_mode), &target);
-		if (r < 0)
-			return r;
-		if ((r = attach_tree(tree, target, b->source)) < 0)
-			return r;
+	if (e->tree >= 0) {
+		tree = fcntl(e->tree, F_DUPFD_CLOEXEC, 3);
+		if (tree < 0)
+			return log_errno(errno, "dup(%s)", e->target);
+		*ret_tree = tree;
+		return 0;
 	}
-	return 0;
+	if (trusted || e->kind != MOUNT_TMPFS)
+		return log_errno(EINVAL, "%s: not prepared on the host", e->target);
+	return make_entry_tmpfs(e, false, ret_tree);
 }
 
-static int mount_extra_tmpfs(const struct root *root, const struct box_mounts *m,
-			     const char *const *opts)
+/* Attach entry E at its target in the box, on a mount point opened beneath
+ * the root without following a symlink, and created (with the user's own
+ * permissions) only where the entry allows and the user could anyway. */
+static int mount_entry(const struct root *root, const struct mount_entry *e, bool trusted)
 {
-	for (size_t i = 0; i < m->n_tmpfs; i++) {
-		int tree = m->tmpfs_trees ? m->tmpfs_trees[i] : NO_TREE;
-		int r = mount_at(root, m->tmpfs[i] + 1, tree, "tmpfs", opts,
-				 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, NULL);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-/* accounting: the helper's /run tmpfs, unless the rootfs has no /run (then
- * utmp is skipped, see attach_accounting). */
-static int mount_run(const struct root *root, const struct box_mounts *m)
-{
-	_cleanup_close_ int target = -1;
+	_cleanup_close_ int tree = -1, target = -1;
+	const char *rel = e->target + 1;
 	char shown[PATH_MAX];
+	struct stat st;
+	bool dir;
 	int r;
 
-	if (m->run_tree < 0)
+	if (e->tree == SKIPPED_TREE)
 		return 0;
-	r = open_beneath(root->fd, "run", O_DIRECTORY, &target);
-	if (r == -ENOENT) {
-		log_debug("accounting: the rootfs has no /run; no utmp in the box");
-		return 0;
-	}
-	if (r < 0)
-		return log_errno(-r, "mount point %s/run", root->shown);
-	snprintf(shown, sizeof(shown), "%s/run", root->shown);
-	return attach_tree(m->run_tree, target, shown);
-}
-
-/* accounting: the host's login records, over the files at the same paths in
- * the box, last, so that no bind or tmpfs covers them. A rootfs without
- * the file (nothing to mount onto; it is read-only) goes without. */
-static int attach_accounting(const struct root *root, const struct box_mounts *m)
-{
-	for (size_t i = 0; i < ACCOUNTING_FILES_N; i++) {
-		_cleanup_close_ int target = -1;
-		const char *path = accounting_files[i];
-		int r;
-
-		if (m->accounting_trees[i] < 0)
-			continue;
-		r = open_beneath(root->fd, path + 1, 0, &target);
+	if ((r = entry_tree(e, trusted, &tree)) < 0)
+		return r;
+	if (fstat(tree, &st) < 0)
+		return log_errno(errno, "%s", e->source ? e->source : e->target);
+	dir = S_ISDIR(st.st_mode);
+	snprintf(shown, sizeof(shown), "%s%s", root->shown, e->target);
+	if (e->flags & MOUNT_TARGET_EXISTING) {
+		r = open_beneath(root->fd, rel, dir ? O_DIRECTORY : 0, &target);
 		if (r == -ENOENT) {
-			log_debug("accounting: %s%s is missing; not recorded", root->shown, path);
-			continue;
+			log_debug("%s is missing in the rootfs: nothing mounted there", shown);
+			return 0;
 		}
 		if (r < 0)
-			return log_errno(-r, "mount point %s%s", root->shown, path);
-		if ((r = attach_tree(m->accounting_trees[i], target, path)) < 0)
-			return r;
+			return log_errno(-r, "mount point %s", shown);
+	} else if ((r = open_mount_point(root, rel, dir, &target)) < 0) {
+		return r;
 	}
-	return 0;
+	return attach_tree(tree, target, e->source ? e->source : shown);
 }
 
 /* pivot_root(".", ".") stacks the old root on the new one; detaching it
@@ -534,10 +491,6 @@ static int enter_root(const struct root *root)
 
 int build_box_root(const struct box_mounts *m)
 {
-	const char *tmp_opts[] = { "mode", "1777", m->tmpfs_size ? "size" : NULL, m->tmpfs_size,
-				   NULL };
-	const char *dir_opts[] = { "mode", "0755", m->tmpfs_size ? "size" : NULL, m->tmpfs_size,
-				   NULL };
 	static const char *const proc_opts[] = { NULL };
 	struct root root = { .fd = -1 };
 	int r;
@@ -546,21 +499,15 @@ int build_box_root(const struct box_mounts *m)
 		return r;
 	/* proc first: the kernel allows a new proc only while a fully visible
 	 * one (the host's) is still in this mount namespace. */
-	r = mount_at(&root, "proc", NO_TREE, "proc", proc_opts,
-		     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, NULL);
+	r = mount_new_fs_at(&root, "proc", "proc", proc_opts,
+			    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, NULL);
 	if (r == 0)
-		r = mount_dev(&root, m, tmp_opts);
-	if (r == 0)
-		r = mount_at(&root, "tmp", m->tmp_tree, "tmpfs", tmp_opts,
-			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, NULL);
-	if (r == 0)
-		r = mount_run(&root, m);
-	if (r == 0)
-		r = mount_extra_tmpfs(&root, m, dir_opts);
-	if (r == 0)
-		r = mount_binds(&root, m);
-	if (r == 0)
-		r = attach_accounting(&root, m);
+		r = mount_dev(&root, m);
+	/* The list, in order: /dev/shm, /tmp, accounting's /run, the
+	 * configured tmpfs, the binds, the login records last, so that no
+	 * other entry covers them. */
+	for (size_t i = 0; r == 0 && i < m->list.n; i++)
+		r = mount_entry(&root, &m->list.entries[i], m->trusted);
 	/* Binds and tmpfs mounts may have covered a system path with
 	 * something the user owns. */
 	if (r == 0 && m->trusted)

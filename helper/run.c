@@ -234,6 +234,11 @@ static _noreturn_ void run_init(const struct run_opts *o, const char *cwd, const
 	int status = 0;
 	pid_t cmd;
 
+	/* /dev/shm and /tmp, made in box init as the caller: nothing else. */
+	if (mount_list_add_scratch(&mounts.list, NULL) < 0) {
+		log_errno(ENOMEM, "mounts");
+		_exit(EXIT_NSBOX_FAILED);
+	}
 	box_mounts_init(&mounts);
 
 	if (set_box_hostname(o->hostname) < 0)
