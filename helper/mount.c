@@ -131,22 +131,8 @@ int make_entry_tmpfs(const struct mount_entry *e, bool root_owned, int *ret_tree
 		       ret_tree);
 }
 
-static int attach_new_fs(const char *fstype, const char *const *opts, uint64_t attrs,
-			 int target_fd, const char *shown, int *ret_mnt)
-{
-	_cleanup_close_ int mnt = -1;
-	int r;
-
-	if ((r = make_fs(fstype, opts, attrs, shown, &mnt)) < 0 ||
-	    (r = attach_tree(mnt, target_fd, shown)) < 0)
-		return r;
-	if (ret_mnt)
-		*ret_mnt = TAKE_FD(mnt);
-	return 0;
-}
-
 /* The rootless face: clone the caller's rootfs (or the host root,
- * read-only) here. The PAM face gets it ready-made from the helper. */
+ * read-only) in box init. The PAM face's is made by the helper. */
 static int clone_rootfs(const struct box_mounts *m, int *ret_tree)
 {
 	_cleanup_close_ int dirfd = -1;
@@ -172,13 +158,9 @@ static int mount_rootfs(const struct box_mounts *m, struct root *ret)
 	/* Nothing we mount may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return log_errno(errno, "mount(\"/\", MS_REC|MS_PRIVATE)");
-	if (m->rootfs_tree >= 0) {
-		tree = fcntl(m->rootfs_tree, F_DUPFD_CLOEXEC, 3);
-		if (tree < 0)
-			return log_errno(errno, "dup(rootfs)");
-	} else if ((r = clone_rootfs(m, &tree)) < 0) {
-		return r;
-	}
+	tree = fcntl(m->rootfs_tree, F_DUPFD_CLOEXEC, 3);
+	if (tree < 0)
+		return log_errno(errno, "dup(rootfs)");
 	slash = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (slash < 0)
 		return log_errno(errno, "open(\"/\")");
@@ -250,20 +232,23 @@ static int open_mount_point(const struct root *root, const char *rel, bool dir, 
 	return r;
 }
 
-/* A new file system of FSTYPE made here, attached at REL: /proc, and /dev
- * for nsbox run. */
-static int mount_new_fs_at(const struct root *root, const char *rel, const char *fstype,
-			   const char *const *opts, uint64_t attrs, int *ret_mnt)
+/* A new /proc: made here, by box init, as only it can (a proc shows the
+ * PID namespace of whoever mounts it). */
+static int mount_proc(const struct root *root)
 {
-	_cleanup_close_ int target = -1;
+	static const char *const opts[] = { NULL };
+	_cleanup_close_ int target = -1, mnt = -1;
 	char shown[PATH_MAX];
 	int r;
 
-	r = open_mount_point(root, rel, true, &target);
+	r = open_mount_point(root, "proc", true, &target);
 	if (r < 0)
 		return r;
-	snprintf(shown, sizeof(shown), "%s/%s", root->shown, rel);
-	return attach_new_fs(fstype, opts, attrs, target, shown, ret_mnt);
+	snprintf(shown, sizeof(shown), "%s/proc", root->shown);
+	if ((r = make_fs("proc", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+			 shown, &mnt)) < 0)
+		return r;
+	return attach_tree(mnt, target, shown);
 }
 
 static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
@@ -359,11 +344,11 @@ int make_devpts(const char *shown, long max, bool no_reserve, int *ret_tree)
 			    ret_tree);
 }
 
-/* Onto the placeholders of /dev (DEVFD): the host's nodes and devpts (made
- * by the helper, or here). /dev/shm is an entry of the list. */
+/* Onto the placeholders of /dev (DEVFD): the host's nodes and devpts.
+ * /dev/shm is an entry of the list. */
 static int populate_dev(int devfd, const struct box_mounts *m)
 {
-	_cleanup_close_ int pts = -1, devpts = -1;
+	_cleanup_close_ int pts = -1;
 	struct stat st;
 	char host[64];
 	int r;
@@ -376,9 +361,7 @@ static int populate_dev(int devfd, const struct box_mounts *m)
 	pts = openat(devfd, "pts", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (pts < 0)
 		return log_errno(errno, "open /dev/pts");
-	if (m->devpts_tree < 0 && (r = make_devpts("/dev/pts", BOX_PTYS_MAX, false, &devpts)) < 0)
-		return r;
-	if ((r = attach_tree(m->devpts_tree >= 0 ? m->devpts_tree : devpts, pts, "/dev/pts")) < 0)
+	if ((r = attach_tree(m->devpts_tree, pts, "/dev/pts")) < 0)
 		return r;
 	if (!m->syslog_socket)
 		return 0;
@@ -389,61 +372,29 @@ static int populate_dev(int devfd, const struct box_mounts *m)
 	return bind_host_node(devfd, "/dev/log", "log");
 }
 
-/* /dev: the PAM face attaches the helper's (root's, read-only already);
- * the rootless face makes a tmpfs here. Either way it ends read-only: the
+/* /dev: the prepared tmpfs (the PAM face's is root's), read-only already;
+ * made so again after the binds onto it, whichever face made it: the
  * application's root code later opens /dev/ptmx and friends there. */
 static int mount_dev(const struct root *root, const struct box_mounts *m)
 {
-	static const char *const dev_opts[] = { "mode", "0755", "size", "64k", NULL };
 	_cleanup_close_ int dev = -1, target = -1;
 	int r;
 
-	if (m->dev_tree >= 0) {
-		dev = fcntl(m->dev_tree, F_DUPFD_CLOEXEC, 3);
-		if (dev < 0)
-			return log_errno(errno, "dup(/dev)");
-		r = open_mount_point(root, "dev", true, &target);
-		if (r == 0)
-			r = attach_tree(dev, target, "/dev");
-	} else {
-		r = mount_new_fs_at(root, "dev", "tmpfs", dev_opts,
-				    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, &dev);
-		if (r == 0)
-			r = make_dev_entries(dev, m->syslog_socket);
-	}
-	if (r < 0 || (r = populate_dev(dev, m)) < 0)
+	dev = fcntl(m->dev_tree, F_DUPFD_CLOEXEC, 3);
+	if (dev < 0)
+		return log_errno(errno, "dup(/dev)");
+	r = open_mount_point(root, "dev", true, &target);
+	if (r < 0 || (r = attach_tree(dev, target, "/dev")) < 0 || (r = populate_dev(dev, m)) < 0)
 		return r;
 	if (sys_mount_setattr(dev, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY, 0, 0) < 0)
 		return log_errno(errno, "mount_setattr(/dev, ro)");
 	return 0;
 }
 
-/* The tree of entry E: the helper's (PAM face, TRUSTED), else, for nsbox
- * run, which prepares nothing, a tmpfs made here, the caller's. Host paths
- * are walked only by prepare_box_mounts(), as root, with its ownership
- * checks; nothing reaches a bind without its tree (nsbox run has no
- * binds). On the PAM face nothing is made here: a tmpfs made in box init
- * would be the user's. */
-static int entry_tree(const struct mount_entry *e, bool trusted, int *ret_tree)
-{
-	int tree;
-
-	if (e->tree >= 0) {
-		tree = fcntl(e->tree, F_DUPFD_CLOEXEC, 3);
-		if (tree < 0)
-			return log_errno(errno, "dup(%s)", e->target);
-		*ret_tree = tree;
-		return 0;
-	}
-	if (trusted || e->kind != MOUNT_TMPFS)
-		return log_errno(EINVAL, "%s: not prepared on the host", e->target);
-	return make_entry_tmpfs(e, false, ret_tree);
-}
-
 /* Attach entry E at its target in the box, on a mount point opened beneath
  * the root without following a symlink, and created (with the user's own
  * permissions) only where the entry allows and the user could anyway. */
-static int mount_entry(const struct root *root, const struct mount_entry *e, bool trusted)
+static int mount_entry(const struct root *root, const struct mount_entry *e)
 {
 	_cleanup_close_ int tree = -1, target = -1;
 	const char *rel = e->target + 1;
@@ -454,9 +405,12 @@ static int mount_entry(const struct root *root, const struct mount_entry *e, boo
 
 	if (e->tree == SKIPPED_TREE)
 		return 0;
-	if ((r = entry_tree(e, trusted, &tree)) < 0)
-		return r;
-	if (fstat(tree, &st) < 0)
+	/* Every tree was prepared (prepare_box_mounts(), or for nsbox run
+	 * prepare_own_mounts()); a host path is walked only there. */
+	if (e->tree < 0)
+		return log_errno(EINVAL, "%s: not prepared", e->target);
+	tree = fcntl(e->tree, F_DUPFD_CLOEXEC, 3);
+	if (tree < 0 || fstat(tree, &st) < 0)
 		return log_errno(errno, "%s", e->source ? e->source : e->target);
 	dir = S_ISDIR(st.st_mode);
 	snprintf(shown, sizeof(shown), "%s%s", root->shown, e->target);
@@ -489,9 +443,33 @@ static int enter_root(const struct root *root)
 	return 0;
 }
 
+int prepare_own_mounts(struct box_mounts *m)
+{
+	static const char *const dev_opts[] = { "mode", "0755", "size", "64k", NULL };
+	int r;
+
+	box_mounts_init(m);
+	if ((r = clone_rootfs(m, &m->rootfs_tree)) < 0 ||
+	    (r = make_fs("tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev",
+			 &m->dev_tree)) < 0 ||
+	    (r = make_dev_entries(m->dev_tree, m->syslog_socket)) < 0 ||
+	    (r = make_devpts("/dev/pts", BOX_PTYS_MAX, false, &m->devpts_tree)) < 0)
+		return r;
+	for (size_t i = 0; i < m->list.n; i++) {
+		struct mount_entry *e = &m->list.entries[i];
+
+		/* A bind or login record is walked on the host only, with the
+		 * PAM face's ownership checks; nsbox run has none. */
+		if (e->kind != MOUNT_TMPFS)
+			return log_errno(EINVAL, "%s: nsbox run makes only tmpfs mounts", e->target);
+		if ((r = make_entry_tmpfs(e, false, &e->tree)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 int build_box_root(const struct box_mounts *m)
 {
-	static const char *const proc_opts[] = { NULL };
 	struct root root = { .fd = -1 };
 	int r;
 
@@ -499,15 +477,14 @@ int build_box_root(const struct box_mounts *m)
 		return r;
 	/* proc first: the kernel allows a new proc only while a fully visible
 	 * one (the host's) is still in this mount namespace. */
-	r = mount_new_fs_at(&root, "proc", "proc", proc_opts,
-			    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, NULL);
+	r = mount_proc(&root);
 	if (r == 0)
 		r = mount_dev(&root, m);
 	/* The list, in order: /dev/shm, /tmp, accounting's /run, the
 	 * configured tmpfs, the binds, the login records last, so that no
 	 * other entry covers them. */
 	for (size_t i = 0; r == 0 && i < m->list.n; i++)
-		r = mount_entry(&root, &m->list.entries[i], m->trusted);
+		r = mount_entry(&root, &m->list.entries[i]);
 	/* Binds and tmpfs mounts may have covered a system path with
 	 * something the user owns. */
 	if (r == 0 && m->trusted)

@@ -76,7 +76,16 @@ int prepare_box_mounts(struct box_mounts *m);
  * clone in *RET_TREE (for another box of the same user). */
 int clone_box_devpts(int pidfd, int *ret_tree);
 
-/* Build the box's tree and pivot_root into it: afterwards "/" is the rootfs
+/* nsbox run's counterpart of prepare_box_mounts(), in box init, as the
+ * caller, in a user namespace of the caller's: the caller's rootfs (or the
+ * host's root, read-only) cloned nosuid, nodev; /dev, a tmpfs with the
+ * mount points of the nodes and links, and a devpts instance of
+ * BOX_PTYS_MAX; the list's tmpfs (it may hold nothing else). Nothing here
+ * needs more than the caller has; no ownership is checked (the tree is the
+ * caller's own). */
+int prepare_own_mounts(struct box_mounts *m);
+
+/* Build the box's tree from prepared mounts and pivot_root into it: afterwards "/" is the rootfs
  * (nosuid, nodev) with fresh /proc, /dev (read-only, with devpts) and the
  * list's mounts (/dev/shm, /tmp, ...), and the host's tree is detached. */
 int build_box_root(const struct box_mounts *m);

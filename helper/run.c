@@ -239,15 +239,16 @@ static _noreturn_ void run_init(const struct run_opts *o, const char *cwd, const
 		log_errno(ENOMEM, "mounts");
 		_exit(EXIT_NSBOX_FAILED);
 	}
-	box_mounts_init(&mounts);
 
 	if (set_box_hostname(o->hostname) < 0)
 		_exit(EXIT_NSBOX_FAILED);
-	if (build_box_root(&mounts) < 0) {
+	if (prepare_own_mounts(&mounts) < 0 || build_box_root(&mounts) < 0) {
 		if (!have_effective_cap(CAP_SYS_ADMIN))
 			log_error("hint: %s", userns_failure_hint(EPERM));
 		_exit(EXIT_NSBOX_FAILED);
 	}
+	box_mounts_release(&mounts);
+	mount_list_free(&mounts.list);
 	enter_cwd(cwd);
 
 	/* The title overwrites argv, which O points into: copy what CMD's
