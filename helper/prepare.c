@@ -16,6 +16,9 @@
  *    by root, so nothing the application's root code later reads or writes
  *    by name in the box (/run/utmp, /run/userdb, /tmp, /dev/ptmx) can be
  *    the user's;
+ *  - creating, as root, the mount points of the list's entries in those
+ *    tmpfs (create_beneath: one component at a time, no symlink followed),
+ *    while they are fresh, detached and seen by no one else;
  *  - entering the mount namespace of a box of the same user (a child,
  *    setns by the pidfd of its verified init) to clone its /dev/pts,
  *    which no one in that namespace can change (no process of the box has
