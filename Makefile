@@ -210,7 +210,7 @@ $(B)/tools/%: tests/tools/%.c $(B)/flags
 # make fuzz (clang's libFuzzer, ASan, UBSan) for FUZZ_TIME seconds.
 FUZZ_TIME ?= 600
 FUZZ_SRCS := tests/fuzz/fuzz_config.c helper/config.c helper/configkeys.c helper/configshape.c \
-             helper/policy.c \
+             helper/policy.c helper/mountlist.c \
              helper/values.c helper/path.c helper/log.c helper/box.c $(COMMON_SRCS)
 $(B)/tests/fuzz_config.o: tests/fuzz/fuzz_config.c $(B)/flags
 	@mkdir -p $(@D)

@@ -629,11 +629,7 @@ int check_system_paths(int rootfd, const char *shown_root, bool entries, struct 
  * ("a/b", relative). */
 static bool overlaps(const char *target, const char *dir)
 {
-	size_t t = strlen(target + 1), n = strlen(dir);
-	size_t shorter = t < n ? t : n;
-
-	return strncmp(target + 1, dir, shorter) == 0 &&
-	       (t == n || (t < n ? dir[t] == '/' : target[1 + n] == '/'));
+	return path_at_or_below(target + 1, dir) || path_strictly_below(dir, target + 1);
 }
 
 bool path_overlaps_code_dir(const char *target)

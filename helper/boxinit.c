@@ -329,11 +329,9 @@ static struct box_mounts mounts_of(const struct box_start *b)
 
 	return (struct box_mounts){
 		.rootfs = plan->rootfs, .rootfs_upper = plan->rootfs_upper,
-		.syslog_socket = b->rule->syslog_socket, .accounting = b->rule->accounting,
-		.tmpfs_size = plan->tmpfs_size,
+		.syslog_socket = b->rule->syslog_socket,
 		.user_devpts = b->devpts_tree, .ptys_max = b->rule->ptys_max,
-		.binds = plan->binds, .n_binds = plan->n_binds, .tmpfs = plan->tmpfs,
-		.tmpfs_modes = plan->tmpfs_modes, .n_tmpfs = plan->n_tmpfs,
+		.list = plan->mounts,
 	};
 }
 
@@ -351,7 +349,7 @@ int try_box(const struct box_start *b)
 {
 	_cleanup_close_ int pidfd = -1;
 	pid_t pid;
-	int r = start_box(b, &pid, &pidfd);
+	int r = start_box_init(b, &pid, &pidfd);
 
 	if (r < 0)
 		return r;
@@ -361,7 +359,7 @@ int try_box(const struct box_start *b)
 	return 0;
 }
 
-int start_box(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd)
+int start_box_init(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd)
 {
 	struct box_mounts mounts = mounts_of(b);
 	unsigned long flags = BOX_CLONE_FLAGS | (b->rule->network_none ? CLONE_NEWNET : 0);

@@ -8,9 +8,9 @@
  * With -u, only USER, and say what the policy does with USER; with -v,
  * summarise whom each rule confines and how.
  *
- * Privileged operations, and why each is safe: those of start_box() (see
- * boxinit.c and prepare.c), for a box that serves no session and is killed
- * as soon as it reports ready; nothing is recorded in /run/nsbox. */
+ * Privileged operations, and why each is safe: those of start_box_init()
+ * (see boxinit.c and prepare.c), for a box that serves no session and is
+ * killed as soon as it reports ready; nothing is recorded in /run/nsbox. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -154,22 +154,6 @@ static bool rootfs_needs_user(const struct rule *r)
 	return needs_user(r->rootfs) || needs_user(r->rootfs_lower) || needs_user(r->rootfs_upper);
 }
 
-/* Keep in PLAN only the binds of R whose source is the same for everyone. */
-static void drop_user_binds(const struct rule *r, struct box_plan *plan)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < plan->n_binds; i++) {
-		if (needs_user(r->binds[i].source)) {
-			free(plan->binds[i].source);
-			free(plan->binds[i].target);
-			continue;
-		}
-		plan->binds[k++] = plan->binds[i];
-	}
-	plan->n_binds = k;
-}
-
 /* A rule that names groups or everyone: no one user stands for them. If
  * its host paths are the same for all, check them (the host half of a
  * login); say what is left to nsbox check -u. */
@@ -200,7 +184,9 @@ static int check_unnamed_members(const struct config *cfg, const struct rule *r,
 		log_setup(0, false);
 		log_reason_begin(&reason);
 		if ((e = plan_box(r, &sample, &plan)) == 0) {
-			drop_user_binds(r, &plan);
+			/* Keep only the binds whose source is the same for
+			 * everyone. */
+			mount_list_drop(&plan.mounts, MOUNT_SOURCE_PER_USER);
 			struct box_start b = { .user = &sample, .plan = &plan, .rule = r,
 					       .listen_fd = -1, .devpts_tree = -1 };
 			e = check_box_host_side(&b);

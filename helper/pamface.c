@@ -281,7 +281,7 @@ static int start_recorded_box(struct box_start *b, bool shared, struct nsbox_rep
 	if (shared && (r = make_box_listener(tmp, &listener)) < 0)
 		return r;
 	b->listen_fd = listener;
-	if ((r = start_box(b, &pid, &fds[0])) < 0) {
+	if ((r = start_box_init(b, &pid, &fds[0])) < 0) {
 		if (shared)
 			(void)unlink(tmp);
 		return r;

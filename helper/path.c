@@ -24,6 +24,17 @@ static int log_untrusted_owner(const char *shown, const struct stat *st, struct 
 	return -EPERM;
 }
 
+bool path_strictly_below(const char *path, const char *dir)
+{
+	const char *rest = startswith(path, dir);
+	return rest && *rest == '/';
+}
+
+bool path_at_or_below(const char *path, const char *dir)
+{
+	return streq(path, dir) || path_strictly_below(path, dir);
+}
+
 /* A trusted owner (TRUST) and OpenSSH's rule on the mode, sticky
  * directories accepted on the way (common/pathcheck.h). */
 static int check_trusted(const char *shown, const struct stat *st, bool last,

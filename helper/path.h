@@ -12,6 +12,13 @@
  * walk applies, the module's too. */
 #include "../common/pathcheck.h"
 
+/* Whether PATH lies strictly below DIR ("/a/b" below "/a"; not "/a" itself,
+ * nor "/ab"), and whether it is DIR or lies below it. Compares names only
+ * (no file system): both normalised, without a trailing slash, so DIR is
+ * never "/"; both absolute, or both relative to the same directory. */
+bool path_strictly_below(const char *path, const char *dir);
+bool path_at_or_below(const char *path, const char *dir);
+
 enum walk_flags {
 	/* Every directory on the way must be owned by root and not writable by
 	 * group or others (sticky root-owned directories such as /tmp are

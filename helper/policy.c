@@ -95,12 +95,65 @@ static int expand_or_log(const struct rule *r, const char *key, const char *tmpl
 	return err;
 }
 
+/* The rule's tmpfs entries, expanded for U, onto LIST. */
+static int plan_tmpfs(const struct rule *r, const struct user_info *u, struct mount_list *list)
+{
+	for (size_t i = 0; i < r->n_tmpfs; i++) {
+		_cleanup_free_ char *path = NULL, *target = NULL;
+		const char *why = "";
+		unsigned mode;
+		int err = split_tmpfs_entry(r->tmpfs[i], &path, &mode, &why);
+
+		if (err < 0) {
+			log_error("rule %s: tmpfs \"%s\": %s", r->name, r->tmpfs[i], why);
+			return err;
+		}
+		if ((err = expand_or_log(r, "tmpfs", path, u, TEMPLATE_BOX_PATH, &target)) < 0 ||
+		    (err = mount_list_add_tmpfs(list, target, mode, r->tmpfs_size)) < 0)
+			return err;
+	}
+	return 0;
+}
+
+/* The rule's binds, expanded for U, onto LIST. */
+static int plan_binds(const struct rule *r, const struct user_info *u, struct mount_list *list)
+{
+	for (size_t i = 0; i < r->n_binds; i++) {
+		const struct bind_template *b = &r->binds[i];
+		_cleanup_free_ char *source = NULL, *target = NULL;
+		unsigned flags = b->optional ? MOUNT_SOURCE_OPTIONAL : 0;
+		int err;
+
+		if (strchr(b->source, '%'))
+			flags |= MOUNT_SOURCE_PER_USER;
+		if ((err = expand_or_log(r, "bind source", b->source, u, TEMPLATE_PATH, &source)) < 0 ||
+		    (err = expand_or_log(r, "bind target", b->target, u, TEMPLATE_BOX_PATH,
+					 &target)) < 0 ||
+		    (err = mount_list_add_bind(list, source, target, b->readonly, flags)) < 0)
+			return err;
+	}
+	return 0;
+}
+
+/* What box init mounts after /proc and /dev, in order. */
+static int plan_mounts(const struct rule *r, const struct user_info *u, struct mount_list *list)
+{
+	size_t after_scratch;
+	int err = mount_list_add_scratch(list, r->tmpfs_size);
+
+	after_scratch = list->n;
+	err = err ?: plan_tmpfs(r, u, list);
+	err = err ?: plan_binds(r, u, list);
+	if (!err && r->accounting)
+		err = mount_list_add_accounting(list, after_scratch);
+	return err;
+}
+
 int plan_box(const struct rule *r, const struct user_info *u, struct box_plan *ret)
 {
 	struct box_plan p = { 0 };
 	int err;
 
-	p.tmpfs_size = r->tmpfs_size;
 	if (r->rootfs_lower) {
 		err = expand_or_log(r, "rootfs_lower", r->rootfs_lower, u, TEMPLATE_PATH, &p.rootfs);
 		err = err ?: expand_or_log(r, "rootfs_upper", r->rootfs_upper, u, TEMPLATE_PATH,
@@ -111,31 +164,7 @@ int plan_box(const struct rule *r, const struct user_info *u, struct box_plan *r
 	err = err ?: expand_or_log(r, "hostname", r->hostname, u, TEMPLATE_HOSTNAME, &p.hostname);
 	if (!err && r->shell)
 		err = expand_or_log(r, "shell", r->shell, u, TEMPLATE_BOX_PATH, &p.shell);
-	if (!err && r->n_tmpfs && (!(p.tmpfs = calloc(r->n_tmpfs, sizeof(char *))) ||
-				   !(p.tmpfs_modes = calloc(r->n_tmpfs, sizeof(unsigned)))))
-		err = -ENOMEM;
-	for (size_t i = 0; !err && i < r->n_tmpfs; i++) {
-		_cleanup_free_ char *path = NULL;
-		const char *why = "";
-		p.n_tmpfs = i + 1;
-		err = split_tmpfs_entry(r->tmpfs[i], &path, &p.tmpfs_modes[i], &why);
-		if (err < 0)
-			log_error("rule %s: tmpfs \"%s\": %s", r->name, r->tmpfs[i], why);
-		else
-			err = expand_or_log(r, "tmpfs", path, u, TEMPLATE_BOX_PATH, &p.tmpfs[i]);
-	}
-	if (!err && r->n_binds && !(p.binds = calloc(r->n_binds, sizeof(*p.binds))))
-		err = -ENOMEM;
-	for (size_t i = 0; !err && i < r->n_binds; i++) {
-		struct box_bind *b = &p.binds[i];
-		p.n_binds = i + 1;
-		b->readonly = r->binds[i].readonly;
-		b->optional = r->binds[i].optional;
-		err = expand_or_log(r, "bind source", r->binds[i].source, u, TEMPLATE_PATH,
-				    &b->source);
-		err = err ?: expand_or_log(r, "bind target", r->binds[i].target, u,
-					   TEMPLATE_BOX_PATH, &b->target);
-	}
+	err = err ?: plan_mounts(r, u, &p.mounts);
 	if (err) {
 		if (err == -ENOMEM)
 			log_error("rule %s: out of memory", r->name);
@@ -152,15 +181,7 @@ void plan_free(struct box_plan *p)
 	free(p->rootfs_upper);
 	free(p->hostname);
 	free(p->shell);
-	for (size_t i = 0; i < p->n_tmpfs; i++)
-		free(p->tmpfs[i]);
-	free(p->tmpfs);
-	free(p->tmpfs_modes);
-	for (size_t i = 0; i < p->n_binds; i++) {
-		free(p->binds[i].source);
-		free(p->binds[i].target);
-	}
-	free(p->binds);
+	mount_list_free(&p->mounts);
 	memset(p, 0, sizeof(*p));
 }
 

@@ -12,7 +12,7 @@
 #include "../common/match.h"
 #include "../common/policyindex.h"
 #include "config.h"
-#include "mount.h"
+#include "mountlist.h"
 
 /* group_lookup_fn (common/match.h) resolves a group name: getgrnam in the
  * helper, getgrnam_r in the module, a stub in tests. */
@@ -37,12 +37,10 @@ struct box_plan {
 	char *rootfs_upper; /* the overlay's per-user directory, or NULL */
 	char *hostname;
 	char *shell; /* NULL: keep the user's login shell */
-	const char *tmpfs_size; /* the rule's */
-	struct box_bind *binds;
-	size_t n_binds;
-	char **tmpfs;
-	unsigned *tmpfs_modes;
-	size_t n_tmpfs;
+	/* What box init mounts after /proc and /dev, in order (mountlist.h):
+	 * /dev/shm and /tmp, accounting's /run, the rule's tmpfs, its binds,
+	 * the login records (accounting). */
+	struct mount_list mounts;
 };
 
 /* Expand every template of R for U. Errors are logged, naming the rule. */

@@ -77,12 +77,6 @@ static int expand_escape(struct buf *b, char esc, const struct user_info *u,
 	}
 }
 
-static bool under(const char *path, const char *dir)
-{
-	const char *rest = startswith(path, dir);
-	return rest && (*rest == '\0' || *rest == '/');
-}
-
 static int check_expanded(const char *s, enum template_kind kind, const char **why)
 {
 	if (kind == TEMPLATE_HOSTNAME) {
@@ -97,7 +91,7 @@ static int check_expanded(const char *s, enum template_kind kind, const char **w
 		return -EINVAL;
 	}
 	if (kind == TEMPLATE_BOX_PATH &&
-	    (streq(s, "/") || under(s, "/proc") || under(s, "/dev"))) {
+	    (streq(s, "/") || path_at_or_below(s, "/proc") || path_at_or_below(s, "/dev"))) {
 		*why = "/, /proc and /dev inside the box belong to nsbox";
 		return -EINVAL;
 	}

@@ -50,6 +50,14 @@ static void normalisation(void)
 	ok(!path_is_normalized_absolute("/srv/../etc"), "dot-dot component");
 	ok(!path_is_normalized_absolute("/srv/.."), "trailing dot-dot");
 	ok(path_is_normalized_absolute("/srv/..x/.y"), "names starting with dots are fine");
+	ok(path_strictly_below("/a/b", "/a"), "/a/b is strictly below /a");
+	ok(!path_strictly_below("/a", "/a"), "/a is not strictly below itself");
+	ok(!path_strictly_below("/ab", "/a"), "/ab is not below /a");
+	ok(path_at_or_below("/a", "/a") && path_at_or_below("/a/b/c", "/a"),
+	   "/a and /a/b/c are at or below /a");
+	ok(!path_at_or_below("/ab", "/a") && !path_at_or_below("/", "/a"),
+	   "/ab and / are not at or below /a");
+	ok(path_strictly_below("lib/x86_64-linux-gnu", "lib"), "relative names compare too");
 }
 
 static void walking(bool root)
