@@ -80,9 +80,10 @@ DEPFLAGS = -MMD -MP -MF $(@D)/.$(@F).d
 .DEFAULT_GOAL := all
 -include $(wildcard $(B)/*/.*.d)
 
-# Code the module and the helper share (the policy index, the matcher, and
-# the header-only protocol, syscall wrappers and helpers): linked into the
-# helper, compiled into the module, which includes nothing from helper/.
+# Code the module and the helper share (the policy index, the matcher, the
+# user -> groups lookup, and the header-only protocol, syscall wrappers and
+# helpers): linked into the helper, compiled into the module, which
+# includes nothing from helper/.
 COMMON_SRCS := $(wildcard common/*.c)
 COMMON_HDRS := $(wildcard common/*.h)
 COMMON_OBJS := $(patsubst common/%.c,$(B)/common/%.o,$(COMMON_SRCS))
@@ -95,8 +96,11 @@ TEST_MODULE_OBJS += $(patsubst common/%.c,$(B)/test-module/common-%.o,$(COMMON_S
 # only an index with its own, so a module and a helper of another build
 # never share one (they go to the helper).
 MATCH_SRCS := common/match.c common/match.h common/policyindex.c common/policyindex.h \
-              helper/config.c helper/config.h helper/policy.c helper/policy.h \
-              helper/pamface.c pam_module/pam_nsbox.c
+              common/userlookup.c common/userlookup.h \
+              helper/config.c helper/config.h helper/rule.h helper/configkeys.c helper/configkeys.h \
+              helper/configshape.c helper/configshape.h \
+              helper/policy.c helper/policy.h \
+              helper/values.c helper/values.h helper/pamface.c pam_module/pam_nsbox.c
 CONFUSE_VERSION := $(shell pkg-config --modversion libconfuse 2>/dev/null)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -205,8 +209,9 @@ $(B)/tools/%: tests/tools/%.c $(B)/flags
 # The fuzz target: replayed over the corpus by make check (gcc), fuzzed by
 # make fuzz (clang's libFuzzer, ASan, UBSan) for FUZZ_TIME seconds.
 FUZZ_TIME ?= 600
-FUZZ_SRCS := tests/fuzz/fuzz_config.c helper/config.c helper/policy.c helper/path.c \
-             helper/log.c helper/box.c $(COMMON_SRCS)
+FUZZ_SRCS := tests/fuzz/fuzz_config.c helper/config.c helper/configkeys.c helper/configshape.c \
+             helper/policy.c helper/mountlist.c \
+             helper/values.c helper/path.c helper/log.c helper/box.c $(COMMON_SRCS)
 $(B)/tests/fuzz_config.o: tests/fuzz/fuzz_config.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<

@@ -281,11 +281,7 @@ static _noreturn_ void join_and_run(const struct box_record *r, int pidfd, int f
 		log_errno(errno, "setns(box %s)", r->id);
 		_exit(EXIT_NO_BOX);
 	}
-	pid = fork();
-	if (pid < 0) {
-		log_errno(errno, "fork()");
-		_exit(EXIT_NO_BOX);
-	}
+	pid = fork_or_exit(EXIT_NO_BOX);
 	if (pid == 0)
 		exec_in_box(cmd, r->id);
 	if (RETRY_EINTR(waitpid(pid, &status, 0)) < 0)

@@ -31,6 +31,7 @@
 
 #include "../common/paths.h"
 #include "../common/syscalls.h"
+#include "../common/fullio.h"
 #include "log.h"
 #include "path.h"
 
@@ -165,6 +166,7 @@ struct recorder {
 struct audit {
 	int rootfd;
 	const char *shown_root;
+	struct path_trust trust; /* who may own what root code reads */
 	struct recorder *rec;
 };
 
@@ -199,14 +201,14 @@ static int statx_at(int fd, const char *rel, struct statx *sx)
 }
 
 /* The verdict of path.c on what statx reported. */
-static int check_statx(const struct statx *sx, const char *shown)
+static int check_statx(const struct statx *sx, const char *shown, struct path_trust trust)
 {
 	struct stat st = { .st_mode = sx->stx_mode,
 			   .st_uid = sx->stx_uid,
 			   .st_gid = sx->stx_gid,
 			   .st_nlink = sx->stx_nlink };
 
-	return check_trusted_stat(&st, shown);
+	return check_trusted_stat(&st, shown, trust);
 }
 
 /* File systems whose directory times change with every entry change, as
@@ -329,7 +331,7 @@ static int lookup_in(const struct walk *w, int fd, const char *dir)
 	shown_dir(w, dir, shown, sizeof(shown));
 	if (statx_at(fd, "", &sx) < 0)
 		return log_errno(errno, "stat(\"%s\")", shown);
-	if ((r = check_statx(&sx, shown)) < 0)
+	if ((r = check_statx(&sx, shown, w->a->trust)) < 0)
 		return r;
 	record_dir(w->a->rec, fd, dir, &sx);
 	return 0;
@@ -360,7 +362,7 @@ static int follow_link(const struct walk *w, int link, const struct statx *sx, c
 	int r;
 
 	shown_link(w, dir, name, shown, sizeof(shown));
-	if ((r = check_statx(sx, shown)) < 0)
+	if ((r = check_statx(sx, shown, w->a->trust)) < 0)
 		return r;
 	n = readlinkat(link, "", target, sizeof(target) - 1);
 	if (n < 0)
@@ -397,18 +399,15 @@ static int resolve(const struct walk *w, int fd0, const char *dir0, const char *
 	if (fd < 0)
 		return log_errno(errno, "dup");
 	for (;;) {
-		char *comp = rest + strspn(rest, "/"), *next;
+		char *comp, *next;
 		_cleanup_close_ int child = -1;
 		struct statx sx;
 		size_t len;
 		bool last, absolute = false;
 
-		if (*comp == '\0')
+		if (!(comp = path_next_component(rest, &next, &last)))
 			break;
-		len = strcspn(comp, "/");
-		next = comp + len + strspn(comp + len, "/");
-		last = *next == '\0';
-		comp[len] = '\0';
+		len = strlen(comp);
 		if (streq(comp, ".") || streq(comp, "..")) {
 			char *slash = strrchr(cur, '/');
 
@@ -417,7 +416,7 @@ static int resolve(const struct walk *w, int fd0, const char *dir0, const char *
 				if ((r = reopen_dir(w, cur, &fd)) < 0)
 					return r;
 			}
-			memmove(rest, next, strlen(next) + 1);
+			path_drop_component(rest, next);
 			continue;
 		}
 		if ((r = lookup_in(w, fd, cur)) < 0)
@@ -453,7 +452,7 @@ static int resolve(const struct walk *w, int fd0, const char *dir0, const char *
 		strcat(cur, comp);
 		closep(&fd);
 		fd = TAKE_FD(child);
-		memmove(rest, next, strlen(next) + 1);
+		path_drop_component(rest, next);
 	}
 	if (statx_at(fd, "", ret_sx) < 0)
 		return log_errno(errno, "%s/%s", a->shown_root, w->of);
@@ -493,7 +492,7 @@ static int audit_link(const struct audit *a, int pathfd, const char *canon, int 
 	if (r < 0)
 		return r;
 	snprintf(final, sizeof(final), "%s (resolved)", shown);
-	return check_statx(&sx, final);
+	return check_statx(&sx, final, a->trust);
 }
 
 /* Every entry of the code directory NAME, resolved to PATHFD (O_PATH) at
@@ -526,7 +525,7 @@ static int audit_entries(const struct audit *a, const char *name, int pathfd, co
 			break;
 		}
 		note_mount(a->rec, &sx);
-		r = check_statx(&sx, shown);
+		r = check_statx(&sx, shown, a->trust);
 		if (r == 0 && S_ISLNK(sx.stx_mode))
 			r = audit_link(a, pathfd, canon, dirfd(d), path, e->d_name, shown);
 	}
@@ -561,7 +560,7 @@ static int audit_code_dirs(const struct audit *a)
 		if (!S_ISDIR(sx.stx_mode))
 			continue; /* nothing is loaded from a file by a directory's name */
 		snprintf(shown, sizeof(shown), "%s/%s", a->shown_root, code_dirs[i]);
-		if ((r = check_statx(&sx, shown)) < 0)
+		if ((r = check_statx(&sx, shown, a->trust)) < 0)
 			return r;
 		record_dir(a->rec, fd, canon, &sx);
 		dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
@@ -581,7 +580,8 @@ static int audit_code_dirs(const struct audit *a)
 
 /* What PATH (in the box, as "a/b") resolves to inside the box trusted
  * (a root-owned link into the user's files is no better than theirs). */
-static int check_resolved(int rootfd, const char *path, const char *shown_root)
+static int check_resolved(int rootfd, const char *path, const char *shown_root,
+			  struct path_trust trust)
 {
 	_cleanup_close_ int fd = -1;
 	char shown[PATH_MAX];
@@ -599,27 +599,28 @@ static int check_resolved(int rootfd, const char *path, const char *shown_root)
 		return 0; /* missing (or dangling): nothing to read there */
 	if (fd < 0)	  /* EACCES, EMFILE, ENOMEM...: not known to be missing */
 		return log_errno(errno, "%s", shown);
-	return check_root_owned_at(fd, "", shown);
+	return check_root_owned_at(fd, "", shown, trust);
 }
 
 /* PATH trusted as a name and as what it resolves to. */
-static int check_name_and_target(int rootfd, const char *path, const char *shown_root)
+static int check_name_and_target(int rootfd, const char *path, const char *shown_root,
+				 struct path_trust trust)
 {
 	char shown[PATH_MAX];
 	int r;
 
 	snprintf(shown, sizeof(shown), "%s/%s", shown_root, path);
-	r = check_root_owned_at(rootfd, path, shown);
-	return r < 0 ? r : check_resolved(rootfd, path, shown_root);
+	r = check_root_owned_at(rootfd, path, shown, trust);
+	return r < 0 ? r : check_resolved(rootfd, path, shown_root, trust);
 }
 
-int check_system_paths(int rootfd, const char *shown_root, bool entries)
+int check_system_paths(int rootfd, const char *shown_root, bool entries, struct path_trust trust)
 {
-	const struct audit a = { .rootfd = rootfd, .shown_root = shown_root };
+	const struct audit a = { .rootfd = rootfd, .shown_root = shown_root, .trust = trust };
 	int r;
 
 	for (size_t i = 0; i < ARRAY_SIZE(system_paths); i++)
-		if ((r = check_name_and_target(rootfd, system_paths[i], shown_root)) < 0)
+		if ((r = check_name_and_target(rootfd, system_paths[i], shown_root, trust)) < 0)
 			return r;
 	return entries ? audit_code_dirs(&a) : 0;
 }
@@ -628,11 +629,7 @@ int check_system_paths(int rootfd, const char *shown_root, bool entries)
  * ("a/b", relative). */
 static bool overlaps(const char *target, const char *dir)
 {
-	size_t t = strlen(target + 1), n = strlen(dir);
-	size_t shorter = t < n ? t : n;
-
-	return strncmp(target + 1, dir, shorter) == 0 &&
-	       (t == n || (t < n ? dir[t] == '/' : target[1 + n] == '/'));
+	return path_at_or_below(target + 1, dir) || path_strictly_below(dir, target + 1);
 }
 
 bool path_overlaps_code_dir(const char *target)
@@ -806,11 +803,6 @@ static bool record_holds(int rootfd, const char *name, struct audit_summary *sum
 	return true;
 }
 
-static int write_all(int fd, const void *buf, size_t size)
-{
-	return write(fd, buf, size) == (ssize_t)size ? 0 : -(errno ?: EIO);
-}
-
 static void store_record(const char *name, const struct recorder *rec, int64_t audited_at)
 {
 	const struct audit_header h = { .magic = AUDIT_MAGIC,
@@ -829,9 +821,9 @@ static void store_record(const char *name, const struct recorder *rec, int64_t a
 	}
 	snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
 	fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	r = fd < 0 ? -errno : write_all(fd, &h, sizeof(h));
+	r = fd < 0 ? -errno : write_full(fd, &h, sizeof(h));
 	if (r == 0)
-		r = write_all(fd, rec->rec, rec->n * sizeof(rec->rec[0]));
+		r = write_full(fd, rec->rec, rec->n * sizeof(rec->rec[0]));
 	if (r == 0 && renameat(dir, tmp, dir, name) < 0)
 		r = -errno;
 	if (r < 0) {
@@ -873,7 +865,8 @@ static int audit_and_record(int rootfd, const char *shown_root, const struct sta
 	rec->root_mnt_kind = root->stx_mask & STATX_MNT;
 	rec->one_mount = rec->root_mnt_kind != 0;
 	r = audit_code_dirs(
-		&(struct audit){ .rootfd = rootfd, .shown_root = shown_root, .rec = rec });
+		&(struct audit){ .rootfd = rootfd, .shown_root = shown_root, .rec = rec,
+				 .trust = PATH_TRUST_ROOT });
 	if (r < 0) {
 		drop_record(name);
 		return r;
@@ -902,7 +895,7 @@ int audit_rootfs(int rootfd, const char *shown_root, struct audit_summary *ret_s
 	char name[80];
 	int r;
 
-	if ((r = check_system_paths(rootfd, shown_root, false)) < 0)
+	if ((r = check_system_paths(rootfd, shown_root, false, PATH_TRUST_ROOT)) < 0)
 		return r;
 	if (statx_at(rootfd, "", &root) < 0)
 		return log_errno(errno, "stat(\"%s\")", shown_root);
@@ -922,11 +915,11 @@ int audit_rootfs(int rootfd, const char *shown_root, struct audit_summary *ret_s
 
 int audit_merged(int mergedfd, int upperfd, const char *shown, const struct audit_summary *lower)
 {
-	const struct audit a = { .rootfd = mergedfd, .shown_root = shown };
+	const struct audit a = { .rootfd = mergedfd, .shown_root = shown, .trust = PATH_TRUST_ROOT };
 	size_t i = 0;
 	int r;
 
-	if ((r = check_system_paths(mergedfd, shown, false)) < 0)
+	if ((r = check_system_paths(mergedfd, shown, false, PATH_TRUST_ROOT)) < 0)
 		return r;
 	/* If the upper layer holds none of the names the lower's audit looked
 	 * up at the top, every lookup in the merged tree finds the lower's

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "../common/paths.h"
+#include "path.h"
 
 #define AUDIT_DIR NSBOX_RUN_DIR "/audit"
 /* A record older than this is not trusted: changes only root can make
@@ -53,9 +54,11 @@ int audit_rootfs(int rootfd, const char *shown_root, struct audit_summary *ret_s
 int audit_merged(int mergedfd, int upperfd, const char *shown, const struct audit_summary *lower);
 
 /* Check the files root code reads in a box (beneath ROOTFD), as names and
- * as what they resolve to; with ENTRIES, audit every entry of the code
- * directories too (no record: box init after binds over code directories). */
-int check_system_paths(int rootfd, const char *shown_root, bool entries);
+ * as what they resolve to, owned as TRUST says; with ENTRIES, audit every
+ * entry of the code directories too (no record: box init after binds over
+ * code directories). audit_rootfs and audit_merged run on the host and
+ * trust root only. */
+int check_system_paths(int rootfd, const char *shown_root, bool entries, struct path_trust trust);
 
 /* Whether the box path TARGET ("/a/b") is, contains or lies in a code
  * directory (a bind or tmpfs there must have the entries audited again). */

@@ -24,6 +24,17 @@ int status_to_exit_code(int status)
 	return EXIT_NSBOX_FAILED;
 }
 
+pid_t fork_or_exit(int fail_status)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		log_errno(errno, "fork()");
+		_exit(fail_status);
+	}
+	return pid;
+}
+
 void save_argv(int argc, char **argv)
 {
 	if (argc < 1)

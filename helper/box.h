@@ -5,6 +5,7 @@
 #define NSBOX_BOX_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 /* Box init's name (PR_SET_NAME): a box record is trusted only for a
  * process of this name (registry.c), which the kernel keeps whole only
@@ -29,5 +30,10 @@ void print_identity(const char *where);
 
 /* A wait status as a shell shows it: the exit status, or 128 + signal. */
 int status_to_exit_code(int status);
+
+/* fork() in a process that cannot go on without the child (box init of
+ * nsbox run, the process that joins a box for nsbox enter): the child's
+ * pid, 0 in the child; on failure one log line and _exit(FAIL_STATUS). */
+pid_t fork_or_exit(int fail_status);
 
 #endif

@@ -60,10 +60,9 @@ static void report(int fd, const char *text)
 	(void)send(fd, text, strlen(text), MSG_NOSIGNAL);
 }
 
-static _noreturn_ void init_failed(int report_fd)
+static _noreturn_ void init_failed(int report_fd, const struct log_reason *why)
 {
-	const char *why = log_first_error();
-	report(report_fd, why ? why : "box init failed");
+	report(report_fd, log_reason_text(why) ?: "box init failed");
 	_exit(1);
 }
 
@@ -264,8 +263,12 @@ static _noreturn_ void box_init(const struct box_start *b, const struct box_moun
 	const struct user_info *u = b->user;
 	const struct box_plan *plan = b->plan;
 	pid_t host_pid = 0; /* "go" from the helper: our pid as the host sees it */
+	struct log_reason why;
 	int sigfd = -1;
 
+	/* Our reason for the helper: what this process logs, nothing of what
+	 * the helper collected before it started us. */
+	log_reason_begin(&why);
 	/* Leave the application's session: no controlling terminal here. */
 	if (setsid() < 0)
 		log_errno(errno, "setsid()");
@@ -277,19 +280,18 @@ static _noreturn_ void box_init(const struct box_start *b, const struct box_moun
 	/* Inside the box's user namespace root shows as the overflow uid.
 	 * (A boxed root, confine_root = true, has uid 0 mapped and is not
 	 * confined against itself: see SECURITY.md.) */
-	if (u->uid != 0)
-		path_trust_owner_not(u->uid);
+	const struct path_trust trust = u->uid != 0 ? path_trust_not(u->uid) : PATH_TRUST_ROOT;
 	if (become_user_keep_caps(u->uid, u->gid) < 0)
-		init_failed(report_fd);
+		init_failed(report_fd, &why);
 	test_pause_at(b->pause_step, "init-user");
 	if (set_box_hostname(plan->hostname) < 0 ||
-	    (b->rule->network_none && bring_up_loopback() < 0) || build_box_root(mounts) < 0 ||
+	    (b->rule->network_none && bring_up_loopback() < 0) || build_box_root(mounts, trust) < 0 ||
 	    (plan->shell && bind_login_shell(plan->shell, u->shell) < 0))
-		init_failed(report_fd);
+		init_failed(report_fd, &why);
 	test_pause_at(b->pause_step, "init-mounted");
 	if (drop_all_caps() < 0 || harden_process(true) < 0 || check_login_shell(u) < 0 ||
 	    prepare_serving(report_fd, b->listen_fd, mounts->upper_lock, &sigfd) < 0)
-		init_failed(report_fd);
+		init_failed(report_fd, &why);
 
 	test_pause_at(b->pause_step, "init-ready");
 	/* Named before the helper records the box: a record is trusted only
@@ -327,11 +329,9 @@ static struct box_mounts mounts_of(const struct box_start *b)
 
 	return (struct box_mounts){
 		.rootfs = plan->rootfs, .rootfs_upper = plan->rootfs_upper,
-		.syslog_socket = b->rule->syslog_socket, .accounting = b->rule->accounting,
-		.tmpfs_size = plan->tmpfs_size,
+		.syslog_socket = b->rule->syslog_socket,
 		.user_devpts = b->devpts_tree, .ptys_max = b->rule->ptys_max,
-		.binds = plan->binds, .n_binds = plan->n_binds, .tmpfs = plan->tmpfs,
-		.tmpfs_modes = plan->tmpfs_modes, .n_tmpfs = plan->n_tmpfs,
+		.list = plan->mounts,
 	};
 }
 
@@ -349,7 +349,7 @@ int try_box(const struct box_start *b)
 {
 	_cleanup_close_ int pidfd = -1;
 	pid_t pid;
-	int r = start_box(b, &pid, &pidfd);
+	int r = start_box_init(b, &pid, &pidfd);
 
 	if (r < 0)
 		return r;
@@ -359,7 +359,7 @@ int try_box(const struct box_start *b)
 	return 0;
 }
 
-int start_box(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd)
+int start_box_init(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd)
 {
 	struct box_mounts mounts = mounts_of(b);
 	unsigned long flags = BOX_CLONE_FLAGS | (b->rule->network_none ? CLONE_NEWNET : 0);

@@ -26,16 +26,16 @@ struct box_start {
  * its id maps and wait (30 s at most) until it reports the box ready. On
  * success box init runs on (it outlives the helper) and *RET_PID and
  * *RET_PIDFD say which it is. */
-int start_box(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd);
+int start_box_init(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd);
 
-/* nsbox check: start_box() (host checks, box init builds the tree and
+/* nsbox check: start_box_init() (host checks, box init builds the tree and
  * checks the login shell as the user), then stop the box at once. Nothing
  * is recorded; a rootfs_upper directory is made as a first login would. */
 int try_box(const struct box_start *b);
 
-/* Only the host half of start_box(): the rootfs (or overlay), system paths
- * and bind sources, as root, for a rule no single user stands for. Makes
- * nothing but detached mounts, released at once. */
+/* Only the host half of start_box_init(): the rootfs (or overlay), system
+ * paths and bind sources, as root, for a rule no single user stands for.
+ * Makes nothing but detached mounts, released at once. */
 int check_box_host_side(const struct box_start *b);
 
 #endif

@@ -8,13 +8,11 @@
  * With -u, only USER, and say what the policy does with USER; with -v,
  * summarise whom each rule confines and how.
  *
- * Privileged operations, and why each is safe: those of start_box() (see
- * boxinit.c and prepare.c), for a box that serves no session and is killed
- * as soon as it reports ready; nothing is recorded in /run/nsbox. */
+ * Privileged operations, and why each is safe: those of start_box_init()
+ * (see boxinit.c and prepare.c), for a box that serves no session and is
+ * killed as soon as it reports ready; nothing is recorded in /run/nsbox. */
 #include <errno.h>
 #include <getopt.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,100 +21,13 @@
 #include "audit.h"
 #include "check.h"
 #include "config.h"
+#include "configkeys.h"
 #include "exitcodes.h"
 #include "boxinit.h"
 #include "log.h"
 #include "pamface.h"
 #include "pamfile.h"
 #include "policy.h"
-
-/* The user's gids and their names, as the module sends them at login, so
- * that check and login match groups alike. */
-static int user_groups(const struct passwd *pw, gid_t **ret_gids, char ***ret_names,
-		       size_t *ret_n_gids, size_t *ret_n_names)
-{
-	_cleanup_free_ gid_t *gids = NULL;
-	char **names;
-	int n = 64;
-	size_t k = 0;
-
-	for (;;) {
-		gid_t *g = realloc(gids, (size_t)n * sizeof(gid_t));
-		int want = n;
-
-		if (!g)
-			return log_errno(ENOMEM, "groups of %s", pw->pw_name);
-		gids = g;
-		if (getgrouplist(pw->pw_name, pw->pw_gid, gids, &n) >= 0)
-			break;
-		if (n <= want)
-			n = want * 2;
-		if (n > 1 << 20)
-			return log_errno(E2BIG, "groups of %s", pw->pw_name);
-	}
-	names = calloc((size_t)n + 1, sizeof(char *));
-	if (!names)
-		return log_errno(ENOMEM, "groups of %s", pw->pw_name);
-	for (int i = 0; i < n; i++) {
-		struct group *gr = getgrgid(gids[i]);
-		if (gr && gr->gr_name[0] && (names[k] = strdup(gr->gr_name)))
-			k++;
-	}
-	*ret_gids = TAKE_PTR(gids);
-	*ret_names = names;
-	*ret_n_gids = (size_t)n;
-	*ret_n_names = k;
-	return 0;
-}
-
-/* A user as the module describes one at login (pam_nsbox.c describe_user,
- * pamface.c user_from_request): names copied out of getpwnam's storage. */
-struct check_user {
-	struct user_info info;
-	char *name, *home, *shell;
-	gid_t *gids;
-	char **group_names;
-};
-
-static void check_user_free(struct check_user *u)
-{
-	free(u->name);
-	free(u->home);
-	free(u->shell);
-	free(u->gids);
-	strv_freep(&u->group_names);
-	*u = (struct check_user){ 0 };
-}
-
-/* -ENOENT (not logged) for a user the name service does not know. */
-static int check_user_load(const char *name, struct check_user *ret)
-{
-	struct passwd *pw = getpwnam(name);
-	size_t n_gids = 0, n_names = 0;
-	int r;
-
-	if (!pw)
-		return -ENOENT;
-	*ret = (struct check_user){ 0 };
-	ret->name = strdup(pw->pw_name);
-	ret->home = strdup(pw->pw_dir ? pw->pw_dir : "");
-	/* As the helper does with an empty passwd shell. */
-	ret->shell = strdup(pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh");
-	if (!ret->name || !ret->home || !ret->shell) {
-		check_user_free(ret);
-		return log_errno(ENOMEM, "user %s", name);
-	}
-	r = user_groups(pw, &ret->gids, &ret->group_names, &n_gids, &n_names);
-	if (r < 0) {
-		check_user_free(ret);
-		return r;
-	}
-	ret->info = (struct user_info){ .name = ret->name, .uid = pw->pw_uid, .gid = pw->pw_gid,
-					.home = ret->home, .shell = ret->shell, .groups = ret->gids,
-					.n_groups = n_gids, .group_names = ret->group_names,
-					.n_group_names = n_names };
-	return 0;
-}
 
 /* Try a login of U as the PAM face would make it (try_login: the same
  * calls, a box built and stopped) and say, as FILE:LINE of the rule, why
@@ -125,18 +36,20 @@ static int check_user_load(const char *name, struct check_user *ret)
 static int judge_login(const struct config *cfg, const struct user_info *u,
 		       const struct rule **ret_rule, bool *ret_root_exempt)
 {
+	struct log_reason reason;
 	const char *why;
 	int r;
 
-	/* Only remembered: the one reason is printed below (box init, which
+	/* Only collected: the one reason is printed below (box init, which
 	 * inherits this, prints nothing of its own). */
 	log_setup(0, false);
-	log_reset_error();
+	log_reason_begin(&reason);
 	r = try_login(cfg, u, ret_rule, ret_root_exempt);
+	log_reason_end(&reason);
 	log_setup(LOG_TO_STDERR, false);
 	if (r == 0)
 		return 0;
-	why = log_first_error() ? log_first_error() : strerror(-r);
+	why = log_reason_text(&reason) ?: strerror(-r);
 	if (!*ret_rule) {
 		log_error("user %s: %s", u->name, why);
 		return 1;
@@ -151,21 +64,23 @@ static int judge_login(const struct config *cfg, const struct user_info *u,
 
 static int explain_user(const struct config *cfg, const char *name)
 {
-	struct check_user cu;
+	_cleanup_(user_record_free) struct user_record cu = { 0 };
+	struct user_info info;
 	const struct rule *rule = NULL;
 	struct box_plan plan = { 0 };
 	bool exempt = false;
 	int r;
 
-	if ((r = check_user_load(name, &cu)) < 0) {
+	if ((r = login_user_lookup(name, &cu)) < 0) {
 		if (r == -ENOENT)
 			log_error("user %s is unknown", name);
 		return 1;
 	}
+	info = login_user_info(&cu);
 	if (geteuid() == 0) {
-		r = judge_login(cfg, &cu.info, &rule, &exempt);
+		r = judge_login(cfg, &info, &rule, &exempt);
 	} else {
-		r = login_plan(cfg, &cu.info, &rule, &exempt, &plan) < 0;
+		r = login_plan(cfg, &info, &rule, &exempt, &plan) < 0;
 		plan_free(&plan);
 		if (rule && !r)
 			log_warning("not root: %s's rootfs, binds, mount points and shell were not "
@@ -174,16 +89,13 @@ static int explain_user(const struct config *cfg, const char *name)
 	if (!r && !rule)
 		printf("%s: not confined (%s)\n", name,
 		       exempt ? "root is exempt, confine_root = false" : "no rule matches");
-	if (r || !rule || plan_box(rule, &cu.info, &plan) < 0) {
-		check_user_free(&cu);
+	if (r || !rule || plan_box(rule, &info, &plan) < 0)
 		return r;
-	}
 	printf("%s: confined by rule %s: rootfs %s%s%s, hostname %s, on_error %s\n", name,
 	       rule->name, plan.rootfs, plan.rootfs_upper ? " with upper layer " : "",
 	       plan.rootfs_upper ? plan.rootfs_upper : "", plan.hostname,
 	       rule->on_error == ON_ERROR_ALLOW ? "allow" : "deny");
 	plan_free(&plan);
-	check_user_free(&cu);
 	return 0;
 }
 
@@ -209,23 +121,24 @@ static int check_named_users(const struct config *cfg, bool *tried)
 
 		for (size_t j = 0; j < r->n_users; j++) {
 			const struct rule *met = NULL;
-			struct check_user cu;
+			_cleanup_(user_record_free) struct user_record cu = { 0 };
+			struct user_info info;
 			bool exempt;
 			int e;
 
 			if (streq(r->users[j], "*") || named_before(cfg, i, j, r->users[j]))
 				continue;
-			if ((e = check_user_load(r->users[j], &cu)) < 0) {
+			if ((e = login_user_lookup(r->users[j], &cu)) < 0) {
 				if (e == -ENOENT)
 					log_warning("%s:%d: rule %s: user %s does not exist, not checked",
 						    cfg->path, r->line, r->name, r->users[j]);
 				failed |= e != -ENOENT;
 				continue;
 			}
-			failed |= judge_login(cfg, &cu.info, &met, &exempt);
+			info = login_user_info(&cu);
+			failed |= judge_login(cfg, &info, &met, &exempt);
 			if (met)
 				tried[met - cfg->rules] = true;
-			check_user_free(&cu);
 		}
 	}
 	return failed;
@@ -239,22 +152,6 @@ static bool needs_user(const char *tmpl)
 static bool rootfs_needs_user(const struct rule *r)
 {
 	return needs_user(r->rootfs) || needs_user(r->rootfs_lower) || needs_user(r->rootfs_upper);
-}
-
-/* Keep in PLAN only the binds of R whose source is the same for everyone. */
-static void drop_user_binds(const struct rule *r, struct box_plan *plan)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < plan->n_binds; i++) {
-		if (needs_user(r->binds[i].source)) {
-			free(plan->binds[i].source);
-			free(plan->binds[i].target);
-			continue;
-		}
-		plan->binds[k++] = plan->binds[i];
-	}
-	plan->n_binds = k;
 }
 
 /* A rule that names groups or everyone: no one user stands for them. If
@@ -282,20 +179,25 @@ static int check_unnamed_members(const struct config *cfg, const struct rule *r,
 		return 0;
 	}
 	if (!tried) {
+		struct log_reason reason;
+
 		log_setup(0, false);
-		log_reset_error();
+		log_reason_begin(&reason);
 		if ((e = plan_box(r, &sample, &plan)) == 0) {
-			drop_user_binds(r, &plan);
+			/* Keep only the binds whose source is the same for
+			 * everyone. */
+			mount_list_drop(&plan.mounts, MOUNT_SOURCE_PER_USER);
 			struct box_start b = { .user = &sample, .plan = &plan, .rule = r,
 					       .listen_fd = -1, .devpts_tree = -1 };
 			e = check_box_host_side(&b);
 			plan_free(&plan);
 		}
+		log_reason_end(&reason);
 		log_setup(LOG_TO_STDERR, false);
 		if (e < 0) {
 			log_error("%s:%d: rule %s: every login would be %s: %s", cfg->path, r->line,
 				  r->name, r->on_error == ON_ERROR_ALLOW ? "let in UNCONFINED" : "refused",
-				  log_first_error() ? log_first_error() : strerror(-e));
+				  log_reason_text(&reason) ?: strerror(-e));
 			return 1;
 		}
 	}
@@ -328,51 +230,13 @@ static int check_logins(const struct config *cfg, bool verbose)
 	return failed;
 }
 
-static void print_list(const char *label, char *const *list, size_t n)
-{
-	if (n == 0)
-		return;
-	printf("  %s:", label);
-	for (size_t i = 0; i < n; i++)
-		printf(" %s", streq(list[i], "*") ? "(everyone)" : list[i]);
-	printf("\n");
-}
-
 static void summarise(const struct config *cfg)
 {
 	printf("%s: %zu rule%s; root is %s\n", cfg->path, cfg->n_rules, cfg->n_rules == 1 ? "" : "s",
 	       cfg->confine_root ? "confined if a rule names it" : "never confined");
 	for (size_t i = 0; i < cfg->n_rules; i++) {
-		const struct rule *r = &cfg->rules[i];
-		printf("rule %s (first match wins, #%zu)\n", r->name, i + 1);
-		print_list("users", r->users, r->n_users);
-		print_list("groups", r->groups, r->n_groups);
-		if (r->rootfs_lower)
-			printf("  rootfs overlay of %s (shared, read-only) and %s (per user)\n",
-			       r->rootfs_lower, r->rootfs_upper);
-		else
-			printf("  rootfs %s\n", r->rootfs);
-		printf("  hostname %s, on_error %s%s\n", r->hostname,
-		       r->on_error == ON_ERROR_ALLOW ? "allow" : "deny",
-		       r->syslog_socket ? ", syslog socket bound" : "");
-		printf("  share %s", r->share == SHARE_USER ? "user" : "session");
-		if (r->share == SHARE_USER)
-			printf(", linger %lds", r->linger);
-		printf(", network %s", r->network_none ? "none" : "host");
-		if (r->pids_max)
-			printf(", pids_max %ld", r->pids_max);
-		if (r->memory_max)
-			printf(", memory_max %llu", r->memory_max);
-		if (r->nofile)
-			printf(", nofile %ld", r->nofile);
-		if (r->cpu_weight)
-			printf(", cpu_weight %ld", r->cpu_weight);
-		printf(", ptys_max %ld per user\n", r->ptys_max);
-		print_list("tmpfs", r->tmpfs, r->n_tmpfs);
-		for (size_t j = 0; j < r->n_binds; j++)
-			printf("  bind %s -> %s%s%s\n", r->binds[j].source, r->binds[j].target,
-			       r->binds[j].readonly ? " (read-only)" : "",
-			       r->binds[j].optional ? " (optional)" : "");
+		printf("rule %s (first match wins, #%zu)\n", cfg->rules[i].name, i + 1);
+		config_show_rule(&cfg->rules[i], stdout);
 	}
 }
 

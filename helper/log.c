@@ -8,7 +8,7 @@
 
 static int log_targets = LOG_TO_STDERR;
 static bool log_debug_on;
-static char first_error[1024];
+static struct log_reason *collecting; /* the innermost, or NULL */
 
 void log_setup(int targets, bool debug)
 {
@@ -23,20 +23,33 @@ bool log_debug_enabled(void)
 	return log_debug_on;
 }
 
-const char *log_first_error(void)
+void log_reason_begin(struct log_reason *r)
 {
-	return first_error[0] ? first_error : NULL;
+	*r = (struct log_reason){ .outer = collecting };
+	collecting = r;
 }
 
-void log_reset_error(void)
+void log_reason_end(struct log_reason *r)
 {
-	first_error[0] = '\0';
+	if (collecting == r)
+		collecting = r->outer;
+}
+
+void log_reason_pass(const struct log_reason *r)
+{
+	if (r->text[0] && r->outer && !r->outer->text[0])
+		snprintf(r->outer->text, sizeof(r->outer->text), "%s", r->text);
+}
+
+const char *log_reason_text(const struct log_reason *r)
+{
+	return r->text[0] ? r->text : NULL;
 }
 
 static void log_text(int prio, const char *text)
 {
-	if (prio <= LOG_ERR && !first_error[0])
-		snprintf(first_error, sizeof(first_error), "%s", text);
+	if (prio <= LOG_ERR && collecting && !collecting->text[0])
+		snprintf(collecting->text, sizeof(collecting->text), "%s", text);
 	if (log_targets & LOG_TO_STDERR)
 		fprintf(stderr, "nsbox: %s\n", text);
 	if ((log_targets & LOG_TO_SYSLOG) && !(prio <= LOG_ERR && (log_targets & LOG_ERRORS_TO_CALLER)))

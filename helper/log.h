@@ -21,17 +21,32 @@ enum {
 void log_setup(int targets, bool debug);
 bool log_debug_enabled(void);
 
-/* Log a message at PRIO. Error-level messages are also remembered (the first
- * one since log_reset_error()) so the PAM face can hand the reason for a
- * failure to the module, which logs it once through pam_syslog. */
+/* Log a message at PRIO. An error-level message is also the reason of the
+ * log_reason being collected, if it has none yet. */
 void log_msg(int prio, const char *fmt, ...) _printf_(2, 3);
 
 /* Log "<what>: <strerror(err)>" at LOG_ERR and return -err, so a failing
  * syscall is reported once, where it failed: return log_errno(errno, ...). */
 int log_errno(int err, const char *fmt, ...) _printf_(2, 3);
 
-const char *log_first_error(void);
-void log_reset_error(void);
+/* The reason a call failed, for a caller that hands it on (the PAM face
+ * to the module, which logs it once through pam_syslog; nsbox check to
+ * its user; box init and the mount-namespace child to their parent): the
+ * first error logged between log_reason_begin(R) and log_reason_end(R)
+ * (a cleanup function), collected in R and read from R, never from a
+ * global. Reasons nest: what is logged inside an inner R stays in it
+ * (a failure the caller forgives leaves no trace outside) unless
+ * log_reason_pass(R) hands it to the one around it. */
+struct log_reason {
+	char text[1024];
+	struct log_reason *outer;
+};
+
+void log_reason_begin(struct log_reason *r);
+void log_reason_end(struct log_reason *r);
+void log_reason_pass(const struct log_reason *r);
+/* R's reason, or NULL when nothing was logged. */
+const char *log_reason_text(const struct log_reason *r);
 
 #define log_error(...)	 log_msg(LOG_ERR, __VA_ARGS__)
 #define log_warning(...) log_msg(LOG_WARNING, __VA_ARGS__)

@@ -25,56 +25,34 @@ struct root {
 	const char *shown;
 };
 
-/* Whether a bind or tmpfs of M may have put something into a code
+/* Whether an entry of the list may have put something into a code
  * directory, so that its entries must be checked again after mounting. */
 static bool mounts_touch_code_dirs(const struct box_mounts *m)
 {
-	for (size_t j = 0; j < m->n_binds; j++)
-		if (path_overlaps_code_dir(m->binds[j].target))
-			return true;
-	for (size_t j = 0; j < m->n_tmpfs; j++)
-		if (path_overlaps_code_dir(m->tmpfs[j]))
+	for (size_t i = 0; i < m->list.n; i++)
+		if (path_overlaps_code_dir(m->list.entries[i].target))
 			return true;
 	return false;
 }
 
-const char *const accounting_files[ACCOUNTING_FILES_N] = {
-	"/run/utmp",
-	"/var/log/wtmp",
-	"/var/log/lastlog",
-};
-
 void box_mounts_init(struct box_mounts *m)
 {
-	m->rootfs_tree = m->tmp_tree = m->shm_tree = NO_TREE;
-	m->dev_tree = m->devpts_tree = m->run_tree = NO_TREE;
-	for (size_t i = 0; i < ACCOUNTING_FILES_N; i++)
-		m->accounting_trees[i] = NO_TREE;
-	m->tmpfs_trees = NULL;
+	m->rootfs_tree = m->dev_tree = m->devpts_tree = NO_TREE;
 	m->upper_lock = -1;
-	for (size_t i = 0; i < m->n_binds; i++)
-		m->binds[i].tree = NO_TREE;
+	for (size_t i = 0; i < m->list.n; i++)
+		m->list.entries[i].tree = NO_TREE;
 }
 
 void box_mounts_release(struct box_mounts *m)
 {
 	closep(&m->rootfs_tree);
-	closep(&m->tmp_tree);
-	closep(&m->shm_tree);
 	closep(&m->dev_tree);
 	closep(&m->devpts_tree);
-	closep(&m->run_tree);
-	for (size_t i = 0; i < ACCOUNTING_FILES_N; i++)
-		closep(&m->accounting_trees[i]);
 	closep(&m->upper_lock);
 	m->upper_lock = -1;
-	for (size_t i = 0; m->tmpfs_trees && i < m->n_tmpfs; i++)
-		closep(&m->tmpfs_trees[i]);
-	free(m->tmpfs_trees);
-	m->tmpfs_trees = NULL;
-	for (size_t i = 0; i < m->n_binds; i++)
-		if (m->binds[i].tree >= 0)
-			closep(&m->binds[i].tree);
+	for (size_t i = 0; i < m->list.n; i++)
+		if (m->list.entries[i].tree >= 0)
+			closep(&m->list.entries[i].tree);
 }
 
 /* FS, an fsopen()ed context: set OPTS, create, and mount it detached. */
@@ -137,22 +115,24 @@ int attach_tree(int tree, int target_fd, const char *shown)
 	return 0;
 }
 
-static int attach_new_fs(const char *fstype, const char *const *opts, uint64_t attrs,
-			 int target_fd, const char *shown, int *ret_mnt)
+int make_entry_tmpfs(const struct mount_entry *e, bool root_owned, int *ret_tree)
 {
-	_cleanup_close_ int mnt = -1;
-	int r;
+	char mode[8];
+	const char *opts[9] = { "mode", mode }, **o = opts + 2;
 
-	if ((r = make_fs(fstype, opts, attrs, shown, &mnt)) < 0 ||
-	    (r = attach_tree(mnt, target_fd, shown)) < 0)
-		return r;
-	if (ret_mnt)
-		*ret_mnt = TAKE_FD(mnt);
-	return 0;
+	snprintf(mode, sizeof(mode), "%04o", e->mode);
+	if (root_owned) {
+		*o++ = "uid", *o++ = "0";
+		*o++ = "gid", *o++ = "0";
+	}
+	if (e->size)
+		*o++ = "size", *o++ = e->size;
+	return make_fs("tmpfs", opts, e->attrs | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, e->target,
+		       ret_tree);
 }
 
 /* The rootless face: clone the caller's rootfs (or the host root,
- * read-only) here. The PAM face gets it ready-made from the helper. */
+ * read-only) in box init. The PAM face's is made by the helper. */
 static int clone_rootfs(const struct box_mounts *m, int *ret_tree)
 {
 	_cleanup_close_ int dirfd = -1;
@@ -162,7 +142,7 @@ static int clone_rootfs(const struct box_mounts *m, int *ret_tree)
 
 	if (!m->rootfs)
 		attrs |= MOUNT_ATTR_RDONLY;
-	r = walk_path("rootfs", path, WALK_DIRECTORY, &dirfd);
+	r = walk_path("rootfs", path, WALK_DIRECTORY, PATH_TRUST_ROOT, &dirfd);
 	if (r < 0)
 		return r;
 	return clone_tree(dirfd, attrs, path, ret_tree);
@@ -178,13 +158,9 @@ static int mount_rootfs(const struct box_mounts *m, struct root *ret)
 	/* Nothing we mount may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return log_errno(errno, "mount(\"/\", MS_REC|MS_PRIVATE)");
-	if (m->rootfs_tree >= 0) {
-		tree = fcntl(m->rootfs_tree, F_DUPFD_CLOEXEC, 3);
-		if (tree < 0)
-			return log_errno(errno, "dup(rootfs)");
-	} else if ((r = clone_rootfs(m, &tree)) < 0) {
-		return r;
-	}
+	tree = fcntl(m->rootfs_tree, F_DUPFD_CLOEXEC, 3);
+	if (tree < 0)
+		return log_errno(errno, "dup(rootfs)");
 	slash = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (slash < 0)
 		return log_errno(errno, "open(\"/\")");
@@ -256,22 +232,23 @@ static int open_mount_point(const struct root *root, const char *rel, bool dir, 
 	return r;
 }
 
-/* Attach TREE (made by the helper) at REL, or else a new file system of
- * FSTYPE made here. */
-static int mount_at(const struct root *root, const char *rel, int tree, const char *fstype,
-		    const char *const *opts, uint64_t attrs, int *ret_mnt)
+/* A new /proc: made here, by box init, as only it can (a proc shows the
+ * PID namespace of whoever mounts it). */
+static int mount_proc(const struct root *root)
 {
-	_cleanup_close_ int target = -1;
+	static const char *const opts[] = { NULL };
+	_cleanup_close_ int target = -1, mnt = -1;
 	char shown[PATH_MAX];
 	int r;
 
-	r = open_mount_point(root, rel, true, &target);
+	r = open_mount_point(root, "proc", true, &target);
 	if (r < 0)
 		return r;
-	snprintf(shown, sizeof(shown), "%s/%s", root->shown, rel);
-	if (tree >= 0)
-		return attach_tree(tree, target, shown);
-	return attach_new_fs(fstype, opts, attrs, target, shown, ret_mnt);
+	snprintf(shown, sizeof(shown), "%s/proc", root->shown);
+	if ((r = make_fs("proc", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+			 shown, &mnt)) < 0)
+		return r;
+	return attach_tree(mnt, target, shown);
 }
 
 static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
@@ -367,11 +344,11 @@ int make_devpts(const char *shown, long max, bool no_reserve, int *ret_tree)
 			    ret_tree);
 }
 
-/* Onto the placeholders of /dev (DEVFD): the host's nodes, devpts and
- * /dev/shm (made by the helper, or here). */
-static int populate_dev(int devfd, const struct box_mounts *m, const char *const *shm_opts)
+/* Onto the placeholders of /dev (DEVFD): the host's nodes and devpts.
+ * /dev/shm is an entry of the list. */
+static int populate_dev(int devfd, const struct box_mounts *m)
 {
-	_cleanup_close_ int pts = -1, shm = -1, devpts = -1;
+	_cleanup_close_ int pts = -1;
 	struct stat st;
 	char host[64];
 	int r;
@@ -382,20 +359,12 @@ static int populate_dev(int devfd, const struct box_mounts *m, const char *const
 			return r;
 	}
 	pts = openat(devfd, "pts", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	shm = openat(devfd, "shm", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (pts < 0 || shm < 0)
-		return log_errno(errno, "open /dev/pts, /dev/shm");
-	if (m->devpts_tree < 0 && (r = make_devpts("/dev/pts", BOX_PTYS_MAX, false, &devpts)) < 0)
+	if (pts < 0)
+		return log_errno(errno, "open /dev/pts");
+	if ((r = attach_tree(m->devpts_tree, pts, "/dev/pts")) < 0)
 		return r;
-	if ((r = attach_tree(m->devpts_tree >= 0 ? m->devpts_tree : devpts, pts, "/dev/pts")) < 0)
-		return r;
-	if (m->shm_tree >= 0)
-		r = attach_tree(m->shm_tree, shm, "/dev/shm");
-	else
-		r = attach_new_fs("tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, shm,
-				  "/dev/shm", NULL);
-	if (r < 0 || !m->syslog_socket)
-		return r;
+	if (!m->syslog_socket)
+		return 0;
 	if (stat("/dev/log", &st) < 0 || fstatat(devfd, "log", &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		log_warning("syslog_socket: the host has no /dev/log to bind into the box");
 		return 0;
@@ -403,128 +372,60 @@ static int populate_dev(int devfd, const struct box_mounts *m, const char *const
 	return bind_host_node(devfd, "/dev/log", "log");
 }
 
-/* /dev: the PAM face attaches the helper's (root's, read-only already);
- * the rootless face makes a tmpfs here. Either way it ends read-only: the
+/* /dev: the prepared tmpfs (the PAM face's is root's), read-only already;
+ * made so again after the binds onto it, whichever face made it: the
  * application's root code later opens /dev/ptmx and friends there. */
-static int mount_dev(const struct root *root, const struct box_mounts *m,
-		     const char *const *shm_opts)
+static int mount_dev(const struct root *root, const struct box_mounts *m)
 {
-	static const char *const dev_opts[] = { "mode", "0755", "size", "64k", NULL };
-	_cleanup_close_ int dev = -1;
+	_cleanup_close_ int dev = -1, target = -1;
 	int r;
 
-	if (m->dev_tree >= 0) {
-		dev = fcntl(m->dev_tree, F_DUPFD_CLOEXEC, 3);
-		if (dev < 0)
-			return log_errno(errno, "dup(/dev)");
-		r = mount_at(root, "dev", dev, NULL, NULL, 0, NULL);
-	} else {
-		r = mount_at(root, "dev", NO_TREE, "tmpfs", dev_opts,
-			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, &dev);
-		if (r == 0)
-			r = make_dev_entries(dev, m->syslog_socket);
-	}
-	if (r < 0 || (r = populate_dev(dev, m, shm_opts)) < 0)
+	dev = fcntl(m->dev_tree, F_DUPFD_CLOEXEC, 3);
+	if (dev < 0)
+		return log_errno(errno, "dup(/dev)");
+	r = open_mount_point(root, "dev", true, &target);
+	if (r < 0 || (r = attach_tree(dev, target, "/dev")) < 0 || (r = populate_dev(dev, m)) < 0)
 		return r;
 	if (sys_mount_setattr(dev, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY, 0, 0) < 0)
 		return log_errno(errno, "mount_setattr(/dev, ro)");
 	return 0;
 }
 
-/* The rootless face walks bind sources here (there are none yet: nsbox run
- * has no --bind); the PAM face has them cloned by the helper. */
-static int mount_binds(const struct root *root, const struct box_mounts *m)
+/* Attach entry E at its target in the box, on a mount point opened beneath
+ * the root without following a symlink, and created (with the user's own
+ * permissions) only where the entry allows and the user could anyway. */
+static int mount_entry(const struct root *root, const struct mount_entry *e)
 {
-	for (size_t i = 0; i < m->n_binds; i++) {
-		const struct box_bind *b = &m->binds[i];
-		_cleanup_close_ int src = -1, tree = -1, target = -1;
-		uint64_t attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
-		struct stat st;
-		int r;
-
-		if (b->tree == SKIPPED_TREE)
-			continue;
-		if (b->tree >= 0) {
-			tree = fcntl(b->tree, F_DUPFD_CLOEXEC, 3);
-		} else {
-			r = walk_path("bind source", b->source, b->optional ? WALK_MISSING_OK : 0, &src);
-			if (r == -ENOENT && b->optional)
-				continue;
-			if (r < 0)
-				return r;
-			if (b->readonly)
-				attrs |= MOUNT_ATTR_RDONLY;
-			if ((r = clone_tree(src, attrs, b->source, &tree)) < 0)
-				return r;
-		}
-		if (tree < 0 || fstat(tree, &st) < 0)
-			return log_errno(errno, "bind source %s", b->source);
-		r = open_mount_point(root, b->target + 1, S_ISDIR(st.st_mode), &target);
-		if (r < 0)
-			return r;
-		if ((r = attach_tree(tree, target, b->source)) < 0)
-			return r;
-	}
-	return 0;
-}
-
-static int mount_extra_tmpfs(const struct root *root, const struct box_mounts *m,
-			     const char *const *opts)
-{
-	for (size_t i = 0; i < m->n_tmpfs; i++) {
-		int tree = m->tmpfs_trees ? m->tmpfs_trees[i] : NO_TREE;
-		int r = mount_at(root, m->tmpfs[i] + 1, tree, "tmpfs", opts,
-				 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, NULL);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-/* accounting: the helper's /run tmpfs, unless the rootfs has no /run (then
- * utmp is skipped, see attach_accounting). */
-static int mount_run(const struct root *root, const struct box_mounts *m)
-{
-	_cleanup_close_ int target = -1;
+	_cleanup_close_ int tree = -1, target = -1;
+	const char *rel = e->target + 1;
 	char shown[PATH_MAX];
+	struct stat st;
+	bool dir;
 	int r;
 
-	if (m->run_tree < 0)
+	if (e->tree == SKIPPED_TREE)
 		return 0;
-	r = open_beneath(root->fd, "run", O_DIRECTORY, &target);
-	if (r == -ENOENT) {
-		log_debug("accounting: the rootfs has no /run; no utmp in the box");
-		return 0;
-	}
-	if (r < 0)
-		return log_errno(-r, "mount point %s/run", root->shown);
-	snprintf(shown, sizeof(shown), "%s/run", root->shown);
-	return attach_tree(m->run_tree, target, shown);
-}
-
-/* accounting: the host's login records, over the files at the same paths in
- * the box, last, so that no bind or tmpfs covers them. A rootfs without
- * the file (nothing to mount onto; it is read-only) goes without. */
-static int attach_accounting(const struct root *root, const struct box_mounts *m)
-{
-	for (size_t i = 0; i < ACCOUNTING_FILES_N; i++) {
-		_cleanup_close_ int target = -1;
-		const char *path = accounting_files[i];
-		int r;
-
-		if (m->accounting_trees[i] < 0)
-			continue;
-		r = open_beneath(root->fd, path + 1, 0, &target);
+	/* Every tree was prepared (prepare_box_mounts(), or for nsbox run
+	 * prepare_own_mounts()); a host path is walked only there. */
+	if (e->tree < 0)
+		return log_errno(EINVAL, "%s: not prepared", e->target);
+	tree = fcntl(e->tree, F_DUPFD_CLOEXEC, 3);
+	if (tree < 0 || fstat(tree, &st) < 0)
+		return log_errno(errno, "%s", e->source ? e->source : e->target);
+	dir = S_ISDIR(st.st_mode);
+	snprintf(shown, sizeof(shown), "%s%s", root->shown, e->target);
+	if (e->flags & MOUNT_TARGET_EXISTING) {
+		r = open_beneath(root->fd, rel, dir ? O_DIRECTORY : 0, &target);
 		if (r == -ENOENT) {
-			log_debug("accounting: %s%s is missing; not recorded", root->shown, path);
-			continue;
+			log_debug("%s is missing in the rootfs: nothing mounted there", shown);
+			return 0;
 		}
 		if (r < 0)
-			return log_errno(-r, "mount point %s%s", root->shown, path);
-		if ((r = attach_tree(m->accounting_trees[i], target, path)) < 0)
-			return r;
+			return log_errno(-r, "mount point %s", shown);
+	} else if ((r = open_mount_point(root, rel, dir, &target)) < 0) {
+		return r;
 	}
-	return 0;
+	return attach_tree(tree, target, e->source ? e->source : shown);
 }
 
 /* pivot_root(".", ".") stacks the old root on the new one; detaching it
@@ -542,13 +443,33 @@ static int enter_root(const struct root *root)
 	return 0;
 }
 
-int build_box_root(const struct box_mounts *m)
+int prepare_own_mounts(struct box_mounts *m)
 {
-	const char *tmp_opts[] = { "mode", "1777", m->tmpfs_size ? "size" : NULL, m->tmpfs_size,
-				   NULL };
-	const char *dir_opts[] = { "mode", "0755", m->tmpfs_size ? "size" : NULL, m->tmpfs_size,
-				   NULL };
-	static const char *const proc_opts[] = { NULL };
+	static const char *const dev_opts[] = { "mode", "0755", "size", "64k", NULL };
+	int r;
+
+	box_mounts_init(m);
+	if ((r = clone_rootfs(m, &m->rootfs_tree)) < 0 ||
+	    (r = make_fs("tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev",
+			 &m->dev_tree)) < 0 ||
+	    (r = make_dev_entries(m->dev_tree, m->syslog_socket)) < 0 ||
+	    (r = make_devpts("/dev/pts", BOX_PTYS_MAX, false, &m->devpts_tree)) < 0)
+		return r;
+	for (size_t i = 0; i < m->list.n; i++) {
+		struct mount_entry *e = &m->list.entries[i];
+
+		/* A bind or login record is walked on the host only, with the
+		 * PAM face's ownership checks; nsbox run has none. */
+		if (e->kind != MOUNT_TMPFS)
+			return log_errno(EINVAL, "%s: nsbox run makes only tmpfs mounts", e->target);
+		if ((r = make_entry_tmpfs(e, false, &e->tree)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+int build_box_root(const struct box_mounts *m, struct path_trust trust)
+{
 	struct root root = { .fd = -1 };
 	int r;
 
@@ -556,25 +477,18 @@ int build_box_root(const struct box_mounts *m)
 		return r;
 	/* proc first: the kernel allows a new proc only while a fully visible
 	 * one (the host's) is still in this mount namespace. */
-	r = mount_at(&root, "proc", NO_TREE, "proc", proc_opts,
-		     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, NULL);
+	r = mount_proc(&root);
 	if (r == 0)
-		r = mount_dev(&root, m, tmp_opts);
-	if (r == 0)
-		r = mount_at(&root, "tmp", m->tmp_tree, "tmpfs", tmp_opts,
-			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, NULL);
-	if (r == 0)
-		r = mount_run(&root, m);
-	if (r == 0)
-		r = mount_extra_tmpfs(&root, m, dir_opts);
-	if (r == 0)
-		r = mount_binds(&root, m);
-	if (r == 0)
-		r = attach_accounting(&root, m);
+		r = mount_dev(&root, m);
+	/* The list, in order: /dev/shm, /tmp, accounting's /run, the
+	 * configured tmpfs, the binds, the login records last, so that no
+	 * other entry covers them. */
+	for (size_t i = 0; r == 0 && i < m->list.n; i++)
+		r = mount_entry(&root, &m->list.entries[i]);
 	/* Binds and tmpfs mounts may have covered a system path with
 	 * something the user owns. */
 	if (r == 0 && m->trusted)
-		r = check_system_paths(root.fd, root.shown, mounts_touch_code_dirs(m));
+		r = check_system_paths(root.fd, root.shown, mounts_touch_code_dirs(m), trust);
 	if (r == 0)
 		r = enter_root(&root);
 	closep(&root.fd);

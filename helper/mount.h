@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The box's file system: rootfs, /proc, /dev, /tmp, tmpfs, binds,
- * pivot_root. build_box_root() runs in box init, inside the box's mount
- * namespace, with capabilities only in the box's user namespace. For the
- * PAM face, prepare_box_mounts() (prepare.c) first does on the host, as
- * root, everything whose safety depends on who owns what, and hands box
- * init ready-made detached mounts. */
+/* The box's file system: rootfs, /proc, /dev, the list of mounts
+ * (mountlist.h: /tmp, tmpfs, binds, login records), pivot_root.
+ * build_box_root() runs in box init, inside the box's mount namespace,
+ * with capabilities only in the box's user namespace. For the PAM face,
+ * prepare_box_mounts() (prepare.c) first does on the host, as root,
+ * everything whose safety depends on who owns what, and hands box init
+ * ready-made detached mounts. */
 #ifndef NSBOX_MOUNT_H
 #define NSBOX_MOUNT_H
 
@@ -13,32 +14,12 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
-/* A detached mount that prepare_box_mounts() did not make (the rootless
- * face makes everything in box init), and a bind that was skipped. */
-#define NO_TREE (-1)
-#define SKIPPED_TREE (-2)
-
-/* The login records that sshd and login write by name after the session
- * opens: utmp (glibc's _PATH_UTMP, /var/run/utmp, is /run/utmp through
- * the rootfs's /var/run link), wtmp and lastlog. Not btmp: failed logins
- * are written before any session opens, on the host. */
-#define ACCOUNTING_FILES_N 3
-extern const char *const accounting_files[ACCOUNTING_FILES_N];
-/* size= of the /run tmpfs made for utmp (root code may put a little more
- * there, such as pam_motd's /run/motd.dynamic; the user cannot write it). */
-#define ACCOUNTING_RUN_SIZE "1m"
+#include "mountlist.h"
+#include "path.h"
 
 /* Terminals one box of the rootless face may hold at once (its devpts
  * instance's max=); the PAM face takes ptys_max of the rule. */
 #define BOX_PTYS_MAX 128
-
-struct box_bind {
-	char *source; /* host path */
-	char *target; /* path inside the box */
-	bool readonly;
-	bool optional; /* a missing source is skipped, not an error */
-	int tree;      /* the source cloned on the host, NO_TREE, or SKIPPED_TREE */
-};
 
 struct box_mounts {
 	const char *rootfs; /* NULL: the host's root, read-only */
@@ -50,38 +31,26 @@ struct box_mounts {
 	 * not be the user's. */
 	bool trusted;
 	bool syslog_socket; /* bind the host's /dev/log */
-	/* PAM face: the host's login records (ACCOUNTING_FILES) in the box,
-	 * at the same paths, so that the login program's root code, which
-	 * writes them after joining, writes the host's. */
-	bool accounting;
-	const char *tmpfs_size;	  /* size= for /tmp, /dev/shm and tmpfs; NULL: default */
 	/* PAM face: the devpts instance of the user's other boxes (a detached
 	 * clone, the caller's), or -1 for a new one that holds at most
 	 * ptys_max ptys. */
 	int user_devpts;
 	long ptys_max;
-	struct box_bind *binds;
-	size_t n_binds;
-	char *const *tmpfs; /* extra tmpfs mount points inside the box */
-	const unsigned *tmpfs_modes; /* their modes (PAM face; root-owned) */
-	size_t n_tmpfs;
+	/* Everything mounted after /dev, in order (the plan's list, whose
+	 * trees prepare_box_mounts() fills; nsbox run's prepares none). */
+	struct mount_list list;
 	/* Filled by prepare_box_mounts(), else NO_TREE. */
 	int rootfs_tree;
-	int tmp_tree, shm_tree;
-	int *tmpfs_trees; /* n_tmpfs of them */
 	/* /dev: root's tmpfs, read-only, with the mount points of the nodes,
 	 * pts and shm, and the links; and its devpts instance, root's. */
 	int dev_tree, devpts_tree;
-	/* accounting: root's tmpfs for /run (NO_TREE when a configured tmpfs
-	 * is /run), and the host's files, cloned (NO_TREE: host has none). */
-	int run_tree;
-	int accounting_trees[ACCOUNTING_FILES_N];
 	/* Overlay: the flock on rootfs_upper's lock file, or -1. Box init
 	 * keeps its copy (and the lock) until it exits. */
 	int upper_lock;
 };
 
-/* Every tree fd NO_TREE, ready for the rootless face or for prepare. */
+/* Every tree fd NO_TREE (the list's too), ready for the rootless face or
+ * for prepare. */
 void box_mounts_init(struct box_mounts *m);
 void box_mounts_release(struct box_mounts *m);
 
@@ -90,18 +59,17 @@ void box_mounts_release(struct box_mounts *m);
  *    writable by group or others (OpenSSH's ChrootDirectory rule), and so
  *    must the files root code reads in it once the application has joined;
  *    it is cloned read-only, nosuid, nodev;
- *  - /tmp, /dev/shm and the configured tmpfs mounts are created owned by
- *    root (the application's root code writes utmp and reads NSS data by
- *    fixed names: nothing it reads may be the user's), with the mount
- *    points of binds inside them;
+ *  - the list's tmpfs (/dev/shm, /tmp, the configured ones, accounting's
+ *    /run) are created owned by root (the application's root code writes
+ *    utmp and reads NSS data by fixed names: nothing it reads may be the
+ *    user's), with the mount points of the entries below them inside;
  *  - bind sources are walked following root-owned symlinks only and
  *    cloned nosuid, nodev;
  *  - /dev is a tmpfs of root's with the mount points box init binds the
  *    device nodes, devpts and /dev/shm onto, read-only; its devpts
  *    instance is made here too, so /dev/pts/ptmx is root's;
- *  - with accounting, the host's utmp, wtmp and lastlog (root-owned
- *    regular files) are cloned, and /run gets a tmpfs of root's with
- *    the utmp mount point (unless a configured tmpfs is /run).
+ *  - login records (accounting: the host's utmp, wtmp and lastlog) must be
+ *    root-owned regular files with one link, and are cloned.
  * On failure one error is logged and everything made so far released. */
 int prepare_box_mounts(struct box_mounts *m);
 
@@ -109,10 +77,19 @@ int prepare_box_mounts(struct box_mounts *m);
  * clone in *RET_TREE (for another box of the same user). */
 int clone_box_devpts(int pidfd, int *ret_tree);
 
-/* Build the box's tree and pivot_root into it: afterwards "/" is the rootfs
- * (nosuid, nodev) with fresh /proc, /dev (read-only, with devpts and
- * /dev/shm) and /tmp, and the host's tree is detached. */
-int build_box_root(const struct box_mounts *m);
+/* nsbox run's counterpart of prepare_box_mounts(), in box init, as the
+ * caller, in a user namespace of the caller's: the caller's rootfs (or the
+ * host's root, read-only) cloned nosuid, nodev; /dev, a tmpfs with the
+ * mount points of the nodes and links, and a devpts instance of
+ * BOX_PTYS_MAX; the list's tmpfs (it may hold nothing else). Nothing here
+ * needs more than the caller has; no ownership is checked (the tree is the
+ * caller's own). */
+int prepare_own_mounts(struct box_mounts *m);
+
+/* Build the box's tree from prepared mounts and pivot_root into it: afterwards "/" is the rootfs
+ * (nosuid, nodev) with fresh /proc, /dev (read-only, with devpts) and the
+ * list's mounts (/dev/shm, /tmp, ...), and the host's tree is detached. */
+int build_box_root(const struct box_mounts *m, struct path_trust trust);
 
 /* After build_box_root(): bind the box's PROGRAM over LOGIN_SHELL (the
  * user's passwd shell, which must exist in the box as a regular file), so
@@ -131,6 +108,9 @@ int clone_tree(int fd, uint64_t attrs, const char *shown, int *ret_tree);
  * never following a symlink; the last component is a directory if DIR,
  * else an empty file. Returns 0 or -errno. */
 int create_beneath(int rootfd, const char *rel, bool dir);
+/* A new tmpfs for entry E, of its mode and size; owned by root (uid=0,
+ * gid=0) if ROOT_OWNED, else by whoever makes it. */
+int make_entry_tmpfs(const struct mount_entry *e, bool root_owned, int *ret_tree);
 /* Attach the detached TREE on TARGET_FD. */
 int attach_tree(int tree, int target_fd, const char *shown);
 /* The entries of a box's /dev in the directory DEVFD: empty files where

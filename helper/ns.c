@@ -56,13 +56,16 @@ int call_in_mount_ns(int pidfd, int (*fn)(void *), void *arg, int *ret_fd)
 	 * open here once the child is gone. */
 	pid = sys_clone3(&args);
 	if (pid == 0) {
-		log_reset_error();
+		struct log_reason why;
+
+		/* The child's own reason, whatever its parent collects. */
+		log_reason_begin(&why);
 		if ((pidfd >= 0 ? setns(pidfd, CLONE_NEWNS) : unshare(CLONE_NEWNS)) < 0)
 			res.result = log_errno(errno, pidfd >= 0 ? "setns(box init, mount)"
 								 : "unshare(CLONE_NEWNS)");
 		else
 			res.result = fn(arg);
-		snprintf(res.error, sizeof(res.error), "%s", log_first_error() ?: "");
+		snprintf(res.error, sizeof(res.error), "%s", log_reason_text(&why) ?: "");
 		_exit(write(pipefd[1], &res, sizeof(res)) == sizeof(res) ? 0 : 1);
 	}
 	if (pid < 0) {

@@ -8,11 +8,11 @@
  * Privileged operations here, and why each is safe:
  *  - reading the config as root: file and parents must be root's and not
  *    writable by others (config_load); the parser never runs in sshd;
- *  - getpwnam/getgrouplist as root, when the module could not send the
- *    user, and getgrnam of rule groups the user's group names do not
- *    match (a gid can have two names): on the host, before any box
- *    exists (sudo CVE-2025-32463 was NSS loaded from a user-controlled
- *    root);
+ *  - getpwnam_r/getgrouplist/getgrgid_r as root (common/userlookup.c),
+ *    when the module could not send the user, and getgrnam_r of rule
+ *    groups the user's group names do not match (a gid can have two
+ *    names): on the host, before any box exists (sudo CVE-2025-32463 was
+ *    NSS loaded from a user-controlled root);
  *  - /run/nsbox (registry.c): root-only; a record is trusted only once the
  *    process it names is verified through a pidfd; so is a box whose
  *    devpts instance a new box of the same user shares (prepare.c); the
@@ -20,10 +20,8 @@
  *    owner checked, with a copy of the bytes parsed (common/policyindex.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,6 +36,8 @@
 #include "../common/syscalls.h"
 #include "../common/testpause.h"
 #include "../common/timeouts.h"
+#include "../common/fdpass.h"
+#include "../common/userlookup.h"
 #include "box.h"
 #include "boxinit.h"
 #include "boxsocket.h"
@@ -57,71 +57,40 @@ _Static_assert(sizeof(((struct nsbox_reply *)0)->rule) > CONFIG_RULE_NAME_MAX, "
 static const char *pause_step;
 
 
-/* The user, copied out of getpwnam's static storage or the request. */
-struct user {
-	struct user_info info;
-	char *name, *home, *shell;
-	gid_t *groups;
-	char **group_names;
-	size_t n_group_names;
-};
-
-static void user_free(struct user *u)
+struct user_info login_user_info(const struct user_record *u)
 {
-	free(u->name);
-	free(u->home);
-	free(u->shell);
-	free(u->groups);
-	for (size_t i = 0; i < u->n_group_names; i++)
-		free(u->group_names[i]);
-	free(u->group_names);
+	return (struct user_info){ .name = u->name, .uid = u->uid, .gid = u->gid,
+				   .home = u->home, .shell = u->shell, .groups = u->gids,
+				   .n_groups = u->n_gids, .group_names = u->group_names,
+				   .n_group_names = u->n_group_names };
 }
 
-static int user_lookup(const char *name, struct user *ret)
+int login_user_lookup(const char *name, struct user_record *ret)
 {
-	struct passwd *pw;
-	int n = 32;
+	int r = user_record_lookup_all(name, ret);
 
-	errno = 0;
-	pw = getpwnam(name);
-	if (!pw) {
-		log_error("user %s is unknown%s%s", name, errno ? ": " : "", errno ? strerror(errno) : "");
-		return -ENOENT;
-	}
-	ret->name = strdup(pw->pw_name);
-	ret->home = strdup(pw->pw_dir ? pw->pw_dir : "");
-	ret->shell = strdup(pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh");
-	ret->info = (struct user_info){ .name = ret->name, .uid = pw->pw_uid, .gid = pw->pw_gid,
-					.home = ret->home, .shell = ret->shell };
-	for (int tries = 0; ret->name && ret->home && ret->shell && tries < 3; tries++) {
-		gid_t *g = realloc(ret->groups, (size_t)n * sizeof(gid_t));
-		if (!g)
-			break;
-		ret->groups = g;
-		if (getgrouplist(ret->name, ret->info.gid, g, &n) >= 0) {
-			ret->info.groups = g;
-			ret->info.n_groups = (size_t)n;
-			return 0;
-		}
-	}
-	log_error("user %s: cannot list groups", name);
-	return -ENOMEM;
+	if (r < 0 && r != -ENOENT)
+		log_errno(-r, "user %s: name service", name);
+	return r;
 }
 
 /* The user as the module sent it: the application's name service already
  * answered, so the helper need not look the user up itself. */
-static int user_from_request(const struct nsbox_request *req, struct user *ret)
+static int user_from_request(const struct nsbox_request *req, struct user_record *ret)
 {
 	const char *p = req->group_names, *end = req->group_names + sizeof(req->group_names);
 
 	if (!memchr(req->home, 0, sizeof(req->home)) || !memchr(req->shell, 0, sizeof(req->shell)) ||
 	    req->n_groups > NSBOX_REQUEST_GROUP_BYTES / 2 || req->n_gids > NSBOX_REQUEST_MAX_GIDS)
 		return -EPROTO;
-	ret->groups = calloc(req->n_gids + 1, sizeof(gid_t));
-	if (!ret->groups)
+	ret->gids = calloc(req->n_gids + 1, sizeof(gid_t));
+	if (!ret->gids)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < req->n_gids; i++)
-		ret->groups[i] = (gid_t)req->gids[i];
+		ret->gids[i] = (gid_t)req->gids[i];
+	ret->n_gids = req->n_gids;
+	ret->uid = req->uid;
+	ret->gid = req->gid;
 	ret->name = strdup(req->user);
 	ret->home = strdup(req->home);
 	ret->shell = strdup(req->shell[0] ? req->shell : "/bin/sh");
@@ -137,15 +106,10 @@ static int user_from_request(const struct nsbox_request *req, struct user *ret)
 		ret->n_group_names = i + 1;
 		p = nul + 1;
 	}
-	ret->info = (struct user_info){ .name = ret->name, .uid = req->uid, .gid = req->gid,
-					.home = ret->home, .shell = ret->shell,
-					.groups = ret->groups, .n_groups = req->n_gids,
-					.group_names = ret->group_names,
-					.n_group_names = ret->n_group_names };
 	return 0;
 }
 
-static int resolve_user(const struct nsbox_request *req, struct user *ret)
+static int resolve_user(const struct nsbox_request *req, struct user_record *ret)
 {
 	const unsigned all = NSBOX_REQUEST_HAS_USER | NSBOX_REQUEST_ALL_GROUPS;
 	int r;
@@ -159,20 +123,12 @@ static int resolve_user(const struct nsbox_request *req, struct user *ret)
 		}
 		/* Never deny (root least of all) over data we need not use. */
 		log_warning("malformed user data from the module: asking the name service");
-		user_free(ret);
-		*ret = (struct user){ 0 };
+		user_record_free(ret);
 	}
-	return user_lookup(req->user, ret);
-}
-
-static int lookup_group(const char *name, gid_t *ret_gid)
-{
-	struct group *gr = getgrnam(name);
-
-	if (!gr)
-		return -ENOENT;
-	*ret_gid = gr->gr_gid;
-	return 0;
+	r = login_user_lookup(req->user, ret);
+	if (r == -ENOENT)
+		log_error("user %s is unknown", req->user);
+	return r;
 }
 
 static void set_text(char *dst, size_t size, const char *src)
@@ -180,15 +136,30 @@ static void set_text(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src ? src : "");
 }
 
-static void fail(struct nsbox_reply *rep, enum on_error policy)
+static void fail(struct nsbox_reply *rep, enum on_error policy, const struct log_reason *why)
 {
 	rep->verdict = policy == ON_ERROR_ALLOW ? NSBOX_VERDICT_UNCONFINED : NSBOX_VERDICT_DENY;
-	set_text(rep->message, sizeof(rep->message), log_first_error());
+	set_text(rep->message, sizeof(rep->message), log_reason_text(why));
 }
 
-/* Limits the module sets on the session (without cgroup v2 delegation,
+/* A failure before any rule is known: denied, but never root (IS_ROOT)
+ * locked out while STATE (a broken config, unreadable user data). */
+static void fail_unless_root(struct nsbox_reply *rep, bool is_root, const char *state,
+			     const struct log_reason *why)
+{
+	if (!is_root) {
+		fail(rep, ON_ERROR_DENY, why);
+		return;
+	}
+	rep->verdict = NSBOX_VERDICT_IGNORE;
+	snprintf(rep->message, sizeof(rep->message), "root is exempt while %s: %s", state,
+		 log_reason_text(why) ?: "");
+}
+
+/* Into the reply, the limits the module sets on the session (module:
+ * apply_session_limits; without cgroup v2 delegation,
  * setrlimit is what there is; see nsbox.conf(5)). */
-static void set_limits(const struct rule *rule, struct nsbox_reply *rep)
+static void reply_limits(const struct rule *rule, struct nsbox_reply *rep)
 {
 	rep->rlimit_nproc = (uint64_t)rule->pids_max;
 	rep->rlimit_as = rule->memory_max;
@@ -235,8 +206,13 @@ static int check_caller_limits(void)
 /* A live box of the user's lends its devpts instance to the new box. */
 static int lend_devpts(const struct box_record *r, int pidfd, void *ret_tree)
 {
-	int err = clone_box_devpts(pidfd, ret_tree);
+	_cleanup_(log_reason_end) struct log_reason why;
+	int err;
 
+	/* What clone_box_devpts logs is this login's reason only if it is
+	 * not forgiven below (log_reason_pass). */
+	log_reason_begin(&why);
+	err = clone_box_devpts(pidfd, ret_tree);
 	if (err == 0) {
 		log_debug("box %s lends its terminals (devpts) to the new box", r->id);
 		return 1;
@@ -248,7 +224,6 @@ static int lend_devpts(const struct box_record *r, int pidfd, void *ret_tree)
 	 * nothing can enter it any more, and left behind, the record would
 	 * outlive the box until the user's next login looked again. */
 	if (err == -ESRCH || pidfd_exits_within(pidfd, 0)) {
-		log_reset_error();
 		registry_remove(r->id);
 		return 0;
 	}
@@ -256,12 +231,14 @@ static int lend_devpts(const struct box_record *r, int pidfd, void *ret_tree)
 	 * pidfd needs ptrace access, which a Landlock domain denies outside
 	 * itself: the one a login program keeps after a confined session. */
 	if (err == -EPERM) {
-		log_reset_error();
+		log_reason_end(&why);
 		log_error("cannot enter box %s of the same user to share its terminals (setns: "
 			  "permission denied); a login program that held a confined session "
 			  "before keeps a Landlock domain that shuts it out of other boxes",
 			  r->id);
+		return err;
 	}
+	log_reason_pass(&why);
 	return err;
 }
 
@@ -282,36 +259,61 @@ static int user_devpts(const struct user_info *u, int *ret_tree)
 	return 0;
 }
 
-/* A box for this session alone: its record lets admins list, enter and
- * stop it, and the user's next box find its devpts; the module removes it
- * at close. */
-static int start_unshared(struct box_start *b, struct nsbox_reply *rep, int fds[2])
+/* Start B's box and record it, with registry_lock() held: the record lets
+ * admins list, enter and stop it and the user's next box find its devpts.
+ * A SHARED box listens for later sessions on a socket named after its
+ * record. Unrecorded, the box would be missed by the user's next one,
+ * which would make a devpts instance of its own (the cap would not hold):
+ * a box that cannot be recorded is killed and its record removed. */
+static int start_recorded_box(struct box_start *b, bool shared, struct nsbox_reply *rep,
+			      int fds[2])
 {
-	_cleanup_(registry_unlock) struct user_lock lock = USER_LOCK_NONE;
-	_cleanup_close_ int devpts = -1;
+	_cleanup_close_ int listener = -1, devpts = -1;
+	char path[PATH_MAX], tmp[PATH_MAX];
 	struct box_record rec;
 	pid_t pid;
 	int r;
 
-	if ((r = registry_lock(b->user->uid, &lock)) < 0 || (r = user_devpts(b->user, &devpts)) < 0)
+	if ((r = user_devpts(b->user, &devpts)) < 0)
 		return r;
 	b->devpts_tree = devpts;
-	if ((r = start_box(b, &pid, &fds[0])) < 0)
+	snprintf(tmp, sizeof(tmp), "%s/.new-%d.sock", NSBOX_BOXES_DIR, (int)getpid());
+	if (shared && (r = make_box_listener(tmp, &listener)) < 0)
 		return r;
+	b->listen_fd = listener;
+	if ((r = start_box_init(b, &pid, &fds[0])) < 0) {
+		if (shared)
+			(void)unlink(tmp);
+		return r;
+	}
 	rep->init_pid = pid;
 	if (b->rule->network_none)
 		rep->flags |= NSBOX_REPLY_JOIN_NET;
-	r = record_init(&rec, b->user->name, b->user->uid, b->rule->name, false, pid,
+	r = record_init(&rec, b->user->name, b->user->uid, b->rule->name, shared, pid,
 			b->plan->rootfs);
-	/* Unrecorded, the box would be missed by the user's next one, which
-	 * would make a devpts instance of its own: the cap would not hold. */
-	if (r < 0 || (r = registry_write(&rec)) < 0) {
+	box_socket_path(rec.id, path, sizeof(path));
+	r = r ?: registry_write(&rec);
+	if (r == 0 && shared && rename(tmp, path) < 0)
+		r = log_errno(errno, "rename(\"%s\")", path);
+	if (r < 0) {
 		(void)sys_pidfd_send_signal(fds[0], SIGKILL);
 		closep(&fds[0]);
+		if (shared)
+			(void)unlink(tmp);
+		registry_remove(rec.id);
 		return r;
 	}
 	set_text(rep->box_id, sizeof(rep->box_id), rec.id);
 	return 0;
+}
+
+/* A box for this session alone; the module removes its record at close. */
+static int start_unshared(struct box_start *b, struct nsbox_reply *rep, int fds[2])
+{
+	_cleanup_(registry_unlock) struct user_lock lock = USER_LOCK_NONE;
+	int r = registry_lock(b->user->uid, &lock);
+
+	return r < 0 ? r : start_recorded_box(b, false, rep, fds);
 }
 
 /* Join the user's shared box for this rule if it lives, else start it. The
@@ -319,16 +321,17 @@ static int start_unshared(struct box_start *b, struct nsbox_reply *rep, int fds[
 static int join_or_start_shared(struct box_start *b, struct nsbox_reply *rep, int fds[2])
 {
 	_cleanup_(registry_unlock) struct user_lock lock = USER_LOCK_NONE;
-	_cleanup_close_ int listener = -1, devpts = -1;
-	char path[PATH_MAX], tmp[PATH_MAX];
+	char path[PATH_MAX];
 	struct box_record rec;
-	pid_t pid;
 	int r;
 
 	rep->flags |= NSBOX_REPLY_SHARED;
 	if ((r = registry_lock(b->user->uid, &lock)) < 0)
 		return r;
-	if (registry_find_shared(b->user->name, b->user->uid, b->rule->name, &rec, &fds[0]) == 0) {
+	r = registry_find_shared(b->user->name, b->user->uid, b->rule->name, &rec, &fds[0]);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	if (r == 0) {
 		bool own_net;
 		box_socket_path(rec.id, path, sizeof(path));
 		r = box_has_own_net(fds[0], rec.pid, &own_net);
@@ -358,36 +361,13 @@ static int join_or_start_shared(struct box_start *b, struct nsbox_reply *rep, in
 		closep(&fds[0]);
 		registry_remove(rec.id);
 	}
-	if ((r = user_devpts(b->user, &devpts)) < 0)
-		return r;
-	b->devpts_tree = devpts;
-	snprintf(tmp, sizeof(tmp), "%s/.new-%d.sock", NSBOX_BOXES_DIR, (int)getpid());
-	if ((r = make_box_listener(tmp, &listener)) < 0)
-		return r;
-	b->listen_fd = listener;
-	if ((r = start_box(b, &pid, &fds[0])) < 0) {
-		(void)unlink(tmp);
-		return r;
-	}
-	rep->init_pid = pid;
-	if (b->rule->network_none)
-		rep->flags |= NSBOX_REPLY_JOIN_NET;
-	r = record_init(&rec, b->user->name, b->user->uid, b->rule->name, true, pid, b->plan->rootfs);
-	box_socket_path(rec.id, path, sizeof(path));
-	if (r < 0 || (r = registry_write(&rec)) < 0 || rename(tmp, path) < 0) {
-		(void)sys_pidfd_send_signal(fds[0], SIGKILL);
-		(void)unlink(tmp);
-		registry_remove(rec.id);
-		return r < 0 ? r : log_errno(errno, "rename(\"%s\")", path);
-	}
-	set_text(rep->box_id, sizeof(rep->box_id), rec.id);
-	return 0;
+	return start_recorded_box(b, true, rep, fds);
 }
 
 int login_plan(const struct config *cfg, const struct user_info *u, const struct rule **ret_rule,
 	       bool *ret_root_exempt, struct box_plan *ret_plan)
 {
-	const struct rule *rule = policy_match(cfg, u, lookup_group, ret_root_exempt);
+	const struct rule *rule = policy_match(cfg, u, group_gid_of, ret_root_exempt);
 
 	*ret_rule = rule;
 	if (!rule)
@@ -414,40 +394,33 @@ int try_login(const struct config *cfg, const struct user_info *u, const struct 
 /* Decide for the user in REQ and build (or join) the box if a rule
  * confines them. FDS get the pidfd of box init and, for a shared box,
  * this session's connection to it. */
-static void handle(const struct nsbox_request *req, struct nsbox_reply *rep, int fds[2])
+static void serve_request(const struct nsbox_request *req, struct nsbox_reply *rep,
+			  int fds[2])
 {
-	struct user user = { 0 };
+	_cleanup_(user_record_free) struct user_record user = { 0 };
+	_cleanup_(log_reason_end) struct log_reason why;
+	struct user_info info;
 	struct config *cfg = NULL;
 	struct box_plan plan = { 0 };
 	const struct rule *rule;
 	bool root_exempt;
 	int r;
 
+	/* The reason of a failure, for the reply: the module logs it. */
+	log_reason_begin(&why);
 	rep->verdict = NSBOX_VERDICT_DENY;
 	if (resolve_user(req, &user) < 0) {
-		/* The application's name service said uid 0: never lock root out. */
-		if ((req->flags & NSBOX_REQUEST_HAS_USER) && req->uid == 0) {
-			rep->verdict = NSBOX_VERDICT_IGNORE;
-			snprintf(rep->message, sizeof(rep->message),
-				 "root is exempt while its user data cannot be read: %s",
-				 log_first_error());
-		} else {
-			fail(rep, ON_ERROR_DENY);
-		}
+		/* The application's name service said uid 0. */
+		fail_unless_root(rep, (req->flags & NSBOX_REQUEST_HAS_USER) && req->uid == 0,
+				 "its user data cannot be read", &why);
 		goto out;
 	}
 	if (config_load(req->config, true, &cfg) < 0) {
-		/* Never lock root out with a broken config. */
-		if (user.info.uid == 0) {
-			rep->verdict = NSBOX_VERDICT_IGNORE;
-			snprintf(rep->message, sizeof(rep->message),
-				 "root is exempt while the config is broken: %s", log_first_error());
-		} else {
-			fail(rep, ON_ERROR_DENY);
-		}
+		fail_unless_root(rep, user.uid == 0, "the config is broken", &why);
 		goto out;
 	}
-	r = login_plan(cfg, &user.info, &rule, &root_exempt, &plan);
+	info = login_user_info(&user);
+	r = login_plan(cfg, &info, &rule, &root_exempt, &plan);
 	if (!rule) {
 		rep->verdict = NSBOX_VERDICT_IGNORE;
 		set_text(rep->message, sizeof(rep->message),
@@ -456,23 +429,23 @@ static void handle(const struct nsbox_request *req, struct nsbox_reply *rep, int
 	}
 	set_text(rep->rule, sizeof(rep->rule), rule->name);
 	if (check_caller_limits() < 0) {
-		fail(rep, ON_ERROR_DENY);
+		fail(rep, ON_ERROR_DENY, &why);
 		goto out;
 	}
 	if (r < 0) {
-		fail(rep, rule->on_error);
+		fail(rep, rule->on_error, &why);
 		goto out;
 	}
 	set_text(rep->rootfs, sizeof(rep->rootfs), plan.rootfs);
-	struct box_start b = { .user = &user.info, .plan = &plan, .rule = rule,
+	struct box_start b = { .user = &info, .plan = &plan, .rule = rule,
 			       .pause_step = pause_step, .listen_fd = -1, .devpts_tree = -1 };
 	r = rule->share == SHARE_USER ? join_or_start_shared(&b, rep, fds)
 				      : start_unshared(&b, rep, fds);
 	if (r < 0) {
-		fail(rep, rule->on_error);
+		fail(rep, rule->on_error, &why);
 		goto out;
 	}
-	set_limits(rule, rep);
+	reply_limits(rule, rep);
 	rep->verdict = NSBOX_VERDICT_BOXED;
 out:
 	/* After the verdict: the next login of a user no rule names need not
@@ -481,7 +454,6 @@ out:
 		(void)registry_write_index(cfg);
 	plan_free(&plan);
 	config_free(cfg);
-	user_free(&user);
 }
 
 static int read_request(int fd, struct nsbox_request *req)
@@ -499,24 +471,9 @@ static int read_request(int fd, struct nsbox_request *req)
 
 static int send_reply(int fd, const struct nsbox_reply *rep, const int fds[2])
 {
-	char control[CMSG_SPACE(2 * sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = (void *)rep, .iov_len = sizeof(*rep) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 	size_t n = fds[0] < 0 ? 0 : fds[1] < 0 ? 1 : 2;
 
-	if (n > 0) {
-		struct cmsghdr *c;
-		msg.msg_control = control;
-		msg.msg_controllen = CMSG_SPACE(n * sizeof(int));
-		c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(n * sizeof(int));
-		memcpy(CMSG_DATA(c), fds, n * sizeof(int));
-	}
-	if (RETRY_EINTR(sendmsg(fd, &msg, MSG_NOSIGNAL)) != (ssize_t)sizeof(*rep))
-		return -errno;
-	return 0;
+	return send_with_fds(fd, rep, sizeof(*rep), fds, n);
 }
 
 int cmd_pam_helper(void)
@@ -553,7 +510,7 @@ int cmd_pam_helper(void)
 	if (memchr(req.test_pause, 0, sizeof(req.test_pause)) && req.test_pause[0])
 		pause_step = req.test_pause;
 	test_pause_at(pause_step, "helper");
-	handle(&req, &rep, fds);
+	serve_request(&req, &rep, fds);
 	test_pause_at(pause_step, "reply");
 	if (send_reply(NSBOX_PROTOCOL_FD, &rep, fds) < 0) {
 		/* The module is gone: take a box of its own down with us (a

@@ -4,8 +4,17 @@
 
 #include <stdbool.h>
 
+#include "../common/userlookup.h"
 #include "config.h"
 #include "policy.h"
+
+/* The user NAME as a login sees them (common/userlookup.h: what the module
+ * sends, or the helper's own lookup when it could not). -ENOENT, not
+ * logged, for a user the name service does not know; other errors logged. */
+int login_user_lookup(const char *name, struct user_record *ret);
+
+/* U as the policy sees it (pointing into U). */
+struct user_info login_user_info(const struct user_record *u);
 
 /* The rule a login of U meets under CFG (*RET_RULE, NULL if none, and then
  * *RET_ROOT_EXEMPT says whether root was exempt) and, if one does, that

@@ -12,28 +12,9 @@
 
 #define MAX_SYMLINK_HOPS 40
 
-static bool trust_not_user;
-static uid_t untrusted_user;
-
-void path_trust_owner_root(void)
+static int log_untrusted_owner(const char *shown, const struct stat *st, struct path_trust trust)
 {
-	trust_not_user = false;
-}
-
-void path_trust_owner_not(uid_t user)
-{
-	trust_not_user = true;
-	untrusted_user = user;
-}
-
-static bool owner_trusted(const struct stat *st)
-{
-	return trust_not_user ? st->st_uid != untrusted_user : st->st_uid == 0;
-}
-
-static int log_untrusted_owner(const char *shown, const struct stat *st)
-{
-	if (trust_not_user)
+	if (trust.not_user)
 		log_error("%s is owned by the user (uid %u); it must be root's (see nsbox.conf(5))",
 			  shown, (unsigned)st->st_uid);
 	else
@@ -43,36 +24,25 @@ static int log_untrusted_owner(const char *shown, const struct stat *st)
 	return -EPERM;
 }
 
-bool path_is_normalized_absolute(const char *path)
+bool path_strictly_below(const char *path, const char *dir)
 {
-	const char *p = path;
-
-	if (!path || path[0] != '/' || strlen(path) >= PATH_MAX)
-		return false;
-	if (streq(path, "/"))
-		return true;
-	while (*p == '/') {
-		const char *comp = p + 1;
-		size_t len = strcspn(comp, "/");
-
-		if (len == 0) /* "//" or a trailing slash */
-			return false;
-		if ((len == 1 && comp[0] == '.') || (len == 2 && comp[0] == '.' && comp[1] == '.'))
-			return false;
-		p = comp + len;
-	}
-	return *p == '\0';
+	const char *rest = startswith(path, dir);
+	return rest && *rest == '/';
 }
 
-/* OpenSSH's rule for a ChrootDirectory component, plus the sticky-bit case:
- * in a root-owned sticky directory others may add entries but not replace
- * root's, so it may stand on the way but not be the target itself. */
-static int check_trusted(const char *shown, const struct stat *st, bool last)
+bool path_at_or_below(const char *path, const char *dir)
 {
-	if (!owner_trusted(st))
-		return log_untrusted_owner(shown, st);
-	if ((st->st_mode & (S_IWGRP | S_IWOTH)) &&
-	    !(S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX) && !last)) {
+	return streq(path, dir) || path_strictly_below(path, dir);
+}
+
+/* A trusted owner (TRUST) and OpenSSH's rule on the mode, sticky
+ * directories accepted on the way (common/pathcheck.h). */
+static int check_trusted(const char *shown, const struct stat *st, bool last,
+			 struct path_trust trust)
+{
+	if (!path_owner_trusted(st, trust))
+		return log_untrusted_owner(shown, st, trust);
+	if (!path_mode_trusted(st, last)) {
 		log_error("%s is writable by group or others (mode %04o); make it 0755 or "
 			  "chmod go-w, see nsbox.conf(5)",
 			  shown, (unsigned)(st->st_mode & 07777));
@@ -85,9 +55,9 @@ static int check_trusted(const char *shown, const struct stat *st, bool last)
  * owner if that is not root (or, when owners are judged by "not the user",
  * if it is the user), and anyone if it is group or other writable (sticky
  * or not: in /tmp anyone may add a name). ACLs are not read. */
-static bool dir_writable_by_user(const struct stat *st)
+static bool dir_writable_by_user(const struct stat *st, struct path_trust trust)
 {
-	bool owner_untrusted = trust_not_user ? st->st_uid == untrusted_user : st->st_uid != 0;
+	bool owner_untrusted = !path_owner_trusted(st, trust);
 
 	return (owner_untrusted && (st->st_mode & S_IWUSR)) || (st->st_mode & (S_IWGRP | S_IWOTH));
 }
@@ -99,11 +69,11 @@ static bool dir_writable_by_user(const struct stat *st)
  * (whoever owns the link, the user chose the name there). DIRFD is the
  * directory it was found in. */
 static int check_symlink(const char *what, const char *path, const char *shown,
-			 const struct stat *st, int dirfd)
+			 const struct stat *st, int dirfd, struct path_trust trust)
 {
 	struct stat dir;
 
-	if (!owner_trusted(st)) {
+	if (!path_owner_trusted(st, trust)) {
 		log_error("%s %s: %s is a symlink owned by uid %u", what, path, shown,
 			  (unsigned)st->st_uid);
 		return -ELOOP;
@@ -115,7 +85,7 @@ static int check_symlink(const char *what, const char *path, const char *shown,
 	}
 	if (fstat(dirfd, &dir) < 0)
 		return log_errno(errno, "stat(directory of \"%s\")", shown);
-	if (dir_writable_by_user(&dir)) {
+	if (dir_writable_by_user(&dir, trust)) {
 		log_error("%s %s: %s is a symlink in a directory others than root can write "
 			  "(owner uid %u, mode %04o); it is not followed",
 			  what, path, shown, (unsigned)dir.st_uid, (unsigned)(dir.st_mode & 07777));
@@ -151,7 +121,8 @@ static int open_root(int *ret_fd)
 	return 0;
 }
 
-int walk_path(const char *what, const char *path, unsigned flags, int *ret_fd)
+int walk_path(const char *what, const char *path, unsigned flags, struct path_trust trust,
+	      int *ret_fd)
 {
 	char rest[PATH_MAX * 2], shown[PATH_MAX * 2] = "";
 	_cleanup_close_ int fd = -1;
@@ -167,24 +138,20 @@ int walk_path(const char *what, const char *path, unsigned flags, int *ret_fd)
 		return r;
 	if (fstat(fd, &st) < 0)
 		return log_errno(errno, "stat(\"/\")");
-	if ((flags & WALK_ROOT_OWNED) && (r = check_trusted("/", &st, streq(path, "/"))) < 0)
+	if ((flags & WALK_ROOT_OWNED) && (r = check_trusted("/", &st, streq(path, "/"), trust)) < 0)
 		return r;
 
 	for (;;) {
-		char *comp = rest, *next;
+		char *comp, *next;
 		_cleanup_close_ int child = -1;
 		bool last;
 		size_t len;
 
-		comp += strspn(comp, "/");
-		if (*comp == '\0')
+		if (!(comp = path_next_component(rest, &next, &last)))
 			break;
-		len = strcspn(comp, "/");
-		next = comp + len + strspn(comp + len, "/");
-		last = *next == '\0';
-		comp[len] = '\0';
+		len = strlen(comp);
 		if (streq(comp, ".")) {
-			memmove(rest, next, strlen(next) + 1);
+			path_drop_component(rest, next);
 			continue;
 		}
 		if (streq(comp, "..")) {
@@ -211,13 +178,13 @@ int walk_path(const char *what, const char *path, unsigned flags, int *ret_fd)
 		strcat(shown, comp);
 
 		if (S_ISLNK(st.st_mode)) {
-			if ((r = check_symlink(what, path, shown, &st, fd)) < 0)
+			if ((r = check_symlink(what, path, shown, &st, fd, trust)) < 0)
 				return r;
 			if (++hops > MAX_SYMLINK_HOPS) {
 				log_error("%s %s: too many symlinks", what, path);
 				return -ELOOP;
 			}
-			memmove(rest, next, strlen(next) + 1);
+			path_drop_component(rest, next);
 			if ((r = splice_symlink(child, shown, rest, sizeof(rest))) < 0)
 				return r;
 			/* The link's own name is not part of where we are. */
@@ -230,7 +197,7 @@ int walk_path(const char *what, const char *path, unsigned flags, int *ret_fd)
 			}
 			continue;
 		}
-		if ((flags & WALK_ROOT_OWNED) && (r = check_trusted(shown, &st, last)) < 0)
+		if ((flags & WALK_ROOT_OWNED) && (r = check_trusted(shown, &st, last, trust)) < 0)
 			return r;
 		if (!last && !S_ISDIR(st.st_mode)) {
 			log_error("%s %s: %s is not a directory", what, path, shown);
@@ -238,7 +205,7 @@ int walk_path(const char *what, const char *path, unsigned flags, int *ret_fd)
 		}
 		closep(&fd);
 		fd = TAKE_FD(child);
-		memmove(rest, next, strlen(next) + 1);
+		path_drop_component(rest, next);
 	}
 
 	if (fstat(fd, &st) < 0)
@@ -251,7 +218,7 @@ int walk_path(const char *what, const char *path, unsigned flags, int *ret_fd)
 	return 0;
 }
 
-int check_trusted_stat(const struct stat *st, const char *shown)
+int check_trusted_stat(const struct stat *st, const char *shown, struct path_trust trust)
 {
 	if (S_ISLNK(st->st_mode) && st->st_nlink > 1) {
 		log_error("%s is a symlink with %u hard links; only a single link is trusted", shown,
@@ -259,11 +226,11 @@ int check_trusted_stat(const struct stat *st, const char *shown)
 		return -EPERM;
 	}
 	if (S_ISLNK(st->st_mode))
-		return owner_trusted(st) ? 0 : log_untrusted_owner(shown, st);
-	return check_trusted(shown, st, true);
+		return path_owner_trusted(st, trust) ? 0 : log_untrusted_owner(shown, st, trust);
+	return check_trusted(shown, st, true, trust);
 }
 
-int check_root_owned_at(int dirfd, const char *rel, const char *shown)
+int check_root_owned_at(int dirfd, const char *rel, const char *shown, struct path_trust trust)
 {
 	struct stat st;
 
@@ -272,7 +239,7 @@ int check_root_owned_at(int dirfd, const char *rel, const char *shown)
 			return 0;
 		return log_errno(errno, "stat(\"%s\")", shown);
 	}
-	return check_trusted_stat(&st, shown);
+	return check_trusted_stat(&st, shown, trust);
 }
 
 int open_beneath(int rootfd, const char *rel, int flags, int *ret_fd)

@@ -8,16 +8,16 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-/* Who may own trusted paths. On the host that is root. Inside a box's user
- * namespace only the user's own ids are mapped and every other owner,
- * root included, shows as the overflow uid: there the rule becomes "not
- * the user" (the host-side check has already demanded root). */
-void path_trust_owner_root(void);
-void path_trust_owner_not(uid_t user);
+/* struct path_trust, path_is_normalized_absolute(): the rules every
+ * walk applies, the module's too. */
+#include "../common/pathcheck.h"
 
-/* True for "/" and absolute paths without empty, "." or ".." components and
- * without a trailing slash: the only form nsbox accepts from a config. */
-bool path_is_normalized_absolute(const char *path);
+/* Whether PATH lies strictly below DIR ("/a/b" below "/a"; not "/a" itself,
+ * nor "/ab"), and whether it is DIR or lies below it. Compares names only
+ * (no file system): both normalised, without a trailing slash, so DIR is
+ * never "/"; both absolute, or both relative to the same directory. */
+bool path_strictly_below(const char *path, const char *dir);
+bool path_at_or_below(const char *path, const char *dir);
 
 enum walk_flags {
 	/* Every directory on the way must be owned by root and not writable by
@@ -33,22 +33,23 @@ enum walk_flags {
 
 /* Walk the absolute PATH one component at a time with O_PATH|O_NOFOLLOW,
  * checking each step on the fd it opened (no window between check and use).
- * Symlinks are followed only when owned by a trusted owner (root on the
- * host: a user can neither create nor replace those); any other is an
- * error. On success
+ * Symlinks are followed only when owned by a trusted owner (TRUST; root
+ * on the host: a user can neither create nor replace those); any other is
+ * an error. On success
  * *ret_fd is an O_PATH|O_CLOEXEC fd of the target and 0 is returned;
  * otherwise -errno with one log line naming the offending component. WHAT
  * names the path in messages ("rootfs", "bind source"). */
-int walk_path(const char *what, const char *path, unsigned flags, int *ret_fd);
+int walk_path(const char *what, const char *path, unsigned flags, struct path_trust trust,
+	      int *ret_fd);
 
 /* Check that the file at REL beneath DIRFD (not following a final symlink)
  * has a trusted owner and is not writable by group or others; a missing
  * file is fine. SHOWN is its name for messages. */
-int check_root_owned_at(int dirfd, const char *rel, const char *shown);
+int check_root_owned_at(int dirfd, const char *rel, const char *shown, struct path_trust trust);
 /* The same judgement on what fstatat(AT_SYMLINK_NOFOLLOW) reported: a
  * symlink must have a trusted owner and a single link; anything else a
  * trusted owner and no write permission for group or others. */
-int check_trusted_stat(const struct stat *st, const char *shown);
+int check_trusted_stat(const struct stat *st, const char *shown, struct path_trust trust);
 
 /* Open REL strictly beneath ROOTFD without following any symlink (the
  * user may own directories on the way; RESOLVE_BENEATH |

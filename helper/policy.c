@@ -5,232 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "box.h"
 #include "log.h"
-#include "path.h"
-
-#define EXPANDED_MAX 4096
-
-struct buf {
-	char data[EXPANDED_MAX];
-	size_t len;
-};
-
-static bool append(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n >= sizeof(b->data))
-		return false;
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-	return true;
-}
-
-/* A user name in a hostname: keep [A-Za-z0-9-], turn the rest into '-'. */
-static bool append_hostname_safe(struct buf *b, const char *name)
-{
-	for (const char *p = name; *p; p++) {
-		char c = *p;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
-			c = '-';
-		if (!append(b, &c, 1))
-			return false;
-	}
-	return true;
-}
-
-static int expand_escape(struct buf *b, char esc, const struct user_info *u,
-			 enum template_kind kind, const char **why)
-{
-	char num[24];
-
-	switch (esc) {
-	case 'u':
-		if (kind == TEMPLATE_HOSTNAME)
-			return append_hostname_safe(b, u->name) ? 0 : -ENAMETOOLONG;
-		/* A name must stay one path component. */
-		if (!*u->name || strchr(u->name, '/') || streq(u->name, ".") ||
-		    streq(u->name, "..")) {
-			*why = "the user name cannot be used in a path";
-			return -EINVAL;
-		}
-		return append(b, u->name, strlen(u->name)) ? 0 : -ENAMETOOLONG;
-	case 'U':
-		snprintf(num, sizeof(num), "%u", (unsigned)u->uid);
-		return append(b, num, strlen(num)) ? 0 : -ENAMETOOLONG;
-	case 'h':
-		if (kind == TEMPLATE_HOSTNAME) {
-			*why = "%h cannot be used in a hostname";
-			return -EINVAL;
-		}
-		if (!path_is_normalized_absolute(u->home)) {
-			*why = "the user's home is not a normalised absolute path";
-			return -EINVAL;
-		}
-		return append(b, u->home, strlen(u->home)) ? 0 : -ENAMETOOLONG;
-	case '%':
-		return append(b, "%", 1) ? 0 : -ENAMETOOLONG;
-	default:
-		*why = esc ? "unknown %-escape (known: %u %U %h %%)" : "a lone % at the end";
-		return -EINVAL;
-	}
-}
-
-static bool under(const char *path, const char *dir)
-{
-	const char *rest = startswith(path, dir);
-	return rest && (*rest == '\0' || *rest == '/');
-}
-
-static int check_expanded(const char *s, enum template_kind kind, const char **why)
-{
-	if (kind == TEMPLATE_HOSTNAME) {
-		if (!hostname_is_valid(s)) {
-			*why = "not a valid hostname (letters, digits, '-', '.'; at most 64)";
-			return -EINVAL;
-		}
-		return 0;
-	}
-	if (!path_is_normalized_absolute(s)) {
-		*why = "not a normalised absolute path (no //, ., .. or trailing /)";
-		return -EINVAL;
-	}
-	if (kind == TEMPLATE_BOX_PATH &&
-	    (streq(s, "/") || under(s, "/proc") || under(s, "/dev"))) {
-		*why = "/, /proc and /dev inside the box belong to nsbox";
-		return -EINVAL;
-	}
-	return 0;
-}
-
-int expand_template(const char *tmpl, const struct user_info *u, enum template_kind kind,
-		    char **ret, const char **why)
-{
-	struct buf b = { .len = 0 };
-	int r;
-
-	*why = "";
-	if (!tmpl || !*tmpl) {
-		*why = "empty";
-		return -EINVAL;
-	}
-	b.data[0] = '\0';
-	for (const char *p = tmpl; *p; p++) {
-		if (*p != '%') {
-			r = append(&b, p, 1) ? 0 : -ENAMETOOLONG;
-		} else {
-			r = expand_escape(&b, p[1], u, kind, why);
-			if (p[1])
-				p++;
-		}
-		if (r == -ENAMETOOLONG)
-			*why = "too long once expanded";
-		if (r < 0)
-			return -EINVAL;
-	}
-	if ((r = check_expanded(b.data, kind, why)) < 0)
-		return r;
-	*ret = strdup(b.data);
-	return *ret ? 0 : -ENOMEM;
-}
-
-int parse_duration(const char *s, long *ret_seconds)
-{
-	unsigned long long v;
-	char *end;
-
-	if (streq(s, "forever")) {
-		*ret_seconds = LINGER_FOREVER;
-		return 0;
-	}
-	if (!*s || !strchr("0123456789", *s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || v > 100000000ULL)
-		return -EINVAL;
-	switch (*end) {
-	case '\0': case 's': break;
-	case 'm': v *= 60; break;
-	case 'h': v *= 3600; break;
-	case 'd': v *= 86400; break;
-	default: return -EINVAL;
-	}
-	if (*end && end[1])
-		return -EINVAL;
-	*ret_seconds = (long)v;
-	return 0;
-}
-
-int parse_bytes(const char *s, unsigned long long *ret_bytes)
-{
-	unsigned long long v;
-	unsigned shift = 0;
-	char *end;
-
-	if (!*s || !strchr("0123456789", *s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return -EINVAL;
-	switch (*end) {
-	case '\0': break;
-	case 'k': case 'K': shift = 10; break;
-	case 'm': case 'M': shift = 20; break;
-	case 'g': case 'G': shift = 30; break;
-	case 't': case 'T': shift = 40; break;
-	default: return -EINVAL;
-	}
-	if ((*end && end[1]) || v == 0 || v > (~0ULL >> shift))
-		return -EINVAL;
-	*ret_bytes = v << shift;
-	return 0;
-}
-
-int split_tmpfs_entry(const char *entry, char **ret_path, unsigned *ret_mode, const char **why)
-{
-	const char *colon = strrchr(entry, ':');
-	unsigned long mode = 0755;
-	char *end;
-
-	*ret_path = NULL;
-	if (colon) {
-		errno = 0;
-		mode = strtoul(colon + 1, &end, 8);
-		/* Octal digits only: strtoul would also take " 755" and "+755". */
-		if (colon[1] == '\0' || strspn(colon + 1, "01234567") != strlen(colon + 1) || *end ||
-		    errno || mode > 07777) {
-			*why = "the mode after ':' must be octal, as in /var/tmp:1777";
-			return -EINVAL;
-		}
-		/* Group/other-writable without the sticky bit would let users
-		 * replace root's entries in it. */
-		if ((mode & 022) && !(mode & 01000)) {
-			*why = "a tmpfs writable by group or others needs the sticky bit (1777)";
-			return -EINVAL;
-		}
-	}
-	*ret_path = colon ? strndup(entry, (size_t)(colon - entry)) : strdup(entry);
-	if (!*ret_path) {
-		*why = "out of memory";
-		return -ENOMEM;
-	}
-	*ret_mode = (unsigned)mode;
-	return 0;
-}
-
-int template_check(const char *tmpl, enum template_kind kind, const char **why)
-{
-	static const struct user_info sample = {
-		.name = "user", .uid = 1000, .gid = 1000, .home = "/home/user",
-	};
-	char *out = NULL;
-	int r = expand_template(tmpl, &sample, kind, &out, why);
-
-	free(out);
-	return r;
-}
 
 /* Whether R names U: the matcher the module also runs on the policy
  * index (common/match.h). A failed lookup counts as no match here, as it
@@ -320,12 +95,65 @@ static int expand_or_log(const struct rule *r, const char *key, const char *tmpl
 	return err;
 }
 
+/* The rule's tmpfs entries, expanded for U, onto LIST. */
+static int plan_tmpfs(const struct rule *r, const struct user_info *u, struct mount_list *list)
+{
+	for (size_t i = 0; i < r->n_tmpfs; i++) {
+		_cleanup_free_ char *path = NULL, *target = NULL;
+		const char *why = "";
+		unsigned mode;
+		int err = split_tmpfs_entry(r->tmpfs[i], &path, &mode, &why);
+
+		if (err < 0) {
+			log_error("rule %s: tmpfs \"%s\": %s", r->name, r->tmpfs[i], why);
+			return err;
+		}
+		if ((err = expand_or_log(r, "tmpfs", path, u, TEMPLATE_BOX_PATH, &target)) < 0 ||
+		    (err = mount_list_add_tmpfs(list, target, mode, r->tmpfs_size)) < 0)
+			return err;
+	}
+	return 0;
+}
+
+/* The rule's binds, expanded for U, onto LIST. */
+static int plan_binds(const struct rule *r, const struct user_info *u, struct mount_list *list)
+{
+	for (size_t i = 0; i < r->n_binds; i++) {
+		const struct bind_template *b = &r->binds[i];
+		_cleanup_free_ char *source = NULL, *target = NULL;
+		unsigned flags = b->optional ? MOUNT_SOURCE_OPTIONAL : 0;
+		int err;
+
+		if (strchr(b->source, '%'))
+			flags |= MOUNT_SOURCE_PER_USER;
+		if ((err = expand_or_log(r, "bind source", b->source, u, TEMPLATE_PATH, &source)) < 0 ||
+		    (err = expand_or_log(r, "bind target", b->target, u, TEMPLATE_BOX_PATH,
+					 &target)) < 0 ||
+		    (err = mount_list_add_bind(list, source, target, b->readonly, flags)) < 0)
+			return err;
+	}
+	return 0;
+}
+
+/* What box init mounts after /proc and /dev, in order. */
+static int plan_mounts(const struct rule *r, const struct user_info *u, struct mount_list *list)
+{
+	size_t after_scratch;
+	int err = mount_list_add_scratch(list, r->tmpfs_size);
+
+	after_scratch = list->n;
+	err = err ?: plan_tmpfs(r, u, list);
+	err = err ?: plan_binds(r, u, list);
+	if (!err && r->accounting)
+		err = mount_list_add_accounting(list, after_scratch);
+	return err;
+}
+
 int plan_box(const struct rule *r, const struct user_info *u, struct box_plan *ret)
 {
 	struct box_plan p = { 0 };
 	int err;
 
-	p.tmpfs_size = r->tmpfs_size;
 	if (r->rootfs_lower) {
 		err = expand_or_log(r, "rootfs_lower", r->rootfs_lower, u, TEMPLATE_PATH, &p.rootfs);
 		err = err ?: expand_or_log(r, "rootfs_upper", r->rootfs_upper, u, TEMPLATE_PATH,
@@ -336,31 +164,7 @@ int plan_box(const struct rule *r, const struct user_info *u, struct box_plan *r
 	err = err ?: expand_or_log(r, "hostname", r->hostname, u, TEMPLATE_HOSTNAME, &p.hostname);
 	if (!err && r->shell)
 		err = expand_or_log(r, "shell", r->shell, u, TEMPLATE_BOX_PATH, &p.shell);
-	if (!err && r->n_tmpfs && (!(p.tmpfs = calloc(r->n_tmpfs, sizeof(char *))) ||
-				   !(p.tmpfs_modes = calloc(r->n_tmpfs, sizeof(unsigned)))))
-		err = -ENOMEM;
-	for (size_t i = 0; !err && i < r->n_tmpfs; i++) {
-		_cleanup_free_ char *path = NULL;
-		const char *why = "";
-		p.n_tmpfs = i + 1;
-		err = split_tmpfs_entry(r->tmpfs[i], &path, &p.tmpfs_modes[i], &why);
-		if (err < 0)
-			log_error("rule %s: tmpfs \"%s\": %s", r->name, r->tmpfs[i], why);
-		else
-			err = expand_or_log(r, "tmpfs", path, u, TEMPLATE_BOX_PATH, &p.tmpfs[i]);
-	}
-	if (!err && r->n_binds && !(p.binds = calloc(r->n_binds, sizeof(*p.binds))))
-		err = -ENOMEM;
-	for (size_t i = 0; !err && i < r->n_binds; i++) {
-		struct box_bind *b = &p.binds[i];
-		p.n_binds = i + 1;
-		b->readonly = r->binds[i].readonly;
-		b->optional = r->binds[i].optional;
-		err = expand_or_log(r, "bind source", r->binds[i].source, u, TEMPLATE_PATH,
-				    &b->source);
-		err = err ?: expand_or_log(r, "bind target", r->binds[i].target, u,
-					   TEMPLATE_BOX_PATH, &b->target);
-	}
+	err = err ?: plan_mounts(r, u, &p.mounts);
 	if (err) {
 		if (err == -ENOMEM)
 			log_error("rule %s: out of memory", r->name);
@@ -377,15 +181,7 @@ void plan_free(struct box_plan *p)
 	free(p->rootfs_upper);
 	free(p->hostname);
 	free(p->shell);
-	for (size_t i = 0; i < p->n_tmpfs; i++)
-		free(p->tmpfs[i]);
-	free(p->tmpfs);
-	free(p->tmpfs_modes);
-	for (size_t i = 0; i < p->n_binds; i++) {
-		free(p->binds[i].source);
-		free(p->binds[i].target);
-	}
-	free(p->binds);
+	mount_list_free(&p->mounts);
 	memset(p, 0, sizeof(*p));
 }
 

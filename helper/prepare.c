@@ -16,6 +16,9 @@
  *    by root, so nothing the application's root code later reads or writes
  *    by name in the box (/run/utmp, /run/userdb, /tmp, /dev/ptmx) can be
  *    the user's;
+ *  - creating, as root, the mount points of the list's entries in those
+ *    tmpfs (create_beneath: one component at a time, no symlink followed),
+ *    while they are fresh, detached and seen by no one else;
  *  - entering the mount namespace of a box of the same user (a child,
  *    setns by the pidfd of its verified init) to clone its /dev/pts,
  *    which no one in that namespace can change (no process of the box has
@@ -44,18 +47,13 @@
 #include "ns.h"
 #include "path.h"
 
-static bool under(const char *path, const char *dir)
-{
-	const char *rest = startswith(path, dir);
-	return rest && *rest == '/';
-}
-
 static int prepare_rootfs(struct box_mounts *m)
 {
 	_cleanup_close_ int dirfd = -1;
 	int r;
 
-	r = walk_path("rootfs", m->rootfs, WALK_DIRECTORY | WALK_ROOT_OWNED, &dirfd);
+	r = walk_path("rootfs", m->rootfs, WALK_DIRECTORY | WALK_ROOT_OWNED, PATH_TRUST_ROOT,
+		      &dirfd);
 	if (r < 0)
 		return r;
 	if ((r = audit_rootfs(dirfd, m->rootfs, NULL)) < 0)
@@ -107,7 +105,7 @@ static int open_layer_dir(int at, const char *sub, const char *shown, int *ret_f
 
 	if (fd < 0)
 		return log_errno(errno, "rootfs_upper %s", shown);
-	if ((r = check_root_owned_at(fd, "", shown)) < 0)
+	if ((r = check_root_owned_at(fd, "", shown, PATH_TRUST_ROOT)) < 0)
 		return r;
 	*ret_fd = TAKE_FD(fd);
 	return 0;
@@ -129,7 +127,7 @@ static int prepare_upper(const char *dir, int layers[2], int *ret_lock)
 		return log_errno(EINVAL, "rootfs_upper %s", dir);
 	*slash = '\0';
 	if ((r = walk_path("rootfs_upper", slash == copy ? "/" : copy,
-			   WALK_DIRECTORY | WALK_ROOT_OWNED, &parent)) < 0)
+			   WALK_DIRECTORY | WALK_ROOT_OWNED, PATH_TRUST_ROOT, &parent)) < 0)
 		return r;
 	if (mkdirat(parent, slash + 1, 0700) < 0 && errno != EEXIST)
 		return log_errno(errno, "mkdir(\"%s\")", dir);
@@ -198,7 +196,8 @@ static int prepare_overlay(struct box_mounts *m)
 	 * need no such care, but a config that passed once stays valid. */
 	if (strpbrk(m->rootfs, ",:\\") || strpbrk(m->rootfs_upper, ",:\\"))
 		return log_errno(EINVAL, "rootfs_lower/rootfs_upper with ',', ':' or '\\'");
-	r = walk_path("rootfs_lower", m->rootfs, WALK_DIRECTORY | WALK_ROOT_OWNED, &lowerfd);
+	r = walk_path("rootfs_lower", m->rootfs, WALK_DIRECTORY | WALK_ROOT_OWNED, PATH_TRUST_ROOT,
+		      &lowerfd);
 	if (r < 0 || (r = audit_rootfs(lowerfd, m->rootfs, &lower)) < 0)
 		return r;
 	r = prepare_upper(m->rootfs_upper, layers, &m->upper_lock);
@@ -212,86 +211,116 @@ static int prepare_overlay(struct box_mounts *m)
 	return audit_merged(m->rootfs_tree, upperfd, shown, &lower);
 }
 
-static int prepare_binds(struct box_mounts *m)
+/* One of the host's login records: a regular file of root's that others
+ * cannot write (root:utmp 0664 on Debian), with one link (not some other
+ * root file linked there). */
+static int check_login_record(int fd, const char *path)
 {
-	for (size_t i = 0; i < m->n_binds; i++) {
-		struct box_bind *b = &m->binds[i];
-		uint64_t attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
-		_cleanup_close_ int src = -1;
-		int r;
+	struct stat st;
 
-		r = walk_path("bind source", b->source, b->optional ? WALK_MISSING_OK : 0, &src);
-		if (r == -ENOENT && b->optional) {
-			log_debug("optional bind source %s is missing, skipped", b->source);
-			b->tree = SKIPPED_TREE;
-			continue;
-		}
-		if (r < 0)
-			return r;
-		if (b->readonly)
-			attrs |= MOUNT_ATTR_RDONLY;
-		if ((r = clone_tree(src, attrs, b->source, &b->tree)) < 0)
-			return r;
+	if (fstat(fd, &st) < 0)
+		return log_errno(errno, "stat(\"%s\")", path);
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & S_IWOTH) || st.st_nlink != 1) {
+		log_error("accounting: %s must be a regular file of root's, not writable by others, "
+			  "with one link",
+			  path);
+		return -EPERM;
 	}
 	return 0;
 }
 
-/* Inside a tmpfs the user cannot write, make the mount points of the binds
- * (directories, or an empty file for a file bind) and of the other tmpfs
- * mounts that land in it. */
-static int make_mount_points(int tree, const char *tmpfs, const struct box_mounts *m)
+/* The tree of an entry that comes from the host (a bind source, a login
+ * record): walked following root's symlinks only, checked on the fd it
+ * opened, cloned with the entry's attributes, nosuid and nodev always.
+ * A missing optional source leaves the entry out. */
+static int prepare_source(struct mount_entry *e)
 {
-	for (size_t i = 0; i < m->n_binds; i++) {
-		const struct box_bind *b = &m->binds[i];
+	const char *what = e->kind == MOUNT_LOGIN_RECORD ? "accounting file" : "bind source";
+	bool optional = e->flags & MOUNT_SOURCE_OPTIONAL;
+	_cleanup_close_ int src = -1;
+	int r;
+
+	/* For login records, directories on the way may be group-writable
+	 * (Ubuntu's /var/log is root:syslog 0775): what counts is the file
+	 * we opened, checked on its fd. */
+	r = walk_path(what, e->source, optional ? WALK_MISSING_OK : 0, PATH_TRUST_ROOT, &src);
+	if (r == -ENOENT && optional) {
+		log_debug("%s %s is missing, skipped", what, e->source);
+		e->tree = SKIPPED_TREE;
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	if (e->kind == MOUNT_LOGIN_RECORD && (r = check_login_record(src, e->source)) < 0)
+		return r;
+	return clone_tree(src, e->attrs | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, e->source, &e->tree);
+}
+
+/* Inside a tmpfs the user cannot write, at DIR in the box, make the mount
+ * points of the entries that land in it: directories, or an empty file
+ * for a file's tree (entries left out get none). */
+static int make_mount_points(int tree, const char *dir, const struct box_mounts *m)
+{
+	for (size_t i = 0; i < m->list.n; i++) {
+		const struct mount_entry *e = &m->list.entries[i];
+		bool is_dir = true;
 		const char *rel;
 		struct stat st;
 		int r;
 
-		if (b->tree < 0 || !under(b->target, tmpfs) || fstat(b->tree, &st) < 0)
+		if (!path_strictly_below(e->target, dir))
 			continue;
-		rel = b->target + strlen(tmpfs) + 1;
-		if ((r = create_beneath(tree, rel, S_ISDIR(st.st_mode))) < 0)
-			return log_errno(-r, "mount point %s/%s", tmpfs, rel);
-	}
-	for (size_t i = 0; i < m->n_tmpfs; i++) {
-		const char *rel;
-		int r;
-
-		if (!under(m->tmpfs[i], tmpfs))
-			continue;
-		rel = m->tmpfs[i] + strlen(tmpfs) + 1;
-		if ((r = create_beneath(tree, rel, true)) < 0)
-			return log_errno(-r, "mount point %s/%s", tmpfs, rel);
+		if (e->kind != MOUNT_TMPFS) {
+			if (e->tree < 0 || fstat(e->tree, &st) < 0)
+				continue;
+			is_dir = S_ISDIR(st.st_mode);
+		}
+		rel = e->target + strlen(dir) + 1;
+		if ((r = create_beneath(tree, rel, is_dir)) < 0)
+			return log_errno(-r, "mount point %s/%s", dir, rel);
 	}
 	return 0;
 }
 
-static int prepare_tmpfs(struct box_mounts *m)
+/* Whether the entry at TARGET has a tree (it was not left out). */
+static bool entry_prepared(const struct box_mounts *m, const char *target)
 {
-	const char *sticky[] = { "mode", "1777", "uid", "0", "gid", "0",
-				 m->tmpfs_size ? "size" : NULL, m->tmpfs_size, NULL };
-	char mode[8] = "0755";
-	const char *plain[] = { "mode", mode, "uid", "0", "gid", "0",
-				m->tmpfs_size ? "size" : NULL, m->tmpfs_size, NULL };
-	const uint64_t attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+	for (size_t i = 0; i < m->list.n; i++)
+		if (streq(m->list.entries[i].target, target) && m->list.entries[i].tree >= 0)
+			return true;
+	return false;
+}
+
+/* A tmpfs of the list, root's, with the mount points of what lands in it;
+ * one made only for an entry that was left out is left out too. */
+static int prepare_tmpfs(struct box_mounts *m, struct mount_entry *e)
+{
 	int r;
 
-	if ((r = make_fs("tmpfs", sticky, attrs, "/tmp", &m->tmp_tree)) < 0 ||
-	    (r = make_fs("tmpfs", sticky, attrs, "/dev/shm", &m->shm_tree)) < 0)
-		return r;
-	if (m->n_tmpfs == 0)
+	if (e->only_for && !entry_prepared(m, e->only_for)) {
+		e->tree = SKIPPED_TREE;
 		return 0;
-	m->tmpfs_trees = calloc(m->n_tmpfs, sizeof(int));
-	if (!m->tmpfs_trees)
-		return log_errno(ENOMEM, "tmpfs");
-	for (size_t i = 0; i < m->n_tmpfs; i++)
-		m->tmpfs_trees[i] = NO_TREE;
-	for (size_t i = 0; i < m->n_tmpfs; i++) {
-		snprintf(mode, sizeof(mode), "%04o", m->tmpfs_modes ? m->tmpfs_modes[i] : 0755);
-		if ((r = make_fs("tmpfs", plain, attrs, m->tmpfs[i], &m->tmpfs_trees[i])) < 0 ||
-		    (r = make_mount_points(m->tmpfs_trees[i], m->tmpfs[i], m)) < 0)
-			return r;
 	}
+	if ((r = make_entry_tmpfs(e, true, &e->tree)) < 0)
+		return r;
+	return make_mount_points(e->tree, e->target, m);
+}
+
+/* Every entry's tree: first what comes from the host, then the tmpfs,
+ * which need to know which entries below them have a tree and of what
+ * type, for their mount points. */
+static int prepare_list(struct box_mounts *m)
+{
+	int r;
+
+	for (size_t i = 0; i < m->list.n; i++)
+		if (m->list.entries[i].kind != MOUNT_TMPFS &&
+		    (r = prepare_source(&m->list.entries[i])) < 0)
+			return r;
+	for (size_t i = 0; i < m->list.n; i++)
+		if (m->list.entries[i].kind == MOUNT_TMPFS &&
+		    (r = prepare_tmpfs(m, &m->list.entries[i])) < 0)
+			return r;
 	return 0;
 }
 
@@ -320,73 +349,6 @@ static int prepare_dev(struct box_mounts *m)
 		return m->devpts_tree < 0 ? log_errno(errno, "dup(devpts)") : 0;
 	}
 	return make_devpts("/dev/pts", m->ptys_max, true, &m->devpts_tree);
-}
-
-/* One of the host's login records: a regular file of root's that others
- * cannot write (root:utmp 0664 on Debian), with one link (not some other
- * root file linked there). Missing on the host: nothing to share. */
-static int clone_accounting_file(const char *path, int *ret_tree)
-{
-	_cleanup_close_ int fd = -1;
-	struct stat st;
-	int r;
-
-	/* Directories on the way may be group-writable (Ubuntu's /var/log is
-	 * root:syslog 0775): what counts is the file we opened, checked on
-	 * its fd. Symlinks are followed only when root's. */
-	r = walk_path("accounting file", path, WALK_MISSING_OK, &fd);
-	if (r == -ENOENT) {
-		log_debug("accounting: the host has no %s", path);
-		return 0;
-	}
-	if (r < 0)
-		return r;
-	if (fstat(fd, &st) < 0)
-		return log_errno(errno, "stat(\"%s\")", path);
-	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & S_IWOTH) || st.st_nlink != 1) {
-		log_error("accounting: %s must be a regular file of root's, not writable by others, "
-			  "with one link",
-			  path);
-		return -EPERM;
-	}
-	return clone_tree(fd, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, path,
-			  ret_tree);
-}
-
-/* The tmpfs for /run, root's, in which box init puts the host's utmp: the
- * rootfs is read-only and may have no /run/utmp to bind onto. A tmpfs the
- * config puts on /run gets the mount point instead. */
-static int prepare_run(struct box_mounts *m)
-{
-	const char *opts[] = { "mode", "0755", "uid", "0", "gid", "0",
-			       "size", ACCOUNTING_RUN_SIZE, NULL };
-	int tree = -1, r;
-
-	for (size_t i = 0; i < m->n_tmpfs; i++)
-		if (streq(m->tmpfs[i], "/run"))
-			tree = m->tmpfs_trees[i];
-	if (tree < 0) {
-		r = make_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-			    "/run", &m->run_tree);
-		if (r < 0 || (r = make_mount_points(m->run_tree, "/run", m)) < 0)
-			return r;
-		tree = m->run_tree;
-	}
-	if ((r = create_beneath(tree, "utmp", false)) < 0)
-		return log_errno(-r, "mount point /run/utmp");
-	return 0;
-}
-
-static int prepare_accounting(struct box_mounts *m)
-{
-	int r;
-
-	if (!m->accounting)
-		return 0;
-	for (size_t i = 0; i < ACCOUNTING_FILES_N; i++)
-		if ((r = clone_accounting_file(accounting_files[i], &m->accounting_trees[i])) < 0)
-			return r;
-	return m->accounting_trees[0] >= 0 ? prepare_run(m) : 0;
 }
 
 /* In the box's mount namespace (call_in_mount_ns): a clone of its
@@ -433,13 +395,9 @@ int prepare_box_mounts(struct box_mounts *m)
 	m->trusted = true;
 	r = m->rootfs_upper ? prepare_overlay(m) : prepare_rootfs(m);
 	if (r == 0)
-		r = prepare_binds(m);
-	if (r == 0)
-		r = prepare_tmpfs(m);
+		r = prepare_list(m);
 	if (r == 0)
 		r = prepare_dev(m);
-	if (r == 0)
-		r = prepare_accounting(m);
 	if (r < 0)
 		box_mounts_release(m);
 	return r;

@@ -15,6 +15,7 @@
 #include "../common/paths.h"
 #include "../common/syscalls.h"
 #include "box.h"
+#include "../common/fullio.h"
 #include "config.h"
 #include "log.h"
 #include "policy.h"
@@ -123,8 +124,8 @@ int registry_write(const struct box_record *r)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return log_errno(errno, "open(\"%s\")", tmp);
-	if (write(fd, r, sizeof(*r)) != (ssize_t)sizeof(*r))
-		return log_errno(errno ?: EIO, "write(\"%s\")", tmp);
+	if ((err = write_full(fd, r, sizeof(*r))) < 0)
+		return log_errno(-err, "write(\"%s\")", tmp);
 	/* The uid's index (registry_each_box_of): a second name of the
 	 * record, made before the first, so no box is ever recorded without
 	 * it. unlink_box_record() removes both; a lookup removes an index
@@ -228,43 +229,6 @@ int box_has_own_net(int pidfd, pid_t pid, bool *ret)
 	return 0;
 }
 
-int registry_list(struct box_record **ret, size_t *ret_n)
-{
-	struct box_record *all = NULL;
-	struct dirent *e;
-	size_t n = 0;
-	DIR *d;
-
-	*ret = NULL;
-	*ret_n = 0;
-	d = opendir(BOXES_DIR);
-	if (!d)
-		return errno == ENOENT ? 0 : log_errno(errno, "opendir(\"%s\")", BOXES_DIR);
-	while ((e = readdir(d)) && n < MAX_RECORDS) {
-		struct box_record r, *grown;
-		int pidfd;
-		size_t len = strlen(e->d_name);
-
-		if (len < 5 || !streq(e->d_name + len - 4, ".box") ||
-		    read_record(dirfd(d), e->d_name, &r) < 0)
-			continue;
-		if (box_pidfd(&r, &pidfd) < 0) {
-			registry_remove(r.id); /* the box is gone */
-			continue;
-		}
-		close(pidfd);
-		grown = realloc(all, (n + 1) * sizeof(*all));
-		if (!grown)
-			break;
-		all = grown;
-		all[n++] = r;
-	}
-	closedir(d);
-	*ret = all;
-	*ret_n = n;
-	return 0;
-}
-
 /* Whether NAME, an entry of BOXES_DIR, may be a record of USER (UID): ids
  * start with the user name, or the uid for names that cannot be ids. */
 static bool may_be_record_of(const char *name, const char *user, uint32_t uid)
@@ -288,9 +252,23 @@ static bool is_index_of(const char *name, uint32_t uid)
 	return len > n && streq(name + len - n, suffix);
 }
 
-int registry_each_box_of(const char *user, uint32_t uid,
-			 int (*fn)(const struct box_record *r, int pidfd, void *userdata),
-			 void *userdata)
+static bool is_record_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len >= 5 && streq(name + len - 4, ".box");
+}
+
+typedef int (*box_fn)(const struct box_record *r, int pidfd, void *userdata);
+
+/* The one walk over BOXES_DIR: FN for each live box whose record is named
+ * after USER (UID) or by UID's index, or, with USER NULL, every record
+ * (by its .box name only), with a pidfd of its init checked as box_pidfd()
+ * does (closed after FN), until FN returns non-zero, which is then
+ * returned. Records of boxes that are gone are removed on the way. Fails
+ * closed: a record it should read and cannot is -EIO (it may be a live
+ * box the caller would miss), and so is a failed readdir. */
+static int each_live_box(const char *user, uint32_t uid, box_fn fn, void *userdata)
 {
 	struct dirent *e;
 	DIR *d = opendir(BOXES_DIR);
@@ -301,13 +279,14 @@ int registry_each_box_of(const char *user, uint32_t uid,
 	while (r == 0 && (errno = 0, e = readdir(d))) {
 		struct box_record rec;
 		_cleanup_close_ int pidfd = -1;
-		bool index = is_index_of(e->d_name, uid);
+		bool index = user && is_index_of(e->d_name, uid);
 
 		/* The uid's index names every box of that uid, whatever its
 		 * user name (two names of one uid are one user); records
 		 * named after USER are read too (boxes recorded before the
 		 * index existed). */
-		if (!index && !may_be_record_of(e->d_name, user, uid))
+		if (user ? !index && !may_be_record_of(e->d_name, user, uid)
+			 : !is_record_name(e->d_name))
 			continue;
 		/* Only root writes records, whole (rename, link): one we
 		 * cannot read may still be a live box we would miss. */
@@ -318,11 +297,11 @@ int registry_each_box_of(const char *user, uint32_t uid,
 			}
 			log_error("box record %s/%s cannot be read: it may be a box of %s (remove "
 				  "it if no such box runs)",
-				  BOXES_DIR, e->d_name, user);
+				  BOXES_DIR, e->d_name, user ? user : "any user");
 			r = -EIO;
 			break;
 		}
-		if (rec.uid != uid)
+		if (user && rec.uid != uid)
 			continue;
 		if (box_pidfd(&rec, &pidfd) < 0) {
 			/* The box is gone. */
@@ -339,33 +318,81 @@ int registry_each_box_of(const char *user, uint32_t uid,
 	return r;
 }
 
+struct record_list {
+	struct box_record *all;
+	size_t n;
+};
+
+static int add_to_list(const struct box_record *r, _unused_ int pidfd, void *userdata)
+{
+	struct record_list *l = userdata;
+	struct box_record *grown;
+
+	if (l->n >= MAX_RECORDS)
+		return 1;
+	grown = realloc(l->all, (l->n + 1) * sizeof(*l->all));
+	if (!grown)
+		return log_errno(ENOMEM, "box records");
+	l->all = grown;
+	l->all[l->n++] = *r;
+	return 0;
+}
+
+int registry_list(struct box_record **ret, size_t *ret_n)
+{
+	struct record_list l = { 0 };
+	int r = each_live_box(NULL, 0, add_to_list, &l);
+
+	if (r < 0) {
+		free(l.all);
+		*ret = NULL;
+		*ret_n = 0;
+		return r;
+	}
+	*ret = l.all;
+	*ret_n = l.n;
+	return 0;
+}
+
+int registry_each_box_of(const char *user, uint32_t uid, box_fn fn, void *userdata)
+{
+	return each_live_box(user, uid, fn, userdata);
+}
+
+struct shared_wanted {
+	const char *user, *rule;
+	uint32_t uid;
+	struct box_record *ret;
+	int *ret_pidfd;
+};
+
+static int take_if_shared(const struct box_record *r, int pidfd, void *userdata)
+{
+	const struct shared_wanted *w = userdata;
+	char name[NSBOX_BOX_ID_SIZE + 8];
+	int fd;
+
+	/* Named after the user as well (an index name finds every box of
+	 * the uid): the boxes registry_find_shared() has always joined. */
+	snprintf(name, sizeof(name), "%s.box", r->id);
+	if (!r->shared || !streq(r->rule, w->rule) || !may_be_record_of(name, w->user, w->uid))
+		return 0;
+	fd = fcntl(pidfd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return log_errno(errno, "pidfd of box %s", r->id);
+	*w->ret = *r;
+	*w->ret_pidfd = fd;
+	return 1;
+}
+
 int registry_find_shared(const char *user, uint32_t uid, const char *rule, struct box_record *ret,
 			 int *ret_pidfd)
 {
-	struct dirent *e;
-	DIR *d = opendir(BOXES_DIR);
+	struct shared_wanted w = { .user = user, .rule = rule, .uid = uid, .ret = ret,
+				   .ret_pidfd = ret_pidfd };
+	int r = each_live_box(user, uid, take_if_shared, &w);
 
-	if (!d)
-		return -ENOENT;
-	while ((e = readdir(d))) {
-		struct box_record r;
-		int pidfd;
-
-		if (!may_be_record_of(e->d_name, user, uid) ||
-		    read_record(dirfd(d), e->d_name, &r) < 0 || !r.shared || r.uid != uid ||
-		    !streq(r.rule, rule))
-			continue;
-		if (box_pidfd(&r, &pidfd) < 0) {
-			registry_remove(r.id);
-			continue;
-		}
-		*ret = r;
-		*ret_pidfd = pidfd;
-		closedir(d);
-		return 0;
-	}
-	closedir(d);
-	return -ENOENT;
+	return r < 0 ? r : r == 0 ? -ENOENT : 0;
 }
 
 static void lock_path(uint32_t uid, char *buf, size_t size)
@@ -433,7 +460,7 @@ static int write_index_file(const char *path, const char *data, size_t size)
 {
 	char tmp[PATH_MAX];
 	_cleanup_close_ int fd = -1;
-	size_t done = 0;
+	int r;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid()) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
@@ -441,16 +468,9 @@ static int write_index_file(const char *path, const char *data, size_t size)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	while (done < size) {
-		ssize_t n = write(fd, data + done, size - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int err = n < 0 ? errno : EIO;
-			(void)unlink(tmp);
-			return -err;
-		}
-		done += (size_t)n;
+	if ((r = write_full(fd, data, size)) < 0) {
+		(void)unlink(tmp);
+		return r;
 	}
 	if (rename(tmp, path) < 0) {
 		int err = errno;

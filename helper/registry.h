@@ -24,12 +24,17 @@ int record_init(struct box_record *r, const char *user, uint32_t uid, const char
 int registry_write(const struct box_record *r);
 int registry_remove(const char *id);
 
-/* Every record, in *RET (free()). Records of boxes that are gone are
- * removed on the way. */
+/* registry_list, registry_find_shared and registry_each_box_of walk the
+ * records one way: boxes that are gone have their records removed on the
+ * way, and a record that should be read and cannot be, or a failed
+ * readdir, is an error (-EIO, logged): it may be a live box the caller
+ * would miss. */
+
+/* Every record of a live box, in *RET (free()). */
 int registry_list(struct box_record **ret, size_t *ret_n);
 
-/* A live shared box of USER (UID) for RULE, if there is one, and a pidfd
- * of its init, checked as box_pidfd() does. */
+/* A live shared box of USER (UID) for RULE, if there is one (-ENOENT if
+ * not), and a pidfd of its init, checked as box_pidfd() does. */
 int registry_find_shared(const char *user, uint32_t uid, const char *rule, struct box_record *ret,
 			 int *ret_pidfd);
 
@@ -37,9 +42,7 @@ int registry_find_shared(const char *user, uint32_t uid, const char *rule, struc
  * one uid are one user) and rule, with a pidfd of its init checked as
  * box_pidfd() does (closed after FN), until FN returns non-zero, which is
  * then returned; 0 if it never did. Finds them by name (registry_write
- * gives each record a second name, ID.uUID), reading no other record;
- * those of boxes that are gone are removed on the way. Fails closed: a
- * record of UID, or one named after USER, that cannot be read is -EIO. */
+ * gives each record a second name, ID.uUID), reading no other record. */
 int registry_each_box_of(const char *user, uint32_t uid,
 			 int (*fn)(const struct box_record *r, int pidfd, void *userdata),
 			 void *userdata);

@@ -235,15 +235,21 @@ static _noreturn_ void run_init(const struct run_opts *o, const char *cwd, const
 	int status = 0;
 	pid_t cmd;
 
-	box_mounts_init(&mounts);
+	/* /dev/shm and /tmp, made in box init as the caller: nothing else. */
+	if (mount_list_add_scratch(&mounts.list, NULL) < 0) {
+		log_errno(ENOMEM, "mounts");
+		_exit(EXIT_NSBOX_FAILED);
+	}
 
 	if (set_box_hostname(o->hostname) < 0)
 		_exit(EXIT_NSBOX_FAILED);
-	if (build_box_root(&mounts) < 0) {
+	if (prepare_own_mounts(&mounts) < 0 || build_box_root(&mounts, PATH_TRUST_ROOT) < 0) {
 		if (!have_effective_cap(CAP_SYS_ADMIN))
 			log_error("hint: %s", userns_failure_hint(EPERM));
 		_exit(EXIT_NSBOX_FAILED);
 	}
+	box_mounts_release(&mounts);
+	mount_list_free(&mounts.list);
 	enter_cwd(cwd);
 
 	/* The title overwrites argv, which O points into: copy what CMD's
@@ -253,11 +259,7 @@ static _noreturn_ void run_init(const struct run_opts *o, const char *cwd, const
 		_exit(EXIT_NSBOX_FAILED);
 	set_process_title(BOX_INIT_NAME);
 
-	cmd = fork();
-	if (cmd < 0) {
-		log_errno(errno, "fork()");
-		_exit(EXIT_NSBOX_FAILED);
-	}
+	cmd = fork_or_exit(EXIT_NSBOX_FAILED);
 	if (cmd == 0)
 		run_cmd(&own, own.cmd, cmd_mask);
 
@@ -304,7 +306,9 @@ static int wait_box(pid_t pid, int pidfd, const sigset_t *wait_set)
 	}
 }
 
-static int start_box(const struct run_opts *o, const char *cwd)
+/* nsbox run's box: start box init in new namespaces and wait for it;
+ * returns CMD's exit status, or EXIT_NSBOX_FAILED. */
+static int run_box(const struct run_opts *o, const char *cwd)
 {
 	_cleanup_close_ int pidfd = -1;
 	sigset_t wait_set, old_mask;
@@ -374,5 +378,5 @@ int cmd_run(int argc, char **argv)
 	if (o.verbose)
 		print_identity("outside");
 	fflush(stderr);
-	return start_box(&o, getcwd(cwd, sizeof(cwd)));
+	return run_box(&o, getcwd(cwd, sizeof(cwd)));
 }

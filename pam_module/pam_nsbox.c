@@ -43,10 +43,8 @@
 #define PAM_SM_SESSION
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <linux/keyctl.h>
 #include <poll.h>
-#include <pwd.h>
 #include <sched.h>
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
@@ -64,6 +62,7 @@
 #include <syslog.h>
 
 #include "../common/boxrecord.h"
+#include "../common/fdpass.h"
 #include "../common/landlock.h"
 #include "../common/paths.h"
 #include "../common/policyindex.h"
@@ -73,6 +72,7 @@
 #include "../common/testpause.h"
 #include "../common/timeouts.h"
 #include "../common/ttyfilter.h"
+#include "../common/userlookup.h"
 #include "../common/util.h"
 #include "relay.h"
 
@@ -325,28 +325,27 @@ static int spawn_helper(const struct args *a, int sock, pid_t *ret_pid)
 }
 
 /* The user as this application's name service sees it, so the helper need
- * not load one. Anything missing or too large is left to the helper's own
- * lookup (the flags say what is there). The _r calls keep no state in the
- * PAM handle, so thousands of sessions in one process do not grow it.
- * First the passwd entry: */
+ * not load one (common/userlookup.h: the lookup the helper and `nsbox
+ * check` make too). Anything missing, unsure or too large is left to the
+ * helper's own lookup (the flags say what is there). The _r calls keep no
+ * state in the PAM handle, so thousands of sessions in one process do not
+ * grow it. First the passwd entry: */
 static void describe_user(const char *user, struct nsbox_request *req)
 {
-	_cleanup_free_ char *buf = NULL;
-	struct passwd pw, *pwp = NULL;
-	size_t bufsize = 16384;
+	_cleanup_(user_record_free) struct user_record u = { 0 };
 
-	if (!(buf = malloc(bufsize)) || getpwnam_r(user, &pw, buf, bufsize, &pwp) != 0 || !pwp ||
-	    strlen(pw.pw_dir) >= sizeof(req->home) || strlen(pw.pw_shell) >= sizeof(req->shell))
+	if (user_record_lookup(user, &u) < 0 || strlen(u.home) >= sizeof(req->home) ||
+	    strlen(u.shell) >= sizeof(req->shell))
 		return;
 	/* The name service's own spelling: a case-insensitive one (sssd,
 	 * winbind) answers "ALICE" with alice, and the rules name alice. */
-	if (strlen(pw.pw_name) >= sizeof(req->user))
+	if (strlen(u.name) >= sizeof(req->user))
 		return;
-	snprintf(req->user, sizeof(req->user), "%s", pw.pw_name);
-	req->uid = pw.pw_uid;
-	req->gid = pw.pw_gid;
-	snprintf(req->home, sizeof(req->home), "%s", pw.pw_dir);
-	snprintf(req->shell, sizeof(req->shell), "%s", pw.pw_shell);
+	snprintf(req->user, sizeof(req->user), "%s", u.name);
+	req->uid = u.uid;
+	req->gid = u.gid;
+	snprintf(req->home, sizeof(req->home), "%s", u.home);
+	snprintf(req->shell, sizeof(req->shell), "%s", u.shell);
 	req->flags |= NSBOX_REQUEST_HAS_USER;
 }
 
@@ -356,50 +355,26 @@ static void describe_user(const char *user, struct nsbox_request *req)
  * loads libnss_systemd and its libraries into a pamtester). */
 static void describe_groups(struct nsbox_request *req)
 {
-	_cleanup_free_ char *buf = NULL;
 	_cleanup_free_ gid_t *gids = NULL;
-	size_t used = 0, bufsize = 16384;
-	int n = 64;
+	_cleanup_strv_free_ char **names = NULL;
+	size_t n = 0, n_names = 0, used = 0;
 
 	if (!(req->flags & NSBOX_REQUEST_HAS_USER) || (req->flags & NSBOX_REQUEST_ALL_GROUPS) ||
-	    req->n_gids > 0 || !(buf = malloc(bufsize)))
+	    req->n_gids > 0)
 		return; /* no user, or done (or failed) already */
-	for (int tries = 0; tries < 3; tries++) {
-		gid_t *g = realloc(gids, (size_t)n * sizeof(gid_t));
-		if (!g)
-			return;
-		gids = g;
-		if (getgrouplist(req->user, req->gid, gids, &n) >= 0)
-			break;
-		if (tries == 2)
-			return;
-	}
-	if (n < 0 || (size_t)n > ARRAY_SIZE(req->gids))
+	if (user_group_list(req->user, req->gid, &gids, &n) < 0 || n > ARRAY_SIZE(req->gids))
 		return; /* the helper asks its name service */
-	for (int i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++)
 		req->gids[i] = gids[i];
 	req->n_gids = (uint32_t)n;
-	for (int i = 0; i < n; i++) {
-		struct group gr, *grp = NULL;
-		size_t len;
-		int r;
+	if (group_names_of(gids, n, &names, &n_names) < 0)
+		return; /* unsure: the helper asks its name service */
+	for (size_t i = 0; i < n_names; i++) {
+		size_t len = strlen(names[i]) + 1;
 
-		while ((r = getgrgid_r(gids[i], &gr, buf, bufsize, &grp)) == ERANGE &&
-		       bufsize < (1 << 24)) {
-			char *bigger = realloc(buf, bufsize * 4);
-			if (!bigger)
-				return;
-			buf = bigger;
-			bufsize *= 4;
-		}
-		if (r != 0)
-			return; /* unsure: the helper asks its name service */
-		if (!grp || !grp->gr_name[0])
-			continue; /* a gid without a name is matched by gid only */
-		len = strlen(gr.gr_name) + 1;
 		if (used + len > sizeof(req->group_names))
 			return; /* incomplete: the helper asks its name service */
-		memcpy(req->group_names + used, gr.gr_name, len);
+		memcpy(req->group_names + used, names[i], len);
 		used += len;
 		req->n_groups++;
 	}
@@ -450,25 +425,9 @@ static int send_request(pam_handle_t *pamh, int sock, struct nsbox_request *req)
  * user no name matches to the helper: a cost, never a wrong answer. */
 static int lookup_group_r(const char *name, gid_t *ret_gid)
 {
-	struct group gr, *grp = NULL;
-	size_t size = 4096;
+	int r = group_gid_of(name, ret_gid);
 
-	for (;;) {
-		_cleanup_free_ char *buf = malloc(size);
-		int r;
-
-		if (!buf)
-			return -ENOMEM;
-		r = getgrnam_r(name, &gr, buf, size, &grp);
-		if (r == ERANGE && size < (1 << 24)) {
-			size *= 4;
-			continue;
-		}
-		if (r != 0 || !grp)
-			return -EAGAIN;
-		*ret_gid = gr.gr_gid;
-		return 0;
-	}
+	return r == -ENOMEM ? r : r < 0 ? -EAGAIN : 0;
 }
 
 _Static_assert(sizeof(gid_t) == sizeof(((struct nsbox_request *)0)->gids[0]), "gid size");
@@ -556,28 +515,19 @@ static int wait_for_helper(pam_handle_t *pamh, int sock, int helper_pidfd)
 static int recv_reply(pam_handle_t *pamh, int sock, int helper_pidfd, struct nsbox_reply *rep,
 		      int fds[2])
 {
-	char control[CMSG_SPACE(2 * sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = rep, .iov_len = sizeof(*rep) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
-			      .msg_controllen = sizeof(control) };
-	struct cmsghdr *c;
 	int got[2] = { -1, -1 };
 	ssize_t n;
 
 	n = wait_for_helper(pamh, sock, helper_pidfd);
 	if (n < 0)
 		return (int)n;
-	n = RETRY_EINTR(recvmsg(sock, &msg, MSG_CMSG_CLOEXEC));
-	if (n < 0) {
+	n = recv_with_fds(sock, rep, sizeof(*rep), got, ARRAY_SIZE(got));
+	if (n < 0 && n != -EPROTO) {
+		errno = (int)-n;
 		pam_syslog(pamh, LOG_ERR, "no answer from helper: %m");
 		return -EPROTO;
 	}
-	c = CMSG_FIRSTHDR(&msg);
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-	    (c->cmsg_len == CMSG_LEN(sizeof(int)) || c->cmsg_len == CMSG_LEN(2 * sizeof(int))))
-		memcpy(got, CMSG_DATA(c), c->cmsg_len - CMSG_LEN(0));
 	if (n != (ssize_t)sizeof(*rep) || rep->version != NSBOX_PROTOCOL_VERSION ||
-	    (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
 	    ((rep->flags & NSBOX_REPLY_CONNECTION) && got[1] < 0)) {
 		closep(&got[0]);
 		closep(&got[1]);
@@ -730,7 +680,8 @@ static int save_namespaces(pam_handle_t *pamh, struct box_session *s)
 
 /* The box's limits on the application, inherited by the shell it starts
  * (RLIMIT_NPROC is checked when that child becomes the user). */
-static int set_limits(pam_handle_t *pamh, struct box_session *s, const struct nsbox_reply *rep)
+static int apply_session_limits(pam_handle_t *pamh, struct box_session *s,
+				const struct nsbox_reply *rep)
 {
 	const uint64_t values[] = { rep->rlimit_nproc, rep->rlimit_as, rep->rlimit_nofile };
 
@@ -829,7 +780,7 @@ static int join_box(pam_handle_t *pamh, struct box_session *s, const struct nsbo
 	}
 	joined_session = s;
 	joined_pid = getpid();
-	if (harden_after_join(pamh, rep->flags) < 0 || set_limits(pamh, s, rep) < 0) {
+	if (harden_after_join(pamh, rep->flags) < 0 || apply_session_limits(pamh, s, rep) < 0) {
 		restore_namespaces(pamh, s);
 		return -1;
 	}
@@ -861,10 +812,9 @@ static void remove_record(const char *id)
 
 static bool is_root(const char *user)
 {
-	struct passwd pw, *pwp = NULL;
-	char buf[4096];
+	_cleanup_(user_record_free) struct user_record u = { 0 };
 
-	return getpwnam_r(user, &pw, buf, sizeof(buf), &pwp) == 0 && pwp && pw.pw_uid == 0;
+	return user_record_lookup(user, &u) == 0 && u.uid == 0;
 }
 
 /* A session nsbox cannot box: refused, except root's (root is exempt unless

@@ -32,7 +32,6 @@
 #include <grp.h>
 #include <linux/kcmp.h>
 #include <poll.h>
-#include <pwd.h>
 #include <security/pam_ext.h>
 #include <signal.h>
 #include <stdio.h>
@@ -49,7 +48,9 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "../common/fdpass.h"
 #include "../common/syscalls.h"
+#include "../common/userlookup.h"
 #include "../common/util.h"
 #include "relay.h"
 
@@ -119,18 +120,16 @@ static bool same_file(int a, int b)
 /* The user owns the new pty, as sshd's monitor would make it. */
 static int lookup_ids(pam_handle_t *pamh, const char *user, struct relay *r)
 {
-	struct passwd pw, *pwp = NULL;
-	struct group gr, *grp = NULL;
-	char buf[16384];
+	_cleanup_(user_record_free) struct user_record u = { 0 };
 
-	if (getpwnam_r(user, &pw, buf, sizeof(buf), &pwp) != 0 || !pwp) {
+	if (user_record_lookup(user, &u) < 0) {
 		pam_syslog(pamh, LOG_ERR, "relay: no passwd entry for %s", user);
 		return -ENOENT;
 	}
-	r->uid = pw.pw_uid;
-	r->gid = r->tty_gid = pw.pw_gid;
-	if (getgrnam_r("tty", &gr, buf, sizeof(buf), &grp) == 0 && grp)
-		r->tty_gid = gr.gr_gid;
+	r->uid = u.uid;
+	r->gid = r->tty_gid = u.gid;
+	if (group_gid_of("tty", &r->tty_gid) < 0)
+		r->tty_gid = u.gid;
 	return 0;
 }
 
@@ -257,17 +256,11 @@ static void channel_write(struct relay_state *S, int c)
  * socket closes without one: no terminal, or the child failed). */
 static void receive_master(struct relay_state *S)
 {
-	char byte, control[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
-			      .msg_controllen = sizeof(control) };
-	struct cmsghdr *c;
-	ssize_t n = RETRY_EINTR(recvmsg(S->r->sock, &msg, MSG_CMSG_CLOEXEC));
-
-	c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-	    c->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(&S->master, CMSG_DATA(c), sizeof(int));
+	char byte;
+	/* Nothing (no terminal, or the child failed) or anything malformed:
+	 * no master. */
+	if (recv_with_fds(S->r->sock, &byte, sizeof(byte), &S->master, 1) <= 0)
+		close_fd(&S->master);
 	close_fd(&S->r->sock);
 	if (S->master < 0) {
 		S->ch[CH_TERM].done = true;
@@ -622,23 +615,13 @@ static int open_box_pty(pam_handle_t *pamh, struct relay *r, int *ret_master, in
 
 static int send_master(pam_handle_t *pamh, int sock, int master)
 {
-	char byte = 'M', control[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	char byte = 'M';
+	int r = send_with_fds(sock, &byte, sizeof(byte), &master, master >= 0 ? 1 : 0);
 
-	if (master >= 0) {
-		struct cmsghdr *c;
-		msg.msg_control = control;
-		msg.msg_controllen = sizeof(control);
-		c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &master, sizeof(int));
-	}
-	if (RETRY_EINTR(sendmsg(sock, &msg, MSG_NOSIGNAL)) != 1) {
+	if (r < 0) {
+		errno = -r;
 		pam_syslog(pamh, LOG_ERR, "relay: cannot hand the pty to the relay: %m");
-		return -errno;
+		return r;
 	}
 	return 0;
 }

@@ -84,7 +84,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct config *c = NULL;
 
 	log_setup(0, false);
-	log_reset_error();
 	if (config_parse_buffer("fuzz.conf", (const char *)data, size, &c) < 0)
 		return 0;
 	/* As config_load() keeps them, for the policy index to carry. */

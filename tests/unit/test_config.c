@@ -8,17 +8,23 @@
 #include "policy.h"
 #include "tap.h"
 
+/* The reason of the last parse() that failed. */
+static struct log_reason reason;
+
 static int parse(const char *text, struct config **c)
 {
+	int r;
+
 	*c = NULL;
-	log_reset_error();
-	return config_parse_buffer("test.conf", text, strlen(text), c);
+	log_reason_begin(&reason);
+	r = config_parse_buffer("test.conf", text, strlen(text), c);
+	log_reason_end(&reason);
+	return r;
 }
 
 static const char *last_error(void)
 {
-	const char *e = log_first_error();
-	return e ? e : "";
+	return log_reason_text(&reason) ?: "";
 }
 
 /* Groups in the tests: "students" is gid 500, "staff" 600. */
@@ -320,14 +326,57 @@ static void planning(void)
 	is_int(plan_box(&c->rules[0], &u, &p), 0, "a rule is planned for a user");
 	is_str(p.rootfs, "/srv/alice", "rootfs expanded");
 	is_str(p.hostname, "alice-box", "hostname expanded");
-	is_str(p.tmpfs[0], "/run/alice", "tmpfs expanded");
-	is_int(p.tmpfs_modes[0], 01777, "tmpfs mode kept");
-	is_str(p.binds[0].source, "/home/alice", "bind source expanded");
-	is_str(p.binds[0].target, "/home/alice", "bind target expanded");
+	/* /dev/shm, /tmp, accounting's /run, the tmpfs, the bind, 3 records. */
+	is_int(p.mounts.n, 8, "mounts planned: scratch, /run, tmpfs, bind, login records");
+	if (p.mounts.n == 8) {
+		const struct mount_entry *e = p.mounts.entries;
+		is_str(e[0].target, "/dev/shm", "/dev/shm first");
+		is_str(e[1].target, "/tmp", "then /tmp");
+		ok(e[0].mode == 01777 && e[1].mode == 01777, "both 1777");
+		ok(e[2].kind == MOUNT_TMPFS && streq(e[2].target, "/run") &&
+			   streq(e[2].only_for, "/run/utmp"),
+		   "accounting's /run, only for utmp, before the rule's tmpfs");
+		is_str(e[3].target, "/run/alice", "tmpfs expanded");
+		is_int(e[3].mode, 01777, "tmpfs mode kept");
+		is_int(e[4].kind, MOUNT_BIND, "then the bind");
+		is_str(e[4].source, "/home/alice", "bind source expanded");
+		is_str(e[4].target, "/home/alice", "bind target expanded");
+		ok(e[4].flags & MOUNT_SOURCE_PER_USER, "a bind from %%h is per user");
+		ok(e[5].kind == MOUNT_LOGIN_RECORD && streq(e[5].target, "/run/utmp") &&
+			   streq(e[7].target, "/var/log/lastlog"),
+		   "login records last");
+		ok(e[7].flags & MOUNT_TARGET_EXISTING, "a record needs its file in the rootfs");
+		mount_list_drop(&p.mounts, MOUNT_SOURCE_PER_USER);
+		ok(p.mounts.n == 7 && streq(p.mounts.entries[4].target, "/run/utmp"),
+		   "per-user binds can be dropped (nsbox check)");
+	}
 	plan_free(&p);
 	u.name = "..";
+	log_reason_begin(&reason);
 	is_int(plan_box(&c->rules[0], &u, &p), -EINVAL, "a hostile user name fails the plan");
+	log_reason_end(&reason);
 	ok(strstr(last_error(), "rule r: rootfs"), "... naming the rule and key");
+	config_free(c);
+
+	/* A tmpfs of the rule's on /run holds utmp: no second /run. */
+	parse("rule r {\n users = {\"*\"}\n rootfs = \"/srv\"\n tmpfs = {\"/run\"}\n}\n", &c);
+	if (!c)
+		return;
+	u.name = "alice";
+	is_int(plan_box(&c->rules[0], &u, &p), 0, "a rule with a /run tmpfs is planned");
+	is_int(p.mounts.n, 6, "scratch, the rule's /run and 3 records: no tmpfs of accounting");
+	if (p.mounts.n == 6)
+		ok(streq(p.mounts.entries[2].target, "/run") && !p.mounts.entries[2].only_for &&
+			   p.mounts.entries[2].mode == 0755,
+		   "the /run tmpfs is the rule's");
+	plan_free(&p);
+	config_free(c);
+	parse("rule r {\n users = {\"*\"}\n rootfs = \"/srv\"\n accounting = false\n}\n", &c);
+	if (!c)
+		return;
+	is_int(plan_box(&c->rules[0], &u, &p), 0, "a rule without accounting is planned");
+	is_int(p.mounts.n, 2, "only /dev/shm and /tmp without accounting");
+	plan_free(&p);
 	config_free(c);
 }
 

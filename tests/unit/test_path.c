@@ -24,13 +24,18 @@ static const char *at(const char *rel)
 	return buf[i];
 }
 
-static int walk(const char *rel, unsigned flags)
+static int walk_trusting(const char *rel, unsigned flags, struct path_trust trust)
 {
-	int fd = -1, r = walk_path("test", at(rel), flags, &fd);
+	int fd = -1, r = walk_path("test", at(rel), flags, trust, &fd);
 
 	if (fd >= 0)
 		close(fd);
 	return r;
+}
+
+static int walk(const char *rel, unsigned flags)
+{
+	return walk_trusting(rel, flags, PATH_TRUST_ROOT);
 }
 
 static void normalisation(void)
@@ -45,6 +50,14 @@ static void normalisation(void)
 	ok(!path_is_normalized_absolute("/srv/../etc"), "dot-dot component");
 	ok(!path_is_normalized_absolute("/srv/.."), "trailing dot-dot");
 	ok(path_is_normalized_absolute("/srv/..x/.y"), "names starting with dots are fine");
+	ok(path_strictly_below("/a/b", "/a"), "/a/b is strictly below /a");
+	ok(!path_strictly_below("/a", "/a"), "/a is not strictly below itself");
+	ok(!path_strictly_below("/ab", "/a"), "/ab is not below /a");
+	ok(path_at_or_below("/a", "/a") && path_at_or_below("/a/b/c", "/a"),
+	   "/a and /a/b/c are at or below /a");
+	ok(!path_at_or_below("/ab", "/a") && !path_at_or_below("/", "/a"),
+	   "/ab and / are not at or below /a");
+	ok(path_strictly_below("lib/x86_64-linux-gnu", "lib"), "relative names compare too");
 }
 
 static void walking(bool root)
@@ -63,9 +76,16 @@ static void walking(bool root)
 	is_int(walk("d/file/x", 0), -ENOTDIR, "a file on the way is refused");
 	is_int(walk("d/missing", 0), -ENOENT, "missing component");
 	is_int(walk("d/missing", WALK_MISSING_OK), -ENOENT, "missing component, quietly");
-	is_int(walk_path("test", "relative", 0, &fd), -EINVAL, "relative path is refused");
+	is_int(walk_path("test", "relative", 0, PATH_TRUST_ROOT, &fd), -EINVAL,
+	       "relative path is refused");
 
 	if (!root) {
+		/* Box init's trust ("not the user") is passed, not set: a walk
+		 * with root's trust right after it judges as before. */
+		is_int(walk_trusting("d/link", WALK_DIRECTORY, path_trust_not(getuid() + 1)), 0,
+		       "trusting all but another user, our symlink is followed");
+		is_int(walk_trusting("d/link", 0, path_trust_not(getuid())), -ELOOP,
+		       "trusting all but us, our symlink is refused");
 		is_int(walk("d/link", 0), -ELOOP, "a symlink not owned by root is refused");
 		skip("needs root", "root-owned symlinks are followed");
 		skip("needs root", "a user-owned symlink is refused");
@@ -81,6 +101,11 @@ static void walking(bool root)
 		is_int(walk("d/link", 0), -ELOOP, "a user-owned symlink is refused");
 	else
 		ok(0, "lchown for the user-owned symlink test");
+	is_int(walk_trusting("d/link", 0, path_trust_not(61234)), -ELOOP,
+	       "trusting all but the user, the user's symlink is refused");
+	is_int(walk_trusting("d/link", WALK_DIRECTORY, path_trust_not(61235)), 0,
+	       "trusting all but another user, it is followed");
+	is_int(walk("d/link", 0), -ELOOP, "root's trust afterwards: refused again");
 	chmod(base, 0755);
 	is_int(walk("d/sub", WALK_ROOT_OWNED), 0, "WALK_ROOT_OWNED accepts a root-owned tree");
 	mkdir(at("d/user"), 0755);

@@ -107,7 +107,6 @@ static struct config *parse(const char *text)
 {
 	struct config *c = NULL;
 
-	log_reset_error();
 	if (config_parse_buffer("/etc/test.conf", text, strlen(text), &c) < 0)
 		return NULL;
 	/* As config_load() keeps them for a root-owned file. */
