@@ -538,6 +538,13 @@ static void show_syslog_socket(const struct config_key *k, const struct rule *r,
 		summary_item(s, new_line(k), "syslog socket bound");
 }
 
+static void show_user_namespaces(const struct config_key *k, const struct rule *r,
+				 struct summary *s)
+{
+	if (r->user_namespaces)
+		summary_item(s, new_line(k), "user namespaces allowed");
+}
+
 /* Only a shared box lingers. */
 static void show_linger(const struct config_key *k, const struct rule *r, struct summary *s)
 {
@@ -607,6 +614,9 @@ const struct config_key config_keys[] = {
 	{ .name = "network", .where = RULE_KEY, .type = &key_switch, .def = "host",
 	  IN_RULE(network_none), .validate = validate_choice, .choices = { "host", "none" },
 	  .doc = "the host's network, or none but loopback" },
+	{ .name = "user_namespaces", .where = RULE_KEY, .type = &key_bool, .def = "false",
+	  IN_RULE(user_namespaces), .show = show_user_namespaces,
+	  .doc = "whether sessions may create and join user namespaces (container tools)" },
 	{ .name = "pids_max", .where = RULE_KEY, .type = &key_integer, IN_RULE(pids_max),
 	  .validate = validate_range, .min = 1, .max = 4194304,
 	  .doc = "the most processes the user may run (RLIMIT_NPROC)" },

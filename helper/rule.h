@@ -72,6 +72,9 @@ struct rule {
 	enum share share;
 	long linger; /* seconds a shared box outlives its last session */
 	bool network_none;
+	/* Sessions may create and join user namespaces (else the module
+	 * filters them out, common/ttyfilter.h). */
+	bool user_namespaces;
 	/* Limits; 0 means none. */
 	long pids_max;
 	unsigned long long memory_max;

@@ -9,8 +9,13 @@ ATTACK=$TOP/build/tools/attack
 
 add_user alice 62001
 add_user bob 62002
+add_user carol 62003
 make_box alice
 make_box bob
+make_box carol
+mkdir -p "$T/boxes/carol/usr/local/bin"
+install -m 0755 "$ATTACK" "$T/boxes/carol/usr/local/bin/attack"
+chmod -R go-w "$T/boxes/carol/usr"
 install -m 0755 "$ATTACK" "$T/boxes/alice/usr/local/bin/attack" 2>/dev/null ||
 	{ mkdir -p "$T/boxes/alice/usr/local/bin"; install -m 0755 "$ATTACK" "$T/boxes/alice/usr/local/bin/attack"; }
 install -m 04755 "$ATTACK" "$T/boxes/alice/usr/local/bin/attack-suid"
@@ -26,6 +31,12 @@ rule confined {
 	rootfs = "$T/boxes/%u"
 	hostname = "%u-box"
 	bind { source = "%h" }
+}
+rule containers {
+	users = {"carol"}
+	rootfs = "$T/boxes/%u"
+	hostname = "%u-box"
+	user_namespaces = true
 }
 EOF
 before=$(host_state)
@@ -74,6 +85,22 @@ for name in $names; do
 	esac
 done
 unlike "no attempt escaped" "$out" "ESCAPED"
+
+# A rule with user_namespaces = true: the session makes a user and mount
+# namespace of its own, where it holds every capability; the box's mounts
+# stay locked there all the same.
+out=$(drive carol -c '/usr/local/bin/attack run userns_create' 2>&1)
+like "user_namespaces = true: the session may create a user namespace" "$out" \
+	"userns_create: ESCAPED"
+for name in userns_umount_dev userns_umount_proc userns_remount_dev_rw \
+	userns_remount_root_suid userns_mount_sysfs userns_mknod; do
+	out=$(drive carol -c "/usr/local/bin/attack run $name" 2>&1 | tr -d "\r\n")
+	case "$out" in
+	*"$name: blocked: unshare"*) ok 1 "$name (user namespaces allowed): never got its namespace" ;;
+	*"$name: blocked: "*) ok 0 "$name (user namespaces allowed): blocked (${out##*blocked: })" ;;
+	*) ok 1 "$name (user namespaces allowed): $out" ;;
+	esac
+done
 
 # Under the filter of user namespaces (clone3 fails with ENOSYS) threads and
 # fork still work: libc falls back to clone.
