@@ -66,6 +66,8 @@ struct rule {
 	char *tmpfs_size; /* size= of /tmp, /dev/shm and the tmpfs list */
 	struct bind_template *binds;
 	size_t n_binds;
+	char **readonly_paths; /* templates: host paths bound read-only, in place */
+	size_t n_readonly_paths;
 	bool syslog_socket;
 	bool accounting; /* the host's utmp, wtmp and lastlog in the box */
 	enum on_error on_error;
