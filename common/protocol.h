@@ -84,6 +84,9 @@ enum nsbox_reply_flags {
 	NSBOX_REPLY_JOIN_NET = 1 << 2,
 	/* nice is set: the module sets it on the session (cpu_weight). */
 	NSBOX_REPLY_NICE = 1 << 3,
+	/* The rule allows the session to create user namespaces
+	 * (user_namespaces = true); without it the module filters them out. */
+	NSBOX_REPLY_USERNS = 1 << 4,
 };
 
 struct nsbox_reply {

@@ -9,6 +9,7 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <stddef.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -62,6 +63,83 @@ static inline int install_tty_filter(void)
 		/* 13 */ JEQ(TIOCSETD, 1, 0),
 		/* 14 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		/* 15 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+	};
+	struct sock_fprog prog = { .len = ARRAY_SIZE(filter), .filter = filter };
+
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0 ? -errno : 0;
+}
+
+/* Fail the creation of user namespaces, and joining one, for this process
+ * and everything it starts: unshare() and clone() with CLONE_NEWUSER get
+ * EPERM, and so does setns() with CLONE_NEWUSER or with 0 (any type);
+ * clone3(), whose flags live in memory a filter cannot read, gets ENOSYS,
+ * so that libc falls back to clone() (as systemd's RestrictNamespaces=
+ * does).
+ *
+ * Why: a boxed session runs in the host's user namespace; in a user
+ * namespace of its own (made here, or made by a process of the user's
+ * outside any box and passed in as an fd) it would hold every capability
+ * over a mount namespace of its own and could mount devpts instances (and
+ * tmpfs, mqueue, ...) that no limit of its box counts, ptys_max among
+ * them. Nothing a session needs is lost: its mounts, hostname and PID
+ * namespace are the box's. The module's own setns() calls after this name
+ * their types (never the user's). A rule with user_namespaces = true
+ * leaves user namespaces allowed. */
+static inline int install_userns_filter(void)
+{
+#if defined(__x86_64__)
+#define NATIVE_NR_MASK (~0x40000000U) /* x32: the same numbers with bit 30 */
+#define NATIVE_CLONE 56
+#define NATIVE_UNSHARE 272
+#define NATIVE_SETNS 308
+#define COMPAT_CLONE 120 /* i386 */
+#define COMPAT_UNSHARE 310
+#define COMPAT_SETNS 346
+#elif defined(__aarch64__)
+#define NATIVE_NR_MASK (~0U)
+#define NATIVE_CLONE 220
+#define NATIVE_UNSHARE 97
+#define NATIVE_SETNS 268
+#define COMPAT_CLONE 120 /* arm EABI */
+#define COMPAT_UNSHARE 337
+#define COMPAT_SETNS 375
+#elif defined(__i386__)
+#define NATIVE_NR_MASK (~0U)
+#define NATIVE_CLONE 120
+#define NATIVE_UNSHARE 310
+#define NATIVE_SETNS 346
+#define COMPAT_CLONE 120
+#define COMPAT_UNSHARE 310
+#define COMPAT_SETNS 346
+#endif
+#define CLONE3_NR 435 /* the same on every ABI */
+	struct sock_filter filter[] = {
+		/* 0 */ LD_ABS(arch),
+		/* 1 */ JEQ(NATIVE_ARCH, 0, 7),
+		/* 2 */ LD_ABS(nr),
+		/* 3 */ BPF_STMT(BPF_ALU | BPF_AND | BPF_K, NATIVE_NR_MASK),
+		/* 4 */ JEQ(CLONE3_NR, 20, 0),
+		/* 5 */ JEQ(NATIVE_UNSHARE, 11, 0),
+		/* 6 */ JEQ(NATIVE_CLONE, 10, 0),
+		/* 7 */ JEQ(NATIVE_SETNS, 12, 0),
+		/* 8 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* 9 */ JEQ(COMPAT_ARCH, 0, 6), /* the arch is still loaded */
+		/* 10 */ LD_ABS(nr),
+		/* 11 */ JEQ(CLONE3_NR, 13, 0),
+		/* 12 */ JEQ(COMPAT_UNSHARE, 4, 0),
+		/* 13 */ JEQ(COMPAT_CLONE, 3, 0),
+		/* 14 */ JEQ(COMPAT_SETNS, 5, 0),
+		/* 15 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* 16 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS), /* unknown ABI */
+		/* 17 */ LD_ABS(args[0]), /* clone, unshare: the flags; low half */
+		/* 18 */ BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_NEWUSER, 5, 0),
+		/* 19 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* 20 */ LD_ABS(args[1]), /* setns: the type; low half */
+		/* 21 */ JEQ(0, 2, 0),
+		/* 22 */ BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_NEWUSER, 1, 0),
+		/* 23 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* 24 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		/* 25 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
 	};
 	struct sock_fprog prog = { .len = ARRAY_SIZE(filter), .filter = filter };
 

@@ -255,7 +255,10 @@ static _noreturn_ void exec_in_box(char **argv, const char *id)
 	    setenv("HOME", "/root", 1) < 0 || (term_var[0] && setenv("TERM", term_var, 1) < 0) ||
 	    setenv("container", "nsbox", 1) < 0)
 		_exit(EXIT_CANNOT_EXEC);
-	if (sys_close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0 || install_tty_filter() < 0) {
+	/* The command may become the user (su in the box): it gets what a
+	 * session gets, no typing into terminals and no user namespaces. */
+	if (sys_close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0 || install_tty_filter() < 0 ||
+	    install_userns_filter() < 0) {
 		log_errno(errno, "hardening the command for box %s", id);
 		_exit(EXIT_CANNOT_EXEC);
 	}

@@ -395,7 +395,7 @@ int start_box_init(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd)
 	close(rep[1]);
 	close(go[0]);
 	if (pid < 0)
-		return log_errno(-pid, "clone3(namespaces)");
+		return log_error("clone3(namespaces): %s", userns_failure_hint(-pid)), pid;
 
 	/* Root writes the maps: only the user's own uid and gid exist inside,
 	 * and setgroups stays allowed so init can clear its groups. */

@@ -538,6 +538,13 @@ static void show_syslog_socket(const struct config_key *k, const struct rule *r,
 		summary_item(s, new_line(k), "syslog socket bound");
 }
 
+static void show_user_namespaces(const struct config_key *k, const struct rule *r,
+				 struct summary *s)
+{
+	if (r->user_namespaces)
+		summary_item(s, new_line(k), "user namespaces allowed");
+}
+
 /* Only a shared box lingers. */
 static void show_linger(const struct config_key *k, const struct rule *r, struct summary *s)
 {
@@ -607,6 +614,9 @@ const struct config_key config_keys[] = {
 	{ .name = "network", .where = RULE_KEY, .type = &key_switch, .def = "host",
 	  IN_RULE(network_none), .validate = validate_choice, .choices = { "host", "none" },
 	  .doc = "the host's network, or none but loopback" },
+	{ .name = "user_namespaces", .where = RULE_KEY, .type = &key_bool, .def = "false",
+	  IN_RULE(user_namespaces), .show = show_user_namespaces,
+	  .doc = "whether sessions may create and join user namespaces (container tools)" },
 	{ .name = "pids_max", .where = RULE_KEY, .type = &key_integer, IN_RULE(pids_max),
 	  .validate = validate_range, .min = 1, .max = 4194304,
 	  .doc = "the most processes the user may run (RLIMIT_NPROC)" },
@@ -632,6 +642,10 @@ const struct config_key config_keys[] = {
 	{ .name = "bind", .where = RULE_KEY, .type = &key_binds, IN_RULE_N(binds, n_binds),
 	  .holds = KEY_IN_BIND, .size = sizeof(struct bind_template), .validate = validate_bind,
 	  .max = CONFIG_MAX_MOUNTS, .doc = "a host path bound into the box" },
+	{ .name = "readonly_paths", .where = RULE_KEY, .type = &key_list,
+	  IN_RULE_N(readonly_paths, n_readonly_paths), .validate = validate_template,
+	  .template = TEMPLATE_BOX_PATH, .max = CONFIG_MAX_MOUNTS,
+	  .doc = "host paths bound read-only at the same place in the box" },
 	{ .name = "source", .where = KEY_IN_BIND, .type = &key_string,
 	  .offset = offsetof(struct bind_template, source), .validate = validate_template,
 	  .template = TEMPLATE_PATH, .doc = "the host path a bind binds" },

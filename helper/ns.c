@@ -69,9 +69,11 @@ int call_in_mount_ns(int pidfd, int (*fn)(void *), void *arg, int *ret_fd)
 		_exit(write(pipefd[1], &res, sizeof(res)) == sizeof(res) ? 0 : 1);
 	}
 	if (pid < 0) {
+		int err = errno;
 		close(pipefd[0]);
 		close(pipefd[1]);
-		return log_errno(errno, "clone3(mount namespace child)");
+		log_error("clone3(mount namespace child): %s", userns_failure_hint(err));
+		return -err;
 	}
 	/* One fd table: the write end stays open here until the child is
 	 * gone; closed then, a read cannot block. */
@@ -144,8 +146,21 @@ int write_id_maps(pid_t pid, uid_t uid_inside, uid_t uid_outside, gid_t gid_insi
 	return write_proc_file(pid, "gid_map", map);
 }
 
+/* Whether this process runs under a seccomp filter: pam_nsbox leaves its
+ * filter of user namespaces on a login program after a confined session,
+ * and everything that program starts (this helper) inherits it. */
+static bool seccomp_filtered(void)
+{
+	return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2;
+}
+
 const char *userns_failure_hint(int err)
 {
+	if ((err == ENOSYS || err == EPERM) && seccomp_filtered())
+		return "a seccomp filter of the calling program forbids clone3 or new namespaces "
+		       "(pam_nsbox leaves one on a login program after a confined session: one "
+		       "program confines one session, unless the rule sets user_namespaces = "
+		       "true)";
 	switch (err) {
 	case EPERM:
 	case EACCES:

@@ -446,6 +446,9 @@ static void serve_request(const struct nsbox_request *req, struct nsbox_reply *r
 		goto out;
 	}
 	reply_limits(rule, rep);
+	/* Without it the module filters user namespaces out of the session. */
+	if (rule->user_namespaces)
+		rep->flags |= NSBOX_REPLY_USERNS;
 	rep->verdict = NSBOX_VERDICT_BOXED;
 out:
 	/* After the verdict: the next login of a user no rule names need not

@@ -135,6 +135,23 @@ static int plan_binds(const struct rule *r, const struct user_info *u, struct mo
 	return 0;
 }
 
+/* readonly_paths: each a bind of the host path at the same place, read-only,
+ * after the binds (so that it may make part of one read-only). */
+static int plan_readonly_paths(const struct rule *r, const struct user_info *u,
+			       struct mount_list *list)
+{
+	for (size_t i = 0; i < r->n_readonly_paths; i++) {
+		_cleanup_free_ char *path = NULL;
+		const char *tmpl = r->readonly_paths[i];
+		unsigned flags = strchr(tmpl, '%') ? MOUNT_SOURCE_PER_USER : 0;
+		int err = expand_or_log(r, "readonly_paths", tmpl, u, TEMPLATE_BOX_PATH, &path);
+
+		if (err < 0 || (err = mount_list_add_bind(list, path, path, true, flags)) < 0)
+			return err;
+	}
+	return 0;
+}
+
 /* What box init mounts after /proc and /dev, in order. */
 static int plan_mounts(const struct rule *r, const struct user_info *u, struct mount_list *list)
 {
@@ -144,6 +161,7 @@ static int plan_mounts(const struct rule *r, const struct user_info *u, struct m
 	after_scratch = list->n;
 	err = err ?: plan_tmpfs(r, u, list);
 	err = err ?: plan_binds(r, u, list);
+	err = err ?: plan_readonly_paths(r, u, list);
 	if (!err && r->accounting)
 		err = mount_list_add_accounting(list, after_scratch);
 	return err;

@@ -66,12 +66,17 @@ struct rule {
 	char *tmpfs_size; /* size= of /tmp, /dev/shm and the tmpfs list */
 	struct bind_template *binds;
 	size_t n_binds;
+	char **readonly_paths; /* templates: host paths bound read-only, in place */
+	size_t n_readonly_paths;
 	bool syslog_socket;
 	bool accounting; /* the host's utmp, wtmp and lastlog in the box */
 	enum on_error on_error;
 	enum share share;
 	long linger; /* seconds a shared box outlives its last session */
 	bool network_none;
+	/* Sessions may create and join user namespaces (else the module
+	 * filters them out, common/ttyfilter.h). */
+	bool user_namespaces;
 	/* Limits; 0 means none. */
 	long pids_max;
 	unsigned long long memory_max;

@@ -606,11 +606,11 @@ static void restrict_abstract_sockets(pam_handle_t *pamh)
 		pam_syslog(pamh, LOG_WARNING, "Landlock scoping failed: %s", strerror(-r));
 }
 
-/* Once per process (forks inherit both): filters stack, and Landlock allows
+/* Once per process (forks inherit them): filters stack, and Landlock allows
  * only 16 layers. */
-static int harden_after_join(pam_handle_t *pamh)
+static int harden_after_join(pam_handle_t *pamh, uint32_t flags)
 {
-	static bool tty_filtered, sockets_scoped;
+	static bool tty_filtered, userns_filtered, sockets_scoped;
 	int r;
 
 	/* No fd of the application reaches the shell it execs. */
@@ -625,6 +625,20 @@ static int harden_after_join(pam_handle_t *pamh)
 			return r;
 		}
 		tty_filtered = true;
+	}
+	/* A user namespace of the session's own would give it mounts (devpts
+	 * past ptys_max among them) that no limit of the box counts. The
+	 * filter stays on the application too: after this session it cannot
+	 * create a box for another (its helper's clone3 fails), only join one;
+	 * a login program runs one session per process. */
+	if (!userns_filtered && !(flags & NSBOX_REPLY_USERNS)) {
+		r = install_userns_filter();
+		if (r < 0) {
+			pam_syslog(pamh, LOG_ERR, "seccomp filter for user namespaces: %s",
+				   strerror(-r));
+			return r;
+		}
+		userns_filtered = true;
 	}
 	if (!sockets_scoped) {
 		restrict_abstract_sockets(pamh);
@@ -766,7 +780,7 @@ static int join_box(pam_handle_t *pamh, struct box_session *s, const struct nsbo
 	}
 	joined_session = s;
 	joined_pid = getpid();
-	if (harden_after_join(pamh) < 0 || apply_session_limits(pamh, s, rep) < 0) {
+	if (harden_after_join(pamh, rep->flags) < 0 || apply_session_limits(pamh, s, rep) < 0) {
 		restore_namespaces(pamh, s);
 		return -1;
 	}

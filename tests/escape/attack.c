@@ -8,8 +8,13 @@
  *   attack euid                      print the effective uid (for the
  *                                    setuid and file-capability copies)
  *   attack setcap FILE               (host, root) give FILE cap_setuid+ep
+ *   attack threads                   make a thread and fork: what a session
+ *                                    must still do with user namespaces
+ *                                    filtered
  *   attack forks N                   fork up to N children: how many worked
  *   attack serve-abstract NAME       (host) listen on @NAME until killed
+ *   attack serve-userns PATH         (host, as the user) listen on PATH, make
+ *                                    a user namespace and hand out its fd
  *   attack with-pidfd PID CMD...     (host) run CMD with a pidfd of PID open,
  *                                    "@PIDFD@" in CMD becoming PIDFD=<fd>
  *   attack with-key CMD...           (host) run CMD in a new session keyring
@@ -20,12 +25,15 @@
  * exits 0 (blocked), 1 (ESCAPED) or 2 (untested). KEY=VALUE context from
  * the test: HOSTPID (a host process), HOSTMARK (a host file outside the
  * box), OTHERMARK (a file only in another user's box), ABSTRACT (a host
- * abstract unix socket name), PIDFD (an fd of a host process), SHMKEY (a
+ * abstract unix socket name), PIDFD (an fd of a host process), USERNS_SOCK
+ * (a socket of serve-userns), SHMKEY (a
  * host SysV shm key), KEYID (a key of
  * root's), UID (the confined user). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
+#include <pthread.h>
 #include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
@@ -322,6 +330,94 @@ static int a_unshare_mnt(void)
 	if (unshare(CLONE_NEWNS) == 0)
 		return say(ESCAPED, "new mount namespace without a user namespace");
 	return refused("unshare(CLONE_NEWNS)");
+}
+
+/* A user namespace of our own, by every call that makes one: in it we
+ * could mount devpts instances past ptys_max (and other file systems no
+ * box limit counts). clone3's flags are in memory, out of a seccomp
+ * filter's reach: it must fail as a whole (ENOSYS, so libc falls back to
+ * clone, where the flags are seen). */
+static int a_userns_create(void)
+{
+	struct clone_args args = { .flags = CLONE_NEWUSER, .exit_signal = SIGCHLD };
+	long pid;
+
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0) {
+		waitpid((pid_t)pid, NULL, 0);
+		return say(ESCAPED, "clone3(CLONE_NEWUSER) made a user namespace");
+	}
+	pid = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0) {
+		waitpid((pid_t)pid, NULL, 0);
+		return say(ESCAPED, "clone(CLONE_NEWUSER) made a user namespace");
+	}
+	if (unshare(CLONE_NEWUSER) == 0)
+		return say(ESCAPED, "unshare(CLONE_NEWUSER) made a user namespace");
+	return refused("clone3, clone and unshare of CLONE_NEWUSER");
+}
+
+/* A user namespace made outside the box by a process of the same user
+ * (USERNS_SOCK: a unix socket that hands out an fd of it, see serve-userns),
+ * joined from the session: there we would hold every capability over a
+ * mount namespace of our own. */
+static int a_userns_setns(void)
+{
+	const char *path = get("USERNS_SOCK");
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char byte, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			      .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c;
+	int sock, ns = -1;
+
+	if (!path)
+		return say(UNTESTED, "no USERNS_SOCK");
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+	sock = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+	    recvmsg(sock, &msg, 0) != 1)
+		return say(UNTESTED, "no user namespace fd from %s: %s", path, strerror(errno));
+	c = CMSG_FIRSTHDR(&msg);
+	if (c && c->cmsg_type == SCM_RIGHTS)
+		memcpy(&ns, CMSG_DATA(c), sizeof(ns));
+	if (ns < 0)
+		return say(UNTESTED, "no fd in the message");
+	if (setns(ns, CLONE_NEWUSER) < 0 && setns(ns, 0) < 0)
+		return refused("setns(user namespace of the user's, CLONE_NEWUSER and 0)");
+	if (unshare(CLONE_NEWNS) == 0 && mount("none", "/tmp", "tmpfs", 0, "size=1g") == 0)
+		return say(ESCAPED, "joined a user namespace from outside and mounted a tmpfs");
+	return say(ESCAPED, "joined a user namespace from outside the box");
+}
+
+static void *thread_main(void *arg)
+{
+	return arg;
+}
+
+/* Not an attack: what a session must still do under the filter. */
+static int threads_and_forks(void)
+{
+	pthread_t t;
+	void *res = NULL;
+	pid_t pid;
+	int status = -1;
+
+	if (pthread_create(&t, NULL, thread_main, (void *)"ran") != 0 || pthread_join(t, &res) != 0)
+		return printf("pthread_create failed\n"), 1;
+	pid = fork();
+	if (pid == 0)
+		_exit(7);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 7)
+		return printf("fork failed\n"), 1;
+	printf("thread %s, fork ran\n", (const char *)res);
+	return 0;
 }
 
 /* In a user+mount namespace of our own we hold every capability over a copy
@@ -796,6 +892,8 @@ static const struct {
 	{ "setns_init_user", a_setns_init_user },
 	{ "unshare_pid", a_unshare_pid },
 	{ "unshare_mnt", a_unshare_mnt },
+	{ "userns_create", a_userns_create },
+	{ "userns_setns", a_userns_setns },
 	{ "userns_umount_dev", a_userns_umount_dev },
 	{ "userns_umount_proc", a_userns_umount_proc },
 	{ "userns_remount_dev_rw", a_userns_remount_dev_rw },
@@ -928,6 +1026,45 @@ static int serve_abstract(const char *name)
 
 /* Host side: run CMD in a new session keyring holding a key of root's;
  * "@KEYID@" in CMD's arguments becomes the key's id. */
+/* Listen on PATH, then move into a new user namespace and hand an fd of
+ * it to whoever connects (bound first: in the new namespace, with no
+ * maps, the file could not be made). */
+static int serve_userns(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0), ns;
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 16) < 0) {
+		perror("bind");
+		return 1;
+	}
+	if (unshare(CLONE_NEWUSER) < 0 || (ns = open("/proc/self/ns/user", O_RDONLY)) < 0) {
+		perror("user namespace");
+		return 1;
+	}
+	printf("serving\n");
+	fflush(stdout);
+	for (;;) {
+		char byte = 'u', cbuf[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+				      .msg_controllen = sizeof(cbuf) };
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		int conn = accept(fd, NULL, NULL);
+
+		if (conn < 0)
+			continue;
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &ns, sizeof(int));
+		(void)sendmsg(conn, &msg, 0);
+		close(conn);
+	}
+}
+
 static int with_key(char **cmd)
 {
 	char id[32];
@@ -1026,6 +1163,8 @@ int main(int argc, char **argv)
 		return forks(atoi(argv[2]));
 	if (strcmp(argv[1], "starve-init") == 0 && argc == 3)
 		return starve_init(atoi(argv[2]));
+	if (strcmp(argv[1], "serve-userns") == 0 && argc == 3)
+		return serve_userns(argv[2]);
 	if (strcmp(argv[1], "serve-abstract") == 0 && argc == 3)
 		return serve_abstract(argv[2]);
 	if (strcmp(argv[1], "with-key") == 0 && argc >= 3)
@@ -1040,6 +1179,8 @@ int main(int argc, char **argv)
 			ctx[n++][1] = eq + 1;
 		}
 	}
+	if (strcmp(argv[1], "threads") == 0)
+		return threads_and_forks();
 	if (strcmp(argv[1], "euid") == 0)
 		return print_euid();
 	if (strcmp(argv[1], "setcap") == 0 && argc == 3)

@@ -16,14 +16,20 @@
  *   ttythief give-ptys N SOCK   open up to N and send them over SOCK
  *   ttythief keep SOCK LOG      (another box) take ptys over SOCK, hold them
  *                               all, log "KEPT total" after each batch
+ *   ttythief own-devpts N DIR   in a user and mount namespace of its own,
+ *                               mount a devpts of its own on DIR (made if
+ *                               missing) and open up to N ptys there: print
+ *                               "OWN=K (why it stopped)"
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -206,8 +212,28 @@ static int keep(const char *path, const char *log)
 	return 0;
 }
 
+/* Past any ptys_max: an instance of one's own draws on the host's pool. */
+static int own_devpts(int n, const char *dir)
+{
+	char ptmx[4096];
+	int k = 0;
+
+	(void)mkdir(dir, 0700);
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+		return printf("OWN=0 (unshare(USER|NS): %s)\n", strerror(errno)), 0;
+	if (mount("devpts", dir, "devpts", 0, "newinstance,ptmxmode=0666") < 0)
+		return printf("OWN=0 (mount devpts: %s)\n", strerror(errno)), 0;
+	snprintf(ptmx, sizeof(ptmx), "%s/ptmx", dir);
+	for (; k < n; k++)
+		if (open(ptmx, O_RDWR | O_NOCTTY) < 0)
+			return printf("OWN=%d (%s)\n", k, strerror(errno)), 0;
+	return printf("OWN=%d (all)\n", k), 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "own-devpts") == 0)
+		return own_devpts(atoi(argv[2]), argv[3]);
 	if (argc == 4 && strcmp(argv[1], "hold-ptys") == 0)
 		return hold_ptys(atoi(argv[2]), argv[3]);
 	if (argc == 4 && strcmp(argv[1], "give-ptys") == 0)

@@ -62,6 +62,8 @@ rule nested {
 		source = "$T/srcs/private"
 		target = "/mnt/private"
 	}
+	# One process opens 20 boxes in a row (below): see faults.t.
+	user_namespaces = true
 }
 EOF
 mkdir -p "$T/boxes/plain/mnt/shared" "$T/boxes/plain/mnt/slave" "$T/boxes/plain/mnt/private"

@@ -139,6 +139,11 @@ like "background, setsid and double-forked processes run in a session" "$out" "r
 sleep 0.3
 is "they are all gone after close_session" "$(pgrep -f 'sleep 100[1-4]' | wc -l)" "0"
 
+out=$(drive alice -n 2 2>&1)
+like "by default a program's second confined session is refused (namespace filter)" "$out" \
+	"failures=1"
+# These cycles look for leaks in the application: let it open more.
+sed -i 's/^rule by_name {$/rule by_name {\n\tuser_namespaces = true/' "$CONF"
 out=$(drive alice -n 100)
 like "100 open/close cycles in one process: no failure" "$out" "failures=0"
 fds=$(sed -n 's/.*fds_before=\([0-9]*\) fds_after=\([0-9]*\).*/\1 \2/p' <<<"$out")

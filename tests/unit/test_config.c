@@ -64,6 +64,7 @@ static void parsing(void)
 		     "  on_error = \"allow\"\n"
 		     "  syslog_socket = false\n"
 		     "  accounting = false\n"
+		     "  user_namespaces = true\n"
 		     "}\n",
 		     &c),
 	       0, "a full config parses");
@@ -84,6 +85,8 @@ static void parsing(void)
 	ok(c->rules[1].on_error == ON_ERROR_ALLOW, "on_error = allow");
 	ok(c->rules[0].accounting, "accounting defaults to true");
 	ok(!c->rules[1].accounting, "accounting = false");
+	ok(!c->rules[0].user_namespaces, "user_namespaces defaults to false");
+	ok(c->rules[1].user_namespaces, "user_namespaces = true");
 	is_str(c->rules[0].tmpfs_size, "2%", "tmpfs_size defaults to 2% (at most 20% of RAM a box)");
 	config_free(c);
 
