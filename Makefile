@@ -335,6 +335,7 @@ bench-tools: $(BENCH_BINS)
 # make bench [BENCH_QUICK=1] [BENCH_SCALE="100 1000"]: nsbox against its peers.
 bench: deps-bench
 	$(MAKE) all units rootfs bench-tools
+	-$(MAKE) debian-rootfs
 	BENCH_QUICK=$(BENCH_QUICK) bash bench/run.sh $(if $(BENCH_SCALE),--scale "$(BENCH_SCALE)")
 
 demo: deps-demo

@@ -27,6 +27,7 @@ enter_private_ns "$@"
 . "$(dirname "$0")/../tests/lib/common.sh"
 . "$(dirname "$0")/../tests/lib/pam.sh"
 . "$(dirname "$0")/../tests/lib/ssh.sh"
+. "$(dirname "$0")/../tests/lib/debian.sh"
 
 if [ "$QUICK" = 1 ]; then
 	ROUNDS=10 PAM_ROUNDS=10 SSH_ROUNDS=3 WARM=2
@@ -87,11 +88,25 @@ add_user plain 62501
 ssh_authorize bench
 ssh_authorize plain
 make_box bench
+# A real Debian rootfs (make debian-rootfs, cached) for a second confined
+# user, when it was built: the per-login checks of a full-sized rootfs.
+DEBIAN_ROW=0
+if [ -f "$DEBIAN_ROOTFS.built" ]; then
+	add_user benchdeb 62502
+	debian_box bench-debian benchdeb
+	DEBIAN_ROW=1
+fi
 write_conf <<EOF
 rule bench {
 	users = {"bench"}
 	rootfs = "$T/boxes/bench"
 	hostname = "bench-box"
+	bind { source = "%h" }
+}
+rule bench_debian {
+	users = {"benchdeb"}
+	rootfs = "$T/boxes/bench-debian"
+	hostname = "bench-debian"
 	bind { source = "%h" }
 }
 EOF
@@ -146,6 +161,12 @@ pam_namespace	pamtester bench-namespace bench open_session close_session
 pam_nsbox confined	pamtester bench-nsbox bench open_session close_session
 pam_nsbox unnamed user	pamtester bench-nsbox plain open_session close_session
 EOF
+if [ "$DEBIAN_ROW" = 1 ]; then
+	printf '%s\t%s\n' "pam_nsbox Debian rootfs" \
+		"pamtester bench-nsbox benchdeb open_session close_session" >>"$T/pam.cmds"
+else
+	note "(no Debian rootfs row: make debian-rootfs did not build it; see build/debian-rootfs.skip)"
+fi
 "$INTERLEAVE" -r "$PAM_ROUNDS" -w "$WARM" "$T/pam.cmds" >"$OUT/pam.csv"
 table "PAM: pamtester open_session close_session ($PAM_ROUNDS rounds, interleaved)" "$OUT/pam.csv"
 hyperfine_table "PAM, cross-check: hyperfine -N ($ROUNDS runs each, in sequence)" \
