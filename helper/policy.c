@@ -2,10 +2,13 @@
 #include "policy.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <sys/mount.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "log.h"
+#include "path.h"
 
 /* Whether R names U: the matcher the module also runs on the policy
  * index (common/match.h). A failed lookup counts as no match here, as it
@@ -135,6 +138,58 @@ static int plan_binds(const struct rule *r, const struct user_info *u, struct mo
 	return 0;
 }
 
+/* The innermost entry of LIST (a tmpfs or a bind) whose target DIR is or
+ * lies below, or NULL (DIR is in the rootfs). */
+static const struct mount_entry *enclosing_entry(const struct mount_list *list, const char *dir)
+{
+	const struct mount_entry *best = NULL;
+
+	for (size_t i = 0; i < list->n; i++) {
+		const struct mount_entry *e = &list->entries[i];
+		if (e->kind != MOUNT_LOGIN_RECORD && path_at_or_below(dir, e->target) &&
+		    (!best || strlen(e->target) > strlen(best->target)))
+			best = e;
+	}
+	return best;
+}
+
+/* A read-only mount sits on one name: a user who may rename a directory
+ * above it (mv ~/.config ~/.old) makes the path anew, writable, and reaches
+ * the host's files there. Every directory above PATH must be one the user
+ * cannot rename: a mount point (rename gives EBUSY), or in a read-only
+ * plain rootfs, a read-only bind or a tmpfs of the box (its mount points
+ * are root's, made by the helper); not a directory inside a writable bind
+ * (or an overlay rootfs, writable where its permissions say). NULL when
+ * PATH is safe, else why not. */
+static const char *readonly_path_unsafe(const struct rule *r, const struct mount_list *list,
+					const char *path)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (;;) {
+		const struct mount_entry *e;
+		char *slash = strrchr(dir, '/');
+
+		if (slash == dir)
+			return NULL; /* the parent is "/": the rootfs's root */
+		*slash = '\0';
+		e = enclosing_entry(list, dir);
+		if (!e) {
+			if (r->rootfs_lower)
+				return "it lies in an overlay rootfs, where the user may rename a "
+				       "directory above it";
+			continue; /* in the read-only rootfs */
+		}
+		if (streq(e->target, dir))
+			continue; /* a mount point */
+		if (e->kind == MOUNT_BIND && !(e->attrs & MOUNT_ATTR_RDONLY))
+			return "a directory above it lies inside a writable bind, where the user "
+			       "may rename it; put it directly in the bind's target, or bind its "
+			       "parent read-only";
+	}
+}
+
 /* readonly_paths: each a bind of the host path at the same place, read-only,
  * after the binds (so that it may make part of one read-only). */
 static int plan_readonly_paths(const struct rule *r, const struct user_info *u,
@@ -145,8 +200,15 @@ static int plan_readonly_paths(const struct rule *r, const struct user_info *u,
 		const char *tmpl = r->readonly_paths[i];
 		unsigned flags = strchr(tmpl, '%') ? MOUNT_SOURCE_PER_USER : 0;
 		int err = expand_or_log(r, "readonly_paths", tmpl, u, TEMPLATE_BOX_PATH, &path);
+		const char *why;
 
-		if (err < 0 || (err = mount_list_add_bind(list, path, path, true, flags)) < 0)
+		if (err < 0)
+			return err;
+		if ((why = readonly_path_unsafe(r, list, path))) {
+			log_error("rule %s: readonly_paths %s: %s", r->name, path, why);
+			return -EPERM;
+		}
+		if ((err = mount_list_add_bind(list, path, path, true, flags)) < 0)
 			return err;
 	}
 	return 0;

@@ -42,6 +42,11 @@ ok $? "control: on the host she writes %h/locked and the shared directory"
 rm -f "$T/shared/docs/mine"
 is "no box wrote to the host's readonly path" "$(ls "$T/shared/docs")" "readme"
 
+# A read-only mount sits on one name: renaming it away would let her make
+# the path anew, writable. It is a mount point: rename gives EBUSY.
+out=$(drive alice -c "mv $H/locked $H/moved" 2>&1)
+like "her readonly path cannot be renamed away" "$out" "can't rename .*locked.*busy"
+
 out=$("$NSBOX" check -v -f "$CONF" 2>&1)
 like "nsbox check -v lists the readonly paths" "$out" "readonly_paths: $T/shared/docs %h/locked"
 
@@ -61,6 +66,27 @@ like "a missing readonly path refuses the login" "$out" "failures=1"
 log_has "user alice denied rule=ro: .*$H/locked.*No such file"
 ok $? "... saying which"
 mv "$H/locked.old" "$H/locked"
+
+# Deeper in a writable bind, a directory above the path is hers to rename
+# (mv ~/.config ~/.old; mkdir -p ~/.config/systemd/user): the attack that
+# an outside review ran against the first version, which let her write the
+# host's ~/.config/systemd. Refused now, saying why.
+mkdir -p "$H/.config/systemd"
+chown -R alice "$H/.config"
+write_conf <<EOF
+rule ro {
+	users = {"alice"}
+	rootfs = "$T/boxes/%u"
+	bind { source = "%h" }
+	readonly_paths = {"%h/.config/systemd"}
+}
+EOF
+: >"$T/syslog"
+out=$(drive alice -c "mv $H/.config $H/.config.old && mkdir -p $H/.config/systemd && echo evil >$H/.config/systemd/evil.service" 2>&1)
+like "a readonly path a rename could undo refuses the login" "$out" "failures=1"
+ok $([ ! -e "$H/.config/systemd/evil.service" ]; echo $?) "... and the host's ~/.config/systemd got nothing"
+log_has "rule ro: readonly_paths $H/.config/systemd: a directory above it lies inside a writable bind"
+ok $? "... saying why"
 
 # A readonly path must be an absolute box path: "/" and /proc are nsbox's.
 write_conf <<EOF
