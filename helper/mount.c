@@ -306,13 +306,6 @@ int make_dev_entries(int devfd, bool syslog_socket)
 	return 0;
 }
 
-static int open_devpts_context(void *unused _unused_)
-{
-	int fs = sys_fsopen("devpts", FSOPEN_CLOEXEC);
-
-	return fs < 0 ? log_errno(errno, "fsopen(\"devpts\")") : fs;
-}
-
 /* A devpts instance for boxes.
  * max: every devpts instance but the host's draws on one pool
  * (kernel.pty.max); without a cap one box could take it all and leave
@@ -320,7 +313,8 @@ static int open_devpts_context(void *unused _unused_)
  * NO_RESERVE: the kernel lets an instance made from the initial mount
  * namespace (where the helper runs on a real host) use the last
  * kernel.pty.reserve ptys too, which are kept for the host's own
- * logins; so the context is made in a copy of our mount namespace.
+ * logins; so the context is made in a copy of our mount namespace
+ * (fsopen_in_copied_mount_ns).
  * No gid=5: made in box init (rootless face), the tty group is not mapped
  * there; the login program's root code chowns its ptys. */
 int make_devpts(const char *shown, long max, bool no_reserve, int *ret_tree)
@@ -335,9 +329,9 @@ int make_devpts(const char *shown, long max, bool no_reserve, int *ret_tree)
 	if (max < 1)
 		return log_errno(EINVAL, "devpts for %s: max=%ld", shown, max);
 	if (no_reserve)
-		r = call_in_mount_ns(-1, open_devpts_context, NULL, &fs);
-	else
-		r = fs = open_devpts_context(NULL);
+		r = fs = fsopen_in_copied_mount_ns("devpts");
+	else if ((r = fs = sys_fsopen("devpts", FSOPEN_CLOEXEC)) < 0)
+		r = log_errno(errno, "fsopen(\"devpts\")");
 	if (r < 0)
 		return r;
 	return make_fs_from(fs, "devpts", devpts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, shown,

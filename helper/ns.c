@@ -60,9 +60,8 @@ int call_in_mount_ns(int pidfd, int (*fn)(void *), void *arg, int *ret_fd)
 
 		/* The child's own reason, whatever its parent collects. */
 		log_reason_begin(&why);
-		if ((pidfd >= 0 ? setns(pidfd, CLONE_NEWNS) : unshare(CLONE_NEWNS)) < 0)
-			res.result = log_errno(errno, pidfd >= 0 ? "setns(box init, mount)"
-								 : "unshare(CLONE_NEWNS)");
+		if (setns(pidfd, CLONE_NEWNS) < 0)
+			res.result = log_errno(errno, "setns(box init, mount)");
 		else
 			res.result = fn(arg);
 		snprintf(res.error, sizeof(res.error), "%s", log_reason_text(&why) ?: "");
@@ -90,6 +89,33 @@ int call_in_mount_ns(int pidfd, int (*fn)(void *), void *arg, int *ret_fd)
 		return res.result;
 	*ret_fd = res.result;
 	return 0;
+}
+
+int fsopen_in_copied_mount_ns(const char *fstype)
+{
+	_cleanup_close_ int home = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	int fs, err;
+
+	if (home < 0)
+		return log_errno(errno, "open(/proc/self/ns/mnt)");
+	/* A private copy of the namespace we are in: the same mounts, and
+	 * nothing is ever mounted in it (a context is not a mount). */
+	if (unshare(CLONE_NEWNS) < 0)
+		return log_errno(errno, "unshare(CLONE_NEWNS)");
+	fs = sys_fsopen(fstype, FSOPEN_CLOEXEC);
+	err = errno;
+	/* Back where we were; the copy goes with its last user. setns()
+	 * also makes our root and cwd the namespace's root, which they were:
+	 * the helper is not chrooted and works from "/" (reset_process_state).
+	 * A helper that cannot go back must not build a box from the copy:
+	 * the caller fails the login. */
+	if (setns(home, CLONE_NEWNS) < 0) {
+		err = errno;
+		if (fs >= 0)
+			close(fs);
+		return log_errno(err, "setns(our mount namespace)");
+	}
+	return fs >= 0 ? fs : log_errno(err, "fsopen(\"%s\")", fstype);
 }
 
 int format_id_map(char *buf, size_t size, unsigned long inside, unsigned long outside,

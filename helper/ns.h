@@ -30,12 +30,19 @@ int format_id_map(char *buf, size_t size, unsigned long inside, unsigned long ou
 int write_id_maps(pid_t pid, uid_t uid_inside, uid_t uid_outside, gid_t gid_inside,
 		  gid_t gid_outside, bool deny_setgroups);
 
-/* Run FN(ARG) in a child that shares our file descriptors but has another
- * mount namespace: that of the process PIDFD names (setns), or with PIDFD
- * -1 a copy of ours (unshare). FN returns a file descriptor it opened,
- * which is ours in *RET_FD once the child is gone, or -errno. For the few
- * things the kernel decides by the caller's mount namespace. */
+/* Run FN(ARG) in a child that shares our file descriptors but is in the
+ * mount namespace of the process PIDFD names (setns). FN returns a file
+ * descriptor it opened, which is ours in *RET_FD once the child is gone,
+ * or -errno. For the few things the kernel decides by the caller's mount
+ * namespace. */
 int call_in_mount_ns(int pidfd, int (*fn)(void *), void *arg, int *ret_fd);
+
+/* fsopen(FSTYPE) from a throwaway copy of our mount namespace, in this
+ * process (no child: a fork of the helper costs more than the rest of the
+ * devpts it is for), then back in ours. For what the kernel decides by
+ * the mount namespace a context is made in. Needs CAP_SYS_ADMIN and a
+ * single thread. A file descriptor, or -errno. */
+int fsopen_in_copied_mount_ns(const char *fstype);
 
 /* Explain a failure to create a user namespace in words an admin can act on. */
 const char *userns_failure_hint(int err);
