@@ -324,7 +324,12 @@ check: deps-check
 		else rm -f $(B)/sanitize; fi
 	sh tests/run.sh
 
-BENCH_BINS := $(B)/bench/interleave $(B)/bench/boxes
+BENCH_BINS := $(B)/bench/interleave $(B)/bench/boxes $(B)/bench/floors $(B)/bench/noop
+# The cheapest program start there is: static, no libc start-up to speak of.
+$(B)/bench/noop: bench/noop.c $(B)/flags
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(NSBOX_CFLAGS) -static -o $@ $<
 $(B)/bench/%: bench/%.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<

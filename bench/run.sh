@@ -172,6 +172,18 @@ table "PAM: pamtester open_session close_session ($PAM_ROUNDS rounds, interleave
 hyperfine_table "PAM, cross-check: hyperfine -N ($ROUNDS runs each, in sequence)" \
 	"$T/pam.cmds" "$OUT/pam-hyperfine.csv"
 
+# --- floors: the steps a login cannot skip -------------------------------------------
+# What the steps every confined login takes cost on this machine, round-robin
+# in one process (bench/floors.c): a confined login costs at least
+# pam_permit + spawn-helper + minimal-box (README, "Performance").
+"$TOP/build/bench/floors" -H "$NSBOX" -s "$TOP/build/bench/noop" -r "$ROUNDS" >"$OUT/floors.csv"
+{
+	echo
+	echo "Floors: the steps a confined login cannot skip ($ROUNDS rounds, interleaved)"
+	printf '%-28s %10s %10s %10s\n' step median_ms p10_ms p90_ms
+	awk -F, '{printf "%-28s %10s %10s %10s\n", $1, $2, $3, $4}' "$OUT/floors.csv"
+} | tee -a "$TABLE"
+
 # --- ssh: a whole login running true ---------------------------------------------
 sshd_start
 SSH="ssh ${SSH_OPTS[*]} -i $SSH_DIR/id -p $PORT"

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* floors: what the steps every confined login must take cost on this
+ * machine, measured round-robin in one process so that noise hits them
+ * alike. The floor of a login is pam_permit's time plus the steps its
+ * design cannot skip (README, "Performance").
+ *
+ *   floors -H HELPER -s STATIC_NOOP [-r ROUNDS]
+ *
+ * Rows (CSV: name,median_ms,p10_ms,p90_ms):
+ *   fork            fork(), the child exits, wait
+ *   spawn-static    vfork + exec of a static program that exits, wait
+ *   spawn-helper    vfork + exec of HELPER --version, wait
+ *   namespaces      clone3 with the box's namespaces (user, mount, UTS,
+ *                   PID, IPC, cgroup), the child exits, wait
+ *   minimal-box     the same, with uid/gid maps written by the parent and
+ *                   a child that makes the least a box is: a tmpfs root
+ *                   with /proc mounted, pivot_root, then exits
+ * Must run as root. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/syscalls.h"
+
+#define BOX_FLAGS                                                                              \
+	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWIPC |              \
+	 CLONE_NEWCGROUP)
+
+static const char *helper, *noop;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "floors: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void reap(pid_t pid)
+{
+	int status;
+
+	if (pid < 0)
+		die("fork/clone");
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "floors: a child failed (status 0x%x)\n", status);
+		exit(1);
+	}
+}
+
+static void do_fork(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	reap(pid);
+}
+
+static void spawn(const char *path, const char *arg)
+{
+	char *const argv[] = { (char *)path, (char *)arg, NULL };
+	char *const envp[] = { NULL };
+	pid_t pid = vfork();
+
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0)
+			dup2(null, 1);
+		execve(path, argv, envp);
+		_exit(127);
+	}
+	reap(pid);
+}
+
+static void spawn_static(void)
+{
+	spawn(noop, NULL);
+}
+
+static void spawn_helper(void)
+{
+	spawn(helper, "--version");
+}
+
+static pid_t clone_ns(int *ret_pidfd)
+{
+	struct clone_args args = {
+		.flags = BOX_FLAGS | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)ret_pidfd,
+		.exit_signal = SIGCHLD,
+	};
+
+	return sys_clone3(&args);
+}
+
+static void namespaces(void)
+{
+	int pidfd = -1;
+	pid_t pid = clone_ns(&pidfd);
+
+	if (pid == 0)
+		_exit(0);
+	reap(pid);
+	close(pidfd);
+}
+
+static void write_file(pid_t pid, const char *name, const char *text)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		die(path);
+	close(fd);
+}
+
+/* In the child: the least a box is. */
+static int build_minimal_box(void)
+{
+	int fs, root;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return 1;
+	fs = sys_fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0 || sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return 2;
+	root = sys_fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	if (root < 0 || fchdir(root) < 0 || mkdir("proc", 0555) < 0)
+		return 3;
+	/* Attach the detached tmpfs on a directory of itself is not
+	 * possible: mount it over / 's tmp copy instead, then move in. */
+	if (sys_move_mount(root, "", AT_FDCWD, "/tmp", MOVE_MOUNT_F_EMPTY_PATH) < 0 ||
+	    chdir("/tmp") < 0)
+		return 4;
+	if (mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return 5;
+	if (syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0)
+		return 6;
+	return 0;
+}
+
+static void minimal_box(void)
+{
+	int go[2], pidfd = -1;
+	char c;
+	pid_t pid;
+
+	if (pipe2(go, O_CLOEXEC) < 0)
+		die("pipe2");
+	pid = clone_ns(&pidfd);
+	if (pid == 0) {
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(9);
+		_exit(build_minimal_box());
+	}
+	close(go[0]);
+	write_file(pid, "uid_map", "0 0 1\n");
+	write_file(pid, "gid_map", "0 0 1\n");
+	if (write(go[1], "g", 1) != 1)
+		die("write(go)");
+	close(go[1]);
+	reap(pid);
+	close(pidfd);
+}
+
+struct row {
+	const char *name;
+	void (*fn)(void);
+	double *ms;
+};
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+	struct row rows[] = {
+		{ "fork", do_fork, NULL },
+		{ "spawn-static", spawn_static, NULL },
+		{ "spawn-helper", spawn_helper, NULL },
+		{ "namespaces", namespaces, NULL },
+		{ "minimal-box", minimal_box, NULL },
+	};
+	const size_t nrows = sizeof(rows) / sizeof(rows[0]);
+	int rounds = 300, warm = 10, o;
+
+	while ((o = getopt(argc, argv, "H:s:r:")) != -1) {
+		switch (o) {
+		case 'H': helper = optarg; break;
+		case 's': noop = optarg; break;
+		case 'r': rounds = atoi(optarg); break;
+		default: return 2;
+		}
+	}
+	if (!helper || !noop || rounds < 10) {
+		fprintf(stderr, "usage: floors -H HELPER -s STATIC_NOOP [-r ROUNDS>=10]\n");
+		return 2;
+	}
+	for (size_t i = 0; i < nrows; i++)
+		if (!(rows[i].ms = calloc(rounds, sizeof(double))))
+			die("calloc");
+	for (int r = -warm; r < rounds; r++)
+		for (size_t i = 0; i < nrows; i++) {
+			double t = now_ms();
+			rows[i].fn();
+			if (r >= 0)
+				rows[i].ms[r] = now_ms() - t;
+		}
+	for (size_t i = 0; i < nrows; i++) {
+		qsort(rows[i].ms, rounds, sizeof(double), cmp);
+		printf("%s,%.3f,%.3f,%.3f\n", rows[i].name, rows[i].ms[rounds / 2],
+		       rows[i].ms[rounds / 10], rows[i].ms[rounds * 9 / 10]);
+	}
+	return 0;
+}

@@ -1,0 +1,116 @@
+#!/bin/bash
+# phases.sh: where the time of a confined login goes, phase by phase.
+#
+#   bash bench/phases.sh [-r ROUNDS] [HELPER]
+#
+# Runs ROUNDS confined logins (pamtester open_session close_session, the
+# Debian rootfs when `make debian-rootfs` built it, else the busybox one)
+# and as many pam_permit logins, under `perf record -a` of scheduler and
+# system-call tracepoints only (no sampling), and prints the median of each
+# phase: the login program's own start and PAM stack, the helper's start,
+# its work, box init's build, the reply, the module's join and close.
+# Needs root and perf (linux-perf; not one of make bench's dependencies:
+# without it this script says so and stops). Runs in a private mount
+# namespace, where it mounts its own tracefs.
+set -u
+ARGS=("$@")
+ROUNDS=100
+while getopts r: o; do
+	case $o in
+	r) ROUNDS=$OPTARG ;;
+	*) echo "usage: phases.sh [-r ROUNDS] [HELPER]" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ "$(id -u)" = 0 ] || { echo "phases.sh needs root" >&2; exit 1; }
+command -v perf >/dev/null || { echo "phases.sh needs perf (Debian: linux-perf)" >&2; exit 1; }
+. "$(dirname "$0")/../tests/lib/tap.sh" >/dev/null
+. "$(dirname "$0")/../tests/lib/users.sh"
+enter_private_ns "${ARGS[@]}"
+. "$(dirname "$0")/../tests/lib/common.sh"
+. "$(dirname "$0")/../tests/lib/pam.sh"
+. "$(dirname "$0")/../tests/lib/debian.sh"
+HELPER=$(readlink -f "${1:-$NSBOX}")
+pam_setup
+add_user bench 62500
+if [ -f "$DEBIAN_ROOTFS.built" ]; then
+	debian_box debian bench
+	ROOTFS=$T/boxes/debian
+else
+	make_box busybox
+	ROOTFS=$T/boxes/busybox
+fi
+# A rootfs state younger than 2 s is never recorded (audit.c).
+sleep 3
+printf 'rule bench {\n\tusers = {"bench"}\n\trootfs = "%s"\n}\n' "$ROOTFS" >"$T/phases.conf"
+chmod 0644 "$T/phases.conf"
+printf 'auth required pam_deny.so\naccount required pam_permit.so\nsession required pam_permit.so\n' \
+	>"$T/pam.d/phases-permit"
+printf 'auth required pam_deny.so\naccount required pam_permit.so\nsession optional %s leave\nsession required pam_permit.so\nsession required %s helper=%s config=%s\n' \
+	"$MODULE" "$MODULE" "$HELPER" "$T/phases.conf" >"$T/pam.d/phases-nsbox"
+for _ in 1 2 3; do
+	pamtester phases-nsbox bench open_session close_session >/dev/null 2>&1 ||
+		{ echo "a confined login failed: $(tail -n 3 "$T/syslog")" >&2; exit 1; }
+done
+mount -t tracefs nodev /sys/kernel/tracing
+EVENTS=()
+for e in sched:sched_process_exec sched:sched_process_fork sched:sched_process_exit \
+	syscalls:sys_enter_vfork syscalls:sys_enter_clone3 syscalls:sys_enter_pivot_root \
+	syscalls:sys_enter_setns; do
+	EVENTS+=(-e "$e")
+done
+perf record -q -a "${EVENTS[@]}" -o "$T/perf.data" -- sh -c "
+	for _ in \$(seq $ROUNDS); do
+		pamtester phases-nsbox bench open_session close_session >/dev/null
+		pamtester phases-permit bench open_session close_session >/dev/null
+	done" 2>/dev/null
+perf script -i "$T/perf.data" 2>/dev/null >"$T/perf.txt"
+umount /sys/kernel/tracing
+echo "# helper: $HELPER; rootfs: $ROOTFS; $ROUNDS logins of each kind"
+# One login: pamtester's exec, its vfork of the helper, the helper's exec,
+# the helper's last clone3 (box init), box init's pivot_root, the helper's
+# exit, the module's first setns, pamtester's exit.
+awk '
+function med(list,   n, a, i, j, t) {
+	n = split(list, a, " ")
+	for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+	return n ? a[int((n + 1) / 2)] : "nan"
+}
+function close_login() {
+	if (!cur) return
+	if (hexec && pivot && hexit && pexit) {
+		n++
+		d["1"] = d["1"] " " (vfork - pexec); d["2"] = d["2"] " " (hexec - vfork)
+		d["3"] = d["3"] " " (boxclone - hexec); d["4"] = d["4"] " " (pivot - boxclone)
+		d["5"] = d["5"] " " (hexit - pivot); d["6"] = d["6"] " " (pexit - hexit)
+		d["t"] = d["t"] " " (pexit - pexec)
+	} else if (!hexec && pexit) {
+		np++; d["p"] = d["p"] " " (pexit - pexec)
+	}
+	cur = 0
+}
+{
+	pid = $2; t = $4; sub(/:$/, "", t); t *= 1000; ev = $5
+	if (ev == "sched:sched_process_exec:" && $0 ~ /pamtester/) {
+		close_login(); cur = pid; pexec = t; vfork = hexec = hpid = boxclone = pivot = hexit = pexit = 0; next
+	}
+	if (!cur) next
+	if (ev == "syscalls:sys_enter_vfork:" && pid == cur && !vfork) vfork = t
+	else if (ev == "sched:sched_process_exec:" && $0 ~ /filename=[^ ]*nsbox/) { hexec = t; hpid = pid }
+	else if (ev == "syscalls:sys_enter_clone3:" && pid == hpid) boxclone = t
+	else if (ev == "syscalls:sys_enter_pivot_root:" && !pivot) pivot = t
+	else if (ev == "sched:sched_process_exit:" && pid == hpid && hpid) hexit = t
+	else if (ev == "sched:sched_process_exit:" && pid == cur) pexit = t
+}
+END {
+	close_login()
+	printf "%-58s %8s\n", "phase (median of " n " confined logins)", "ms"
+	printf "%-58s %8.3f\n", "login program start, PAM stack, pam_nsbox up to the helper", med(d["1"])
+	printf "%-58s %8.3f\n", "vfork and exec of the helper", med(d["2"])
+	printf "%-58s %8.3f\n", "helper: start, request, policy, checks, host-side mounts", med(d["3"])
+	printf "%-58s %8.3f\n", "box init: clone3, id maps, the tree, pivot_root", med(d["4"])
+	printf "%-58s %8.3f\n", "box init ready, helper records the box, replies, exits", med(d["5"])
+	printf "%-58s %8.3f\n", "pam_nsbox joins; session; close; program exits", med(d["6"])
+	printf "%-58s %8.3f\n", "whole confined login (exec to exit)", med(d["t"])
+	printf "%-58s %8.3f\n", "whole pam_permit login (exec to exit, " np " logins)", med(d["p"])
+}' "$T/perf.txt"
