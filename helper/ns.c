@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -91,31 +92,50 @@ int call_in_mount_ns(int pidfd, int (*fn)(void *), void *arg, int *ret_fd)
 	return 0;
 }
 
+struct fsopen_job {
+	const char *fstype;
+	const char *failed; /* the step that failed, if one did */
+	int fd, err;
+};
+
+/* A thread of its own: unshare(CLONE_NEWNS) gives it, and it alone, a
+ * private copy of the mount namespace (and of root and cwd), which goes
+ * with it when it ends. The rest of the helper never leaves its own. */
+static void *fsopen_unshared(void *arg)
+{
+	struct fsopen_job *job = arg;
+
+	if (unshare(CLONE_NEWNS) < 0) {
+		job->err = errno;
+		job->failed = "unshare(CLONE_NEWNS)";
+		return NULL;
+	}
+	job->fd = sys_fsopen(job->fstype, FSOPEN_CLOEXEC);
+	if (job->fd < 0) {
+		job->err = errno;
+		job->failed = "fsopen()";
+	}
+	return NULL;
+}
+
 int fsopen_in_copied_mount_ns(const char *fstype)
 {
-	_cleanup_close_ int home = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
-	int fs, err;
+	struct fsopen_job job = { .fstype = fstype, .fd = -1 };
+	pthread_t thread;
+	int r;
 
-	if (home < 0)
-		return log_errno(errno, "open(/proc/self/ns/mnt)");
-	/* A private copy of the namespace we are in: the same mounts, and
-	 * nothing is ever mounted in it (a context is not a mount). */
-	if (unshare(CLONE_NEWNS) < 0)
-		return log_errno(errno, "unshare(CLONE_NEWNS)");
-	fs = sys_fsopen(fstype, FSOPEN_CLOEXEC);
-	err = errno;
-	/* Back where we were; the copy goes with its last user. setns()
-	 * also makes our root and cwd the namespace's root, which they were:
-	 * the helper is not chrooted and works from "/" (reset_process_state).
-	 * A helper that cannot go back must not build a box from the copy:
-	 * the caller fails the login. */
-	if (setns(home, CLONE_NEWNS) < 0) {
-		err = errno;
-		if (fs >= 0)
-			close(fs);
-		return log_errno(err, "setns(our mount namespace)");
+	/* Nothing is ever mounted in the copy (a context is not a mount),
+	 * and the thread shares our fd table: its fsopen() fd is ours. */
+	if ((r = pthread_create(&thread, NULL, fsopen_unshared, &job)) != 0)
+		return log_errno(r, "pthread_create()");
+	if ((r = pthread_join(thread, NULL)) != 0) {
+		/* Cannot happen for a joinable thread we made; if it did, the
+		 * thread may still run: do not use what it leaves. */
+		return log_errno(r, "pthread_join()");
 	}
-	return fs >= 0 ? fs : log_errno(err, "fsopen(\"%s\")", fstype);
+	if (job.fd < 0)
+		return log_errno(job.err, "%s for a %s instance", job.failed, fstype);
+	return job.fd;
 }
 
 int format_id_map(char *buf, size_t size, unsigned long inside, unsigned long outside,

@@ -37,11 +37,12 @@ int write_id_maps(pid_t pid, uid_t uid_inside, uid_t uid_outside, gid_t gid_insi
  * namespace. */
 int call_in_mount_ns(int pidfd, int (*fn)(void *), void *arg, int *ret_fd);
 
-/* fsopen(FSTYPE) from a throwaway copy of our mount namespace, in this
- * process (no child: a fork of the helper costs more than the rest of the
- * devpts it is for), then back in ours. For what the kernel decides by
- * the mount namespace a context is made in. Needs CAP_SYS_ADMIN and a
- * single thread. A file descriptor, or -errno. */
+/* fsopen(FSTYPE) from a throwaway copy of our mount namespace, made by a
+ * short-lived thread of ours (no child: a fork of the helper costs more
+ * than the rest of the devpts it is for; no setns() back: our namespace,
+ * root and cwd never change). For what the kernel decides by the mount
+ * namespace a context is made in. Needs CAP_SYS_ADMIN. A file descriptor,
+ * or -errno. */
 int fsopen_in_copied_mount_ns(const char *fstype);
 
 /* Explain a failure to create a user namespace in words an admin can act on. */

@@ -23,8 +23,10 @@
  *    setns by the pidfd of its verified init) to clone its /dev/pts,
  *    which no one in that namespace can change (no process of the box has
  *    a capability there); the clone must be a devpts root and not ours;
- *  - making a new devpts instance in a copy of our mount namespace (a
- *    child, unshare), so that it gets no share of kernel.pty.reserve;
+ *  - making a new devpts instance from a copy of our mount namespace (a
+ *    thread of ours unshares and calls fsopen(); the kernel decides at
+ *    fsopen() by the caller's namespace), so that it gets no share of
+ *    kernel.pty.reserve;
  *  - cloning the host's utmp, wtmp and lastlog (accounting): each must be
  *    a root-owned regular file with one link that others cannot write; box
  *    init binds them writable, for the application's root code, which
