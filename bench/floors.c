@@ -15,6 +15,9 @@
  *   minimal-box     the same, with uid/gid maps written by the parent and
  *                   a child that makes the least a box is: a tmpfs root
  *                   with /proc mounted, pivot_root, then exits
+ *   faults-100      100 page faults (first writes to fresh anonymous
+ *                   pages): what a program start pays per page it touches
+ *   syscalls-1000   1000 trivial system calls (getppid)
  * Must run as root. */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -183,6 +187,25 @@ static void minimal_box(void)
 	close(pidfd);
 }
 
+static void faults_100(void)
+{
+	const long page = sysconf(_SC_PAGESIZE);
+	volatile char *p = mmap(NULL, 100 * page, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap");
+	for (int i = 0; i < 100; i++)
+		p[i * page] = 1;
+	munmap((void *)p, 100 * page);
+}
+
+static void syscalls_1000(void)
+{
+	for (int i = 0; i < 1000; i++)
+		(void)syscall(SYS_getppid);
+}
+
 struct row {
 	const char *name;
 	void (*fn)(void);
@@ -204,6 +227,8 @@ int main(int argc, char **argv)
 		{ "spawn-helper", spawn_helper, NULL },
 		{ "namespaces", namespaces, NULL },
 		{ "minimal-box", minimal_box, NULL },
+		{ "faults-100", faults_100, NULL },
+		{ "syscalls-1000", syscalls_1000, NULL },
 	};
 	const size_t nrows = sizeof(rows) / sizeof(rows[0]);
 	int rounds = 300, warm = 10, o;
