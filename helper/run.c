@@ -259,7 +259,22 @@ static _noreturn_ void run_init(const struct run_opts *o, const char *cwd, const
 		_exit(EXIT_NSBOX_FAILED);
 	set_process_title(BOX_INIT_NAME);
 
-	cmd = fork_or_exit(EXIT_NSBOX_FAILED);
+	/* vfork: CMD's child shares our memory until it execs, and we wait
+	 * meanwhile; a fork would copy the helper's page tables only for the
+	 * exec to drop them (1.3 ms of a 10 ms run on the test VM). Safe
+	 * because run_cmd() before its exec makes system calls only (signal
+	 * mask, capabilities, no_new_privs, Landlock: each changes the
+	 * child's own task, not our memory), allocates nothing, and ends in
+	 * execv() or _exit(); what it prints goes to unbuffered stderr. It
+	 * writes nothing of ours that we read afterwards: static shell_cmd,
+	 * errno. Until it execs, box init (PID 1) cannot reap or pass on
+	 * signals: CMD is the caller's own process, so the caller could only
+	 * delay their own run. */
+	cmd = vfork();
+	if (cmd < 0) {
+		log_errno(errno, "vfork()");
+		_exit(EXIT_NSBOX_FAILED);
+	}
 	if (cmd == 0)
 		run_cmd(&own, own.cmd, cmd_mask);
 
