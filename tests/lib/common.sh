@@ -85,8 +85,11 @@ userns_works() {
 # init to reap it: not live.
 box_inits() {
 	local ours
+	# Installed under $T: by path, or by file where a test shows it at
+	# the installed path (make install DESTDIR=$T/...: tests/install).
 	ours=" $(stat -Lc '%d:%i' "$NSBOX" "$TOP/build/tests/nsbox-test" "$NSBOX_INIT" \
-		"$TOP/build/tests/nsbox-init" 2>/dev/null | tr '\n' ' ')"
+		"$TOP/build/tests/nsbox-init" "$T"/*/usr/local/libexec/nsbox/nsbox* \
+		"$T"/*/usr/libexec/nsbox/nsbox* 2>/dev/null | tr '\n' ' ')"
 	ps -e -o pid=,uid=,stat=,comm= | awk -v uids=" ${BOX_UIDS:-} " \
 		'$4 == "nsbox-init" && $3 !~ /Z/ && (uids == "  " || index(uids, " " $2 " ")) {print $1}' |
 		while read -r pid; do
