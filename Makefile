@@ -56,6 +56,11 @@ else
 NSBOX_BIN := $(B)/nsbox
 PAM_SO    := $(B)/pam_nsbox.so
 endif
+# nsbox-init, what box init executes once its box is built, lies beside
+# the helper that looks for it there (helper/boxinit.c): beside each build
+# of the helper, the test build's included.
+INIT_BIN      := $(dir $(NSBOX_BIN))nsbox-init
+TEST_INIT_BIN := $(B)/tests/nsbox-init
 # make V=1 shows the full compiler command lines.
 ifneq ($(V),1)
 Q = @
@@ -63,7 +68,9 @@ E = @printf '  %-6s %s\n'
 else
 E = @true
 endif
-HELPER_SRCS := $(wildcard helper/*.c)
+# helper/initprog.c is nsbox-init's main(), not the helper's (see below).
+INIT_PROG_SRC := helper/initprog.c
+HELPER_SRCS := $(filter-out $(INIT_PROG_SRC),$(wildcard helper/*.c))
 HELPER_OBJS := $(patsubst helper/%.c,$(B)/helper/%.o,$(HELPER_SRCS))
 HELPER_LIB_OBJS := $(filter-out $(B)/helper/main.o,$(HELPER_OBJS))
 HELPER_HDRS := $(wildcard helper/*.h)
@@ -121,7 +128,7 @@ DEPS_BENCH := $(DEPS_CHECK) hyperfine bubblewrap firejail gnuplot-nox
 	bench-tools fuzz deps-fuzz deps-clang
 .DELETE_ON_ERROR:
 
-all: $(NSBOX_BIN) $(PAM_SO)
+all: $(NSBOX_BIN) $(PAM_SO) $(INIT_BIN)
 
 MODULE_CFLAGS = $(NSBOX_CFLAGS) -I$(B) -fPIC -fvisibility=hidden \
                 -DNSBOX_HELPER_PATH='"$(HELPER_PATH)"'
@@ -197,6 +204,29 @@ $(B)/tests/test_%: tests/unit/test_%.c $(HELPER_LIB_OBJS) $(COMMON_OBJS) $(B)/fl
 	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -Ihelper -pie -o $@ $< $(HELPER_LIB_OBJS) \
 		$(COMMON_OBJS) $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
 
+# nsbox-init: initprog.c and the serving loop (serve.c, which the helper
+# links too), static so that a live box maps one small file and no shared
+# library: glibc, which every architecture has (a static glibc poll loop
+# is a few hundred KB of RSS, the dynamic helper's image over 1 MB), but
+# no stdio, no malloc, no libconfuse. Static-pie where the toolchain links
+# it (ASLR for its text too). No sanitizer: they do not link statically.
+# Execute-only (0711): see helper/initprog.c.
+INIT_PROG_SRCS := $(INIT_PROG_SRC) helper/serve.c
+INIT_CFLAGS = $(filter-out -fsanitize=% -fno-sanitize-recover=%,$(NSBOX_CFLAGS))
+INIT_STATIC := $(shell echo 'int main(void){return 0;}' | \
+		 $(CC) -static-pie -x c -o /dev/null - 2>/dev/null && echo -static-pie || echo -static)
+INIT_LDFLAGS = $(INIT_STATIC) -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS)
+$(B)/init/%.o: helper/%.c $(B)/flags
+	@mkdir -p $(@D)
+	$(E) CC "$< (nsbox-init)"
+	$(Q)$(CC) $(INIT_CFLAGS) $(DEPFLAGS) -fPIE -c -o $@ $<
+INIT_OBJS := $(patsubst helper/%.c,$(B)/init/%.o,$(INIT_PROG_SRCS))
+$(INIT_BIN) $(TEST_INIT_BIN): $(INIT_OBJS)
+	@mkdir -p $(@D)
+	$(E) LD $@
+	$(Q)$(CC) $(INIT_CFLAGS) -o $@ $^ $(INIT_LDFLAGS)
+	$(Q)chmod 0711 $@
+
 TOOL_SRCS := $(filter-out tests/tools/evil.c tests/tools/caseless.c,$(wildcard tests/tools/*.c))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
@@ -267,7 +297,7 @@ $(B)/tools/%.so: tests/tools/%.c $(B)/flags
 
 units: $(UNIT_BINS) $(TOOL_BINS) $(B)/tools/attack $(B)/tools/ttythief $(B)/tools/evil.so $(B)/tools/caseless.so \
 	$(B)/tests/pam_nsbox_test.so \
-	$(B)/tests/nsbox-test \
+	$(B)/tests/nsbox-test $(TEST_INIT_BIN) \
 	$(B)/tests/test_fuzz_replay
 
 # The unit tests alone: no root, no network, no test rootfs (the Debian
@@ -351,6 +381,7 @@ install: all
 	install -d -m 0755 $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(PAMDIR) \
 		$(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(PAMCONFIGDIR)
 	install -m 0755 $(NSBOX_BIN) $(DESTDIR)$(LIBEXECDIR)/nsbox
+	install -m 0711 $(INIT_BIN) $(DESTDIR)$(LIBEXECDIR)/nsbox-init
 	ln -sf $(LIBEXECDIR)/nsbox $(DESTDIR)$(BINDIR)/nsbox
 	install -m 0644 $(PAM_SO) $(DESTDIR)$(PAMDIR)/pam_nsbox.so
 	@# A cache of the old build's: the new module would not use it anyway.
@@ -374,7 +405,7 @@ install: all
 		mv $(DESTDIR)$(SYSCONFDIR)/nsbox.conf.tmp $(DESTDIR)$(SYSCONFDIR)/nsbox.conf; }
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/nsbox $(DESTDIR)$(LIBEXECDIR)/nsbox \
+	rm -f $(DESTDIR)$(BINDIR)/nsbox $(DESTDIR)$(LIBEXECDIR)/nsbox $(DESTDIR)$(LIBEXECDIR)/nsbox-init \
 		$(DESTDIR)$(PAMDIR)/pam_nsbox.so $(DESTDIR)$(PAMCONFIGDIR)/nsbox \
 		$(DESTDIR)$(PAMCONFIGDIR)/nsbox-leave $(DESTDIR)$(SYSCONFDIR)/apparmor.d/nsbox \
 		$(DESTDIR)$(MANDIR)/man1/nsbox.1 $(DESTDIR)$(MANDIR)/man5/nsbox.conf.5 \
@@ -389,7 +420,7 @@ uninstall:
 CACHES := $(B)/debian-rootfs% $(B)/pkgtest-% $(B)/fuzz
 clean:
 	rm -rf $(filter-out $(CACHES),$(wildcard $(B)/*)) $(B)/fuzz/fuzz_config \
-		helper/nsbox pam_module/pam_nsbox.so
+		helper/nsbox helper/nsbox-init pam_module/pam_nsbox.so
 
 distclean: clean
 	rm -rf $(B)

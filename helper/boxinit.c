@@ -7,8 +7,11 @@
  *                        mapped), then says "go"
  *   box init (PID 1)     setsid; becomes the user inside its namespace (and
  *                        keeps its capabilities there, see privs.c); builds
- *                        the tree; drops every capability; reports back;
+ *                        the tree; drops every capability; executes
+ *                        nsbox-init (initprog.c), which reports back and
  *                        then holds the box while sessions hold it
+ *                        (serve.c); without a trusted nsbox-init the
+ *                        helper's image does both itself
  *
  * Sessions hold a box through sockets: the module's end of the protocol
  * socket (fd 3 here) for the first, and for a shared box one accepted
@@ -21,12 +24,22 @@
  * Privileged operations here, and why each is safe:
  *  - clone3 with CLONE_NEWUSER as root: the new user namespace is owned by
  *    root, so the user's processes have no capability in it;
- *  - writing uid_map/gid_map: maps exactly the user's own ids, nothing else.
+ *  - writing uid_map/gid_map: maps exactly the user's own ids, nothing else;
+ *  - opening nsbox-init, beside the helper, as root (open_init_program):
+ *    O_PATH, nothing is read or run as root. Box init executes it later as
+ *    the user, in the box, without a capability and with no_new_privs, so
+ *    it can do no more than the user's own programs could, but it holds
+ *    the sessions' sockets and is the box's PID 1: a program someone else
+ *    put there could hand them to the user or keep the box alive. Hence
+ *    only a file that root owns and alone may write, in a directory that
+ *    root owns and alone may write: what root installed, as trusted as
+ *    the helper executed from the same place.
  * Everything after that runs in box init without host privileges. */
 #include "boxinit.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
@@ -34,11 +47,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/timerfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "../common/pathcheck.h"
 #include "../common/protocol.h"
 #include "../common/syscalls.h"
 #include "../common/testpause.h"
@@ -50,9 +63,11 @@
 #include "ns.h"
 #include "path.h"
 #include "privs.h"
+#include "serve.h"
 
-/* Sessions one shared box holds at most. */
-#define MAX_SESSIONS 1024
+/* The program box init executes once the box is built, beside the
+ * helper (initprog.c). */
+#define INIT_PROGRAM "nsbox-init"
 
 /* Box init's report to the helper: "OK", or the reason it gave up. */
 static void report(int fd, const char *text)
@@ -66,169 +81,20 @@ static _noreturn_ void init_failed(int report_fd, const struct log_reason *why)
 	_exit(1);
 }
 
-struct holder {
-	struct pollfd fds[MAX_SESSIONS + 4];
-	size_t n; /* fds[0] signalfd, [1] timerfd, [2] listener (or -1), then peers */
-	int sessions;
-	long linger;
-	bool done; /* no session, linger over: exit once no one is joining */
-};
-
-static void reap(int sigfd)
+static int prepare_serving(int report_fd, int listen_fd, int upper_lock, int program_fd,
+			   int *ret_sigfd)
 {
-	struct signalfd_siginfo si;
+	int sigfd = serve_child_signals();
 
-	while (read(sigfd, &si, sizeof(si)) == sizeof(si))
-		;
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
-}
-
-/* No session holds the box: go now, later, or never. */
-static void last_session_gone(struct holder *h)
-{
-	struct itimerspec when = { .it_value.tv_sec = h->linger };
-
-	if (h->linger == 0)
-		h->done = true;
-	else if (h->linger > 0)
-		(void)timerfd_settime(h->fds[1].fd, 0, &when, NULL);
-}
-
-/* Whether someone is joining: a peer not greeted yet, or a connection
- * waiting in the listener's backlog. A session that connects after this
- * finds box init gone and gets no answer; the helper then starts a new box
- * (see connect_box). */
-static bool joining(const struct holder *h)
-{
-	struct pollfd p = { .fd = h->fds[2].fd, .events = POLLIN };
-
-	for (size_t i = 4; i < h->n; i++)
-		if (h->fds[i].events & POLLPRI)
-			return true;
-	return p.fd >= 0 && poll(&p, 1, 0) > 0;
-}
-
-/* Peers are unordered: the last one takes the place of the one that goes
- * (serve() walks them from the end, so it has seen the last one). */
-static void drop_peer(struct holder *h, size_t i)
-{
-	close(h->fds[i].fd);
-	h->fds[i] = h->fds[--h->n];
-}
-
-/* A peer said who it is: a session (held until it closes) or a query. */
-static void greet(struct holder *h, size_t i)
-{
-	char hello = 0, answer[16];
-	struct itimerspec off = { 0 };
-
-	if (recv(h->fds[i].fd, &hello, 1, MSG_DONTWAIT) != 1 ||
-	    (hello != HELLO_SESSION && hello != HELLO_QUERY)) {
-		drop_peer(h, i);
-		return;
-	}
-	if (hello == HELLO_QUERY) {
-		snprintf(answer, sizeof(answer), "%d\n", h->sessions);
-		(void)send(h->fds[i].fd, answer, strlen(answer), MSG_NOSIGNAL);
-		drop_peer(h, i);
-		return;
-	}
-	h->fds[i].events = POLLIN | POLLRDHUP; /* from now on: a session */
-	h->sessions++;
-	h->done = false;
-	(void)timerfd_settime(h->fds[1].fd, 0, &off, NULL);
-	/* Counted: now the helper may tell the module it is in. */
-	answer[0] = SESSION_COUNTED;
-	(void)send(h->fds[i].fd, answer, 1, MSG_NOSIGNAL);
-}
-
-static void accept_peer(struct holder *h)
-{
-	int fd = accept4(h->fds[2].fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-
-	if (fd < 0) {
-		/* Out of fds (the user may prlimit their own box init): the
-		 * connection stays queued and the listener readable; wait a
-		 * little rather than spin on it. */
-		if (errno == EMFILE || errno == ENFILE)
-			(void)poll(NULL, 0, ACCEPT_RETRY_MS);
-		return;
-	}
-	if (h->n >= ARRAY_SIZE(h->fds)) {
-		close(fd);
-		return;
-	}
-	/* Not a session until it says so: POLLPRI marks "not greeted". */
-	h->fds[h->n++] = (struct pollfd){ .fd = fd, .events = POLLIN | POLLPRI };
-}
-
-static _noreturn_ void serve(int sigfd, int listen_fd, long linger)
-{
-	static struct holder h;
-	int timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-
-	h.linger = linger;
-	h.fds[0] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
-	h.fds[1] = (struct pollfd){ .fd = timer, .events = POLLIN };
-	h.fds[2] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
-	h.fds[3] = (struct pollfd){ .fd = NSBOX_PROTOCOL_FD, .events = POLLIN | POLLRDHUP };
-	h.n = 4;
-	h.sessions = 1;
-	for (;;) {
-		if (poll(h.fds, h.n, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			_exit(1);
-		}
-		if (h.fds[0].revents)
-			reap(sigfd);
-		if (h.fds[1].revents) {
-			uint64_t expirations;
-			if (read(timer, &expirations, sizeof(expirations)) < 0)
-				expirations = 0; /* nothing to clear */
-			if (h.sessions == 0)
-				h.done = true; /* lingered long enough */
-		}
-		if (listen_fd >= 0 && h.fds[2].revents)
-			accept_peer(&h);
-		for (size_t i = h.n; i-- > 3;) {
-			struct pollfd *p = &h.fds[i];
-			if (!p->revents)
-				continue;
-			if (p->events & POLLPRI) {
-				greet(&h, i);
-				continue;
-			}
-			/* A session's socket: any data, hang-up or error ends
-			 * it (only "stop" is ever sent). */
-			drop_peer(&h, i);
-			if (--h.sessions == 0)
-				last_session_gone(&h);
-		}
-		if (h.done && h.sessions == 0 && !joining(&h))
-			_exit(0);
-	}
-}
-
-static int prepare_serving(int report_fd, int listen_fd, int upper_lock, int *ret_sigfd)
-{
-	sigset_t set;
-	int sigfd;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		return log_errno(errno, "sigprocmask()");
-	sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sigfd < 0)
-		return log_errno(errno, "signalfd()");
+		return log_errno(-sigfd, "signalfd(SIGCHLD)");
 	/* Nothing of the helper but the sockets (and stdio, which is
 	 * /dev/null) stays open in the long-lived init, and the lock on an
-	 * overlay's upper layer, held while the box lives (prepare.c). */
+	 * overlay's upper layer, held while the box lives (prepare.c); and,
+	 * until box init executes it, nsbox-init (close-on-exec). */
 	close_all_except((int[]){ 0, 1, 2, NSBOX_PROTOCOL_FD, report_fd, sigfd, listen_fd,
-				  upper_lock },
-			 8);
+				  upper_lock, program_fd },
+			 9);
 	*ret_sigfd = sigfd;
 	return 0;
 }
@@ -257,11 +123,54 @@ static int bring_up_loopback(void)
 	return 0;
 }
 
+/* Hold the box from nsbox-init (initprog.c) rather than from the helper's
+ * image: a live box then costs that small program's pages and page tables,
+ * not a copy of the helper's address space. PROGRAM_FD is what
+ * open_init_program() opened (or -1). Returns only if it cannot be
+ * executed; box init then serves from here, as before.
+ *
+ * Box init has dropped every capability and set no_new_privs (kept across
+ * exec, with the empty bounding set: no file capability or setuid bit can
+ * give it anything); exec makes it dumpable again, which nsbox-init undoes
+ * first thing, and an execute-only program never is (initprog.c). The
+ * program reports "OK" itself, after it has named itself nsbox-init (a
+ * box record is trusted only for that name, and the helper records the
+ * box on "OK") and is ready to serve: "OK" keeps its meaning, at the cost
+ * of the exec on the login's path (measured in the commit that made it).
+ * What it must hold survives the exec; the rest is close-on-exec (the
+ * signalfd: it makes its own). Its parameters go in the environment, not
+ * on its command line, which the box's processes can read. */
+static void exec_init_program(int program_fd, int report_fd, int listen_fd, int upper_lock,
+			      long linger)
+{
+	char report_env[48], listen_env[48], linger_env[48];
+	char *const argv[] = { BOX_INIT_NAME, NULL };
+	char *const envp[] = { report_env, listen_env, linger_env, NULL };
+	const int keep[] = { NSBOX_PROTOCOL_FD, report_fd, listen_fd, upper_lock };
+
+	if (program_fd < 0)
+		return;
+	snprintf(report_env, sizeof(report_env), "%s=%d", SERVE_ENV_REPORT_FD, report_fd);
+	snprintf(listen_env, sizeof(listen_env), "%s=%d", SERVE_ENV_LISTEN_FD, listen_fd);
+	snprintf(linger_env, sizeof(linger_env), "%s=%ld", SERVE_ENV_LINGER, linger);
+	for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
+		if (keep[i] >= 0 && fcntl(keep[i], F_SETFD, 0) < 0) {
+			log_errno(errno, "fcntl(%d, F_SETFD)", keep[i]);
+			close(program_fd);
+			return;
+		}
+	execveat(program_fd, "", argv, envp, AT_EMPTY_PATH);
+	log_debug("box init: cannot execute %s (%s); it serves from the helper's image",
+		  INIT_PROGRAM, strerror(errno));
+	close(program_fd);
+}
+
 static _noreturn_ void box_init(const struct box_start *b, const struct box_mounts *mounts,
-				int go_fd, int report_fd)
+				int go_fd, int report_fd, int program_fd)
 {
 	const struct user_info *u = b->user;
 	const struct box_plan *plan = b->plan;
+	long linger = b->rule->share == SHARE_USER ? b->rule->linger : 0;
 	pid_t host_pid = 0; /* "go" from the helper: our pid as the host sees it */
 	struct log_reason why;
 	int sigfd = -1;
@@ -290,16 +199,17 @@ static _noreturn_ void box_init(const struct box_start *b, const struct box_moun
 		init_failed(report_fd, &why);
 	test_pause_at(b->pause_step, "init-mounted");
 	if (drop_all_caps() < 0 || harden_process(true) < 0 || check_login_shell(u) < 0 ||
-	    prepare_serving(report_fd, b->listen_fd, mounts->upper_lock, &sigfd) < 0)
+	    prepare_serving(report_fd, b->listen_fd, mounts->upper_lock, program_fd, &sigfd) < 0)
 		init_failed(report_fd, &why);
 
 	test_pause_at(b->pause_step, "init-ready");
+	exec_init_program(program_fd, report_fd, b->listen_fd, mounts->upper_lock, linger);
 	/* Named before the helper records the box: a record is trusted only
 	 * for a process of this name (registry.c). */
 	set_process_title(BOX_INIT_NAME);
 	report(report_fd, "OK");
 	close(report_fd);
-	serve(sigfd, b->listen_fd, b->rule->share == SHARE_USER ? b->rule->linger : 0);
+	serve(sigfd, b->listen_fd, linger);
 }
 
 /* Box init's report, within SETUP_TIMEOUT_MS: during setup init already runs
@@ -359,25 +269,80 @@ int try_box(const struct box_start *b)
 	return 0;
 }
 
+/* Whether ST, of nsbox-init, is a program box init may execute: see the
+ * privileged operations above, and initprog.c on why no one but root may
+ * read it either (else, between exec and its first prctl, a process of
+ * the user's could ptrace it). Setuid or setgid would mean nothing under
+ * no_new_privs, but no such file is ours. */
+static bool init_program_trusted(const struct stat *st)
+{
+	return S_ISREG(st->st_mode) && path_owner_trusted(st, PATH_TRUST_ROOT) &&
+	       !(st->st_mode & (S_ISUID | S_ISGID | S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH)) &&
+	       (st->st_mode & S_IXOTH);
+}
+
+/* nsbox-init beside the helper (LIBEXECDIR when installed; beside the
+ * built helper in the build tree), opened O_PATH as root on the host
+ * (privileged operations, above): an fd for box init to execute, or -1,
+ * and box init serves from the helper's image (a debug line says why).
+ * The directory is the one root executed the helper from: its ancestors
+ * are trusted as far as the helper is; it must itself be root's and not
+ * writable by group or others (no sticky exception: someone else's file
+ * in it could then be ours). */
+static int open_init_program(void)
+{
+	char self[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	_cleanup_close_ int dir_fd = -1, fd = -1;
+	struct stat dir, prog;
+
+	if (n <= 0)
+		return -1;
+	self[n] = '\0';
+	if (!(slash = strrchr(self, '/')))
+		return -1;
+	*slash = '\0';
+	dir_fd = open(slash == self ? "/" : self, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir_fd >= 0)
+		fd = openat(dir_fd, INIT_PROGRAM, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		log_debug("no %s/%s (%s): box init serves from the helper's image", self,
+			  INIT_PROGRAM, strerror(errno));
+		return -1;
+	}
+	if (fstat(dir_fd, &dir) < 0 || fstat(fd, &prog) < 0 ||
+	    !path_owner_trusted(&dir, PATH_TRUST_ROOT) || !path_mode_trusted(&dir, true) ||
+	    !init_program_trusted(&prog)) {
+		log_debug("%s/%s is not root's and execute-only for others (0711) in a directory "
+			  "only root may write: box init serves from the helper's image",
+			  self, INIT_PROGRAM);
+		return -1;
+	}
+	return TAKE_FD(fd);
+}
+
 int start_box_init(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd)
 {
 	struct box_mounts mounts = mounts_of(b);
 	unsigned long flags = BOX_CLONE_FLAGS | (b->rule->network_none ? CLONE_NEWNET : 0);
 	_cleanup_close_ int pidfd = -1, report_fd = -1, go_fd = -1;
-	int rep[2], go[2], r;
+	int rep[2], go[2], program_fd, r;
 	pid_t pid;
 
 	/* As root on the host, where ownership means what it says. */
 	if ((r = prepare_box_mounts(&mounts)) < 0)
 		return r;
+	program_fd = open_init_program();
 	test_pause_at(b->pause_step, "prepared");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, rep) < 0) {
+		closep(&program_fd);
 		box_mounts_release(&mounts);
 		return log_errno(errno, "socketpair()");
 	}
 	if (pipe2(go, O_CLOEXEC) < 0) {
 		close(rep[0]);
 		close(rep[1]);
+		closep(&program_fd);
 		box_mounts_release(&mounts);
 		return log_errno(errno, "pipe2()");
 	}
@@ -386,9 +351,10 @@ int start_box_init(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd)
 	if (pid == 0) {
 		close(rep[0]);
 		close(go[1]);
-		box_init(b, &mounts, go[0], rep[1]);
+		box_init(b, &mounts, go[0], rep[1], program_fd);
 	}
-	/* Box init has its own copies of the prepared mounts. */
+	/* Box init has its own copies of the prepared mounts and program. */
+	closep(&program_fd);
 	box_mounts_release(&mounts);
 	report_fd = rep[0];
 	go_fd = go[1];

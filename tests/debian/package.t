@@ -73,7 +73,7 @@ like "the unit tests ran in the build" "$(cat "$T/build.log")" '^ok [0-9]+ - fuz
 files=$(dpkg-deb -c "$DEB" | awk '{ s = $1 " " $6; if ($7 == "->") s = s " -> " $8; print s }')
 has() { printf '%s\n' "$files" | grep -qxF -- "$1"; }
 for f in "-rw-r--r-- ./lib/$MULTIARCH/security/pam_nsbox.so" \
-	"-rwxr-xr-x ./usr/libexec/nsbox/nsbox" \
+	"-rwxr-xr-x ./usr/libexec/nsbox/nsbox" "-rwx--x--x ./usr/libexec/nsbox/nsbox-init" \
 	"lrwxrwxrwx ./usr/bin/nsbox -> ../libexec/nsbox/nsbox" \
 	"-rw-r--r-- ./usr/share/pam-configs/nsbox" "-rw-r--r-- ./usr/share/pam-configs/nsbox-leave" \
 	"-rw-r--r-- ./etc/nsbox.conf" \

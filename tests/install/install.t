@@ -14,6 +14,9 @@ ok $? "make install DESTDIR=... runs"
 
 mode() { stat -c %a "$STAGE$1" 2>/dev/null; }
 is "the helper: /usr/local/libexec/nsbox/nsbox, 0755" "$(mode /usr/local/libexec/nsbox/nsbox)" "755"
+# What box init executes once its box is built: execute-only, so that the
+# kernel keeps it non-dumpable from the exec on (helper/initprog.c).
+is "beside it nsbox-init, 0711" "$(mode /usr/local/libexec/nsbox/nsbox-init)" "711"
 is "the command: /usr/local/bin/nsbox points at the helper" \
 	"$(readlink "$STAGE/usr/local/bin/nsbox")" "/usr/local/libexec/nsbox/nsbox"
 is "the module: $PAMDIR/pam_nsbox.so, 0644" "$(mode "$PAMDIR/pam_nsbox.so")" "644"

@@ -25,7 +25,8 @@ ok $(strings "$STAGE$PAM_MODULE_DIR/pam_nsbox.so" | grep -qx "$HELPER"; echo $?)
 	"step 1: the installed module runs $HELPER"
 # What make install without DESTDIR writes, shown here only (before
 # pam_setup: show_at's overlays on /etc and /usr/local would hide its binds).
-for f in "$HELPER" /usr/local/bin/nsbox "$PAM_MODULE_DIR/pam_nsbox.so" /etc/nsbox.conf; do
+for f in "$HELPER" "${HELPER%/*}/nsbox-init" /usr/local/bin/nsbox "$PAM_MODULE_DIR/pam_nsbox.so" \
+	/etc/nsbox.conf; do
 	show_at "$STAGE$f" "$f" || { echo "Bail out! cannot show $f"; exit 1; }
 done
 pam_setup

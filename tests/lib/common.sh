@@ -5,6 +5,8 @@
 TOP=${NSBOX_TOP:-}
 [ -n "$TOP" ] || TOP=$(cd "$(dirname "$0")" && while [ ! -f Makefile ] && [ "$PWD" != / ]; do cd ..; done && pwd)
 NSBOX=$TOP/helper/nsbox
+# What box init executes once its box is built (helper/initprog.c).
+NSBOX_INIT=$TOP/helper/nsbox-init
 ROOTFS=$TOP/build/rootfs
 # An uid/gid with no passwd entry and not the overflow id 65534, so "uid
 # inside equals uid outside" cannot pass by accident.
@@ -73,15 +75,21 @@ userns_works() {
 
 # box_inits: the pids of the live box inits of this checkout's helpers, so
 # that other test runs on the machine, with boxes of their own, do not
-# count. Box init is a clone of the helper: its exe is the same file as
-# $NSBOX or the test build (whatever path it is bound at, hence the
-# device and inode), or a helper installed under $T. BOX_UIDS
+# count. Box init is a clone of the helper that executes nsbox-init, found
+# beside the helper, once the box is built: its exe is the same file as
+# $NSBOX, the test build or the nsbox-init beside either (whatever path it
+# is bound at, hence the device and inode), or a helper or nsbox-init
+# installed under $T. BOX_UIDS
 # (space-separated uids), when a test sets it, limits them further to its
 # own users (box init runs as the user). A dead one waits for the host's
 # init to reap it: not live.
 box_inits() {
 	local ours
-	ours=" $(stat -Lc '%d:%i' "$NSBOX" "$TOP/build/tests/nsbox-test" 2>/dev/null | tr '\n' ' ')"
+	# Installed under $T: by path, or by file where a test shows it at
+	# the installed path (make install DESTDIR=$T/...: tests/install).
+	ours=" $(stat -Lc '%d:%i' "$NSBOX" "$TOP/build/tests/nsbox-test" "$NSBOX_INIT" \
+		"$TOP/build/tests/nsbox-init" "$T"/*/usr/local/libexec/nsbox/nsbox* \
+		"$T"/*/usr/libexec/nsbox/nsbox* 2>/dev/null | tr '\n' ' ')"
 	ps -e -o pid=,uid=,stat=,comm= | awk -v uids=" ${BOX_UIDS:-} " \
 		'$4 == "nsbox-init" && $3 !~ /Z/ && (uids == "  " || index(uids, " " $2 " ")) {print $1}' |
 		while read -r pid; do

@@ -109,6 +109,13 @@ log_has() {
 # binds inside /etc an overlay on /etc would hide.
 show_at() {
 	src=$1 path=$2
+	# In a directory an earlier call made room in (nsbox-init beside the
+	# helper), that overlay takes the file: an overlay on the directory
+	# itself would hide the earlier bind.
+	if [ ! -e "$path" ] && [ -d "${path%/*}" ] &&
+		[ "$(findmnt -n -o FSTYPE,SOURCE --target "${path%/*}")" = "overlay nsbox-test" ]; then
+		: >"$path" || return 1
+	fi
 	if [ ! -e "$path" ]; then
 		dir=${path%/*}
 		while [ -n "$dir" ] && [ ! -d "$dir" ]; do dir=${dir%/*}; done
@@ -124,7 +131,8 @@ show_at() {
 
 # release_setup: the release module as an admin would use it, in this
 # namespace only: pam_nsbox.so in the PAM module directory, the built
-# helper at the path compiled into it, and $CONF as /etc/nsbox.conf.
+# helper at the path compiled into it with nsbox-init beside it, and $CONF
+# as /etc/nsbox.conf.
 # Sets PAM_MODULE_DIR.
 release_setup() {
 	PAM_MODULE_DIR=$(dirname "$(find /lib /usr/lib -name pam_permit.so -path '*/security/*' | head -1)")
@@ -132,6 +140,7 @@ release_setup() {
 	: >"$CONF"
 	show_at "$RELEASE_MODULE" "$PAM_MODULE_DIR/pam_nsbox.so" &&
 		show_at "$NSBOX" "$(cat "$TOP/build/helper-path")" &&
+		show_at "$NSBOX_INIT" "$(dirname "$(cat "$TOP/build/helper-path")")/nsbox-init" &&
 		show_at "$CONF" /etc/nsbox.conf
 }
 
