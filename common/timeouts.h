@@ -23,6 +23,10 @@
 /* Box init out of file descriptors with a session queued: before it
  * tries to accept again (rather than spin on the readable listener). */
 #define ACCEPT_RETRY_MS 100
+/* How long box init lets the login that started its box go through before
+ * it executes nsbox-init (boxinit.c): the exec then takes no login's time
+ * on a machine with few CPUs. Sessions' sockets wait meanwhile. */
+#define INIT_EXEC_DELAY_MS 20
 
 /* A login that finds its shared box exiting waits for the join, the exit
  * and a new box's setup, one after the other. */

@@ -25,8 +25,8 @@
  *  - clone3 with CLONE_NEWUSER as root: the new user namespace is owned by
  *    root, so the user's processes have no capability in it;
  *  - writing uid_map/gid_map: maps exactly the user's own ids, nothing else;
- *  - opening nsbox-init, beside the helper, as root (open_init_program):
- *    O_PATH, nothing is read or run as root. Box init executes it later as
+ *  - opening nsbox-init and its directory, beside the helper, as root
+ *    (open_init_program): O_PATH, nothing is read or run as root. Box init executes it later as
  *    the user, in the box, without a capability and with no_new_privs, so
  *    it can do no more than the user's own programs could, but it holds
  *    the sessions' sockets and is the box's PID 1: a program someone else
@@ -125,44 +125,52 @@ static int bring_up_loopback(void)
 
 /* Hold the box from nsbox-init (initprog.c) rather than from the helper's
  * image: a live box then costs that small program's pages and page tables,
- * not a copy of the helper's address space. PROGRAM_FD is what
- * open_init_program() opened (or -1). Returns only if it cannot be
- * executed; box init then serves from here, as before.
+ * not a copy of the helper's address space. PROGRAM_DIR is the directory
+ * open_init_program() checked (or -1). Returns only if the program cannot
+ * be executed; box init then serves from here, as before.
+ *
+ * After "OK", and INIT_EXEC_DELAY_MS later, off the login's path: the exec
+ * cost a login 1.4 ms on the test VM when it came before "OK", and 0.7 ms
+ * right after it, competing with the login for the CPUs
+ * (bench/login-cost.sh). "OK" still means the box serves: nothing the
+ * sessions hold is closed across the exec, a session that ends meanwhile
+ * leaves its socket hung up for the program to see, and what connects
+ * waits in the listener's backlog. Executed by
+ * name from the directory, so that the kernel names the process after
+ * the file, nsbox-init, from the exec on (a box record is trusted only
+ * for that name, and the helper records the box on "OK"; an fd exec is
+ * named after the fd's number on kernels before 6.14). The name is
+ * resolved again here: the directory is root's and only root may write
+ * it (open_init_program), so only root could change what it names.
  *
  * Box init has dropped every capability and set no_new_privs (kept across
  * exec, with the empty bounding set: no file capability or setuid bit can
  * give it anything); exec makes it dumpable again, which nsbox-init undoes
- * first thing, and an execute-only program never is (initprog.c). The
- * program reports "OK" itself, after it has named itself nsbox-init (a
- * box record is trusted only for that name, and the helper records the
- * box on "OK") and is ready to serve: "OK" keeps its meaning, at the cost
- * of the exec on the login's path (measured in the commit that made it).
- * What it must hold survives the exec; the rest is close-on-exec (the
- * signalfd: it makes its own). Its parameters go in the environment, not
- * on its command line, which the box's processes can read. */
-static void exec_init_program(int program_fd, int report_fd, int listen_fd, int upper_lock,
-			      long linger)
+ * first thing, and an execute-only program never is (initprog.c). What it
+ * must hold survives the exec; the rest is close-on-exec (the signalfd: it
+ * makes its own). Its parameters go in the environment, not on its
+ * command line, which the box's processes can read. */
+static void exec_init_program(int program_dir, int listen_fd, int upper_lock, long linger)
 {
-	char report_env[48], listen_env[48], linger_env[48];
+	char listen_env[48], linger_env[48];
 	char *const argv[] = { BOX_INIT_NAME, NULL };
-	char *const envp[] = { report_env, listen_env, linger_env, NULL };
-	const int keep[] = { NSBOX_PROTOCOL_FD, report_fd, listen_fd, upper_lock };
+	char *const envp[] = { listen_env, linger_env, NULL };
+	const int keep[] = { NSBOX_PROTOCOL_FD, listen_fd, upper_lock };
 
-	if (program_fd < 0)
+	if (program_dir < 0)
 		return;
-	snprintf(report_env, sizeof(report_env), "%s=%d", SERVE_ENV_REPORT_FD, report_fd);
 	snprintf(listen_env, sizeof(listen_env), "%s=%d", SERVE_ENV_LISTEN_FD, listen_fd);
 	snprintf(linger_env, sizeof(linger_env), "%s=%ld", SERVE_ENV_LINGER, linger);
 	for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
 		if (keep[i] >= 0 && fcntl(keep[i], F_SETFD, 0) < 0) {
 			log_errno(errno, "fcntl(%d, F_SETFD)", keep[i]);
-			close(program_fd);
+			close(program_dir);
 			return;
 		}
-	execveat(program_fd, "", argv, envp, AT_EMPTY_PATH);
+	execveat(program_dir, INIT_PROGRAM, argv, envp, AT_SYMLINK_NOFOLLOW);
 	log_debug("box init: cannot execute %s (%s); it serves from the helper's image",
 		  INIT_PROGRAM, strerror(errno));
-	close(program_fd);
+	close(program_dir);
 }
 
 static _noreturn_ void box_init(const struct box_start *b, const struct box_mounts *mounts,
@@ -203,12 +211,14 @@ static _noreturn_ void box_init(const struct box_start *b, const struct box_moun
 		init_failed(report_fd, &why);
 
 	test_pause_at(b->pause_step, "init-ready");
-	exec_init_program(program_fd, report_fd, b->listen_fd, mounts->upper_lock, linger);
 	/* Named before the helper records the box: a record is trusted only
 	 * for a process of this name (registry.c). */
 	set_process_title(BOX_INIT_NAME);
 	report(report_fd, "OK");
 	close(report_fd);
+	if (program_fd >= 0)
+		(void)poll(NULL, 0, INIT_EXEC_DELAY_MS);
+	exec_init_program(program_fd, b->listen_fd, mounts->upper_lock, linger);
 	serve(sigfd, b->listen_fd, linger);
 }
 
@@ -282,9 +292,10 @@ static bool init_program_trusted(const struct stat *st)
 }
 
 /* nsbox-init beside the helper (LIBEXECDIR when installed; beside the
- * built helper in the build tree), opened O_PATH as root on the host
- * (privileged operations, above): an fd for box init to execute, or -1,
- * and box init serves from the helper's image (a debug line says why).
+ * built helper in the build tree), checked as root on the host
+ * (privileged operations, above): its directory (O_PATH), which box init
+ * executes it from by name, or -1, and box init serves from the helper's
+ * image (a debug line says why).
  * The directory is the one root executed the helper from: its ancestors
  * are trusted as far as the helper is; it must itself be root's and not
  * writable by group or others (no sticky exception: someone else's file
@@ -318,7 +329,7 @@ static int open_init_program(void)
 			  self, INIT_PROGRAM);
 		return -1;
 	}
-	return TAKE_FD(fd);
+	return TAKE_FD(dir_fd);
 }
 
 int start_box_init(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd)

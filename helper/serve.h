@@ -18,10 +18,9 @@
 /* What box init hands nsbox-init, in its environment: not on its command
  * line, which every process of the box can read in /proc/1/cmdline (the
  * environment only one that may ptrace it, i.e. none: see initprog.c).
- * Decimal numbers: the fd of the report socket to the helper, of the
- * listening socket of a shared box (-1: none), and the linger time
- * (seconds; 0: exit with the last session; negative: never). */
-#define SERVE_ENV_REPORT_FD "NSBOX_REPORT_FD"
+ * Decimal numbers: the fd of the listening socket of a shared box (-1:
+ * none), and the linger time (seconds; 0: exit with the last session;
+ * negative: never). */
 #define SERVE_ENV_LISTEN_FD "NSBOX_LISTEN_FD"
 #define SERVE_ENV_LINGER    "NSBOX_LINGER"
 

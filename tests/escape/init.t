@@ -54,6 +54,9 @@ session() {
 	INIT="" EXE="" NAME="" RSS="" FDS="" PTRACE="" ENVIRON=""
 	if log_has "user alice boxed rule=main .*pid=[0-9]+"; then
 		INIT=$(grep -ao "user alice boxed rule=main .*pid=[0-9]*" "$T/syslog" | sed 's/.*pid=//')
+		# Box init executes nsbox-init INIT_EXEC_DELAY_MS (20 ms) after
+		# the box is ready, off the login's path.
+		sleep 0.3
 		EXE=$(readlink "/proc/$INIT/exe")
 		NAME=$(cat "/proc/$INIT/comm")
 		RSS=$(awk '/^VmRSS:/ {print $2}' "/proc/$INIT/status")
@@ -135,6 +138,7 @@ conf 'share = "user"' 'linger = "2s"'
 first=$!
 log_has "user alice boxed rule=main .*pid=[0-9]+"
 INIT=$(grep -ao "user alice boxed rule=main .*pid=[0-9]*" "$T/syslog" | sed 's/.*pid=//' | head -n 1)
+sleep 0.3 # INIT_EXEC_DELAY_MS, as in session()
 is "share = user: box init executes nsbox-init" "$(readlink "/proc/$INIT/exe")" "$T/bin/nsbox-init"
 out=$("$DRIVER" -c 'ps -o args; echo "init=$(tr "\0" " " </proc/1/cmdline)"' nsbox-test alice 2>&1)
 like "... a second session joins the same box (it sees the first's processes)" "$out" "sleep 1234"
@@ -154,47 +158,55 @@ conf
 # --- the program itself, run by hand as alice: readable, so only its own --------------
 # prctl(PR_SET_DUMPABLE, 0) keeps her other processes from ptracing it.
 install -m 0755 "$NSBOX_INIT" "$T/readable-init"
-# hand_run ENV...: nsbox-init as alice with the session socket on fd 3 and
-# the report socket on fd 4, ENV as its whole environment. Prints what it
-# reported, then alice's PTRACE_ATTACH of it, then how it ended once its
-# session socket is closed.
+# hand_run ENV...: nsbox-init as alice with the session socket on fd 3,
+# ENV as its whole environment. Prints what it said on stderr, then (once
+# it has named itself, or after 5 s) its name and alice's PTRACE_ATTACH of
+# it, then how it ended once its session socket is closed.
 hand_run() {
 	THIEF=$THIEF perl -MSocket -MPOSIX -e '
-		$^F = 100; # the socketpairs below survive exec
+		$^F = 100; # the socketpair below survives exec
 		socketpair(my $s0, my $s1, AF_UNIX, SOCK_SEQPACKET, 0) or die "socketpair: $!";
-		socketpair(my $r0, my $r1, AF_UNIX, SOCK_SEQPACKET, 0) or die "socketpair: $!";
+		pipe(my $e0, my $e1) or die "pipe: $!";
 		my $pid = fork() // die "fork: $!";
 		if ($pid == 0) {
-			POSIX::dup2(fileno($s1), 3); POSIX::dup2(fileno($r1), 4);
+			POSIX::dup2(fileno($s1), 3); POSIX::dup2(fileno($e1), 2);
 			exec("setpriv", "--reuid=62001", "--regid=62001", "--clear-groups",
 			     "env", "-i", @ARGV) or die "exec: $!";
 		}
-		close($s1); close($r1);
-		my $got = "";
-		my $rin = ""; vec($rin, fileno($r0), 1) = 1;
-		recv($r0, $got, 1024, 0) if select($rin, undef, undef, 5);
-		print "report=$got\n";
-		print "name=", `cat /proc/$pid/comm`;
+		close($s1); close($e1);
+		# It names itself after making itself non-dumpable: wait for
+		# the name (or its end), then look.
+		my $name = "";
+		for (1 .. 50) {
+			$name = `cat /proc/$pid/comm 2>/dev/null`;
+			last if $name eq "nsbox-init\n" || waitpid($pid, WNOHANG) != 0;
+			select(undef, undef, undef, 0.1);
+		}
+		print "name=$name";
 		print "ptrace=", `setpriv --reuid=62001 --regid=62001 --clear-groups $ENV{THIEF} ptrace $pid 2>&1`;
 		# A successful attach (a broken nsbox-init) leaves it stopped.
 		kill("CONT", $pid);
 		close($s0);
 		alarm(10);
 		waitpid($pid, 0);
-		print "status=", $? >> 8, "\n";
+		my $status = $? >> 8;
+		my $err = join("", <$e0>);
+		chomp($err);
+		print "stderr=$err\n";
+		print "status=$status\n";
 	' "$@" 2>&1
 }
-out=$(hand_run NSBOX_REPORT_FD=4 NSBOX_LISTEN_FD=-1 NSBOX_LINGER=0 "$T/readable-init")
-like "nsbox-init by hand: it reports OK" "$out" "^report=OK$"
-like "... names itself nsbox-init, whatever its file is called" "$out" "^name=nsbox-init$"
+out=$(hand_run NSBOX_LISTEN_FD=-1 NSBOX_LINGER=0 "$T/readable-init")
+like "nsbox-init by hand: it names itself nsbox-init, whatever its file is called" "$out" \
+	"^name=nsbox-init$"
 like "... and is not dumpable though its file is readable: alice cannot ptrace it" "$out" \
 	"^ptrace=ptrace: EPERM$"
 like "... exits 0 once its only session is gone (linger 0)" "$out" "^status=0$"
-out=$(hand_run NSBOX_REPORT_FD=4 NSBOX_LISTEN_FD=-1 "$T/readable-init")
+out=$(hand_run NSBOX_LISTEN_FD=-1 "$T/readable-init")
 like "nsbox-init without its parameters: refuses, saying why" "$out" \
-	"^report=nsbox-init: run by box init only \(bad environment\)$"
+	"^stderr=nsbox-init: run by box init only \(bad environment\)$"
 like "... and exits 1" "$out" "^status=1$"
-out=$(hand_run NSBOX_REPORT_FD=4 NSBOX_LISTEN_FD=x NSBOX_LINGER=0 "$T/readable-init")
+out=$(hand_run NSBOX_LISTEN_FD=x NSBOX_LINGER=0 "$T/readable-init")
 like "... so does a parameter that is not a number" "$out" "^status=1$"
 
 no_leftovers "$before"
