@@ -81,21 +81,27 @@ static _noreturn_ void init_failed(int report_fd, const struct log_reason *why)
 	_exit(1);
 }
 
-static int prepare_serving(int report_fd, int listen_fd, int upper_lock, int program_fd,
-			   int *ret_sigfd)
-{
-	int sigfd = serve_child_signals();
+/* nsbox-init as the helper checked it (open_init_program): a detached,
+ * read-only copy of its directory (or -1), and the file's stat then. */
+struct init_program {
+	int dir;
+	struct stat st;
+};
 
-	if (sigfd < 0)
-		return log_errno(-sigfd, "signalfd(SIGCHLD)");
+static int prepare_serving(int report_fd, int listen_fd, int upper_lock, int program_dir,
+			   int *ret_sigfd, int *ret_timer)
+{
+	int r = serve_prepare(ret_sigfd, ret_timer);
+
+	if (r < 0)
+		return log_errno(-r, "signalfd(SIGCHLD) or timerfd");
 	/* Nothing of the helper but the sockets (and stdio, which is
 	 * /dev/null) stays open in the long-lived init, and the lock on an
 	 * overlay's upper layer, held while the box lives (prepare.c); and,
-	 * until box init executes it, nsbox-init (close-on-exec). */
-	close_all_except((int[]){ 0, 1, 2, NSBOX_PROTOCOL_FD, report_fd, sigfd, listen_fd,
-				  upper_lock, program_fd },
-			 9);
-	*ret_sigfd = sigfd;
+	 * until box init executes it, nsbox-init's directory (close-on-exec). */
+	close_all_except((int[]){ 0, 1, 2, NSBOX_PROTOCOL_FD, report_fd, *ret_sigfd, *ret_timer,
+				  listen_fd, upper_lock, program_dir },
+			 10);
 	return 0;
 }
 
@@ -125,9 +131,10 @@ static int bring_up_loopback(void)
 
 /* Hold the box from nsbox-init (initprog.c) rather than from the helper's
  * image: a live box then costs that small program's pages and page tables,
- * not a copy of the helper's address space. PROGRAM_DIR is the directory
- * open_init_program() checked (or -1). Returns only if the program cannot
- * be executed; box init then serves from here, as before.
+ * not a copy of the helper's address space. PROG is what
+ * open_init_program() checked (dir -1: nothing to execute). Returns only
+ * if the program cannot be executed, or is no longer the file checked;
+ * box init then serves from here, as before.
  *
  * After "OK", and INIT_EXEC_DELAY_MS later, off the login's path: the exec
  * cost a login 1.4 ms on the test VM when it came before "OK", and 0.7 ms
@@ -135,53 +142,70 @@ static int bring_up_loopback(void)
  * (bench/login-cost.sh). "OK" still means the box serves: nothing the
  * sessions hold is closed across the exec, a session that ends meanwhile
  * leaves its socket hung up for the program to see, and what connects
- * waits in the listener's backlog. Executed by
- * name from the directory, so that the kernel names the process after
- * the file, nsbox-init, from the exec on (a box record is trusted only
- * for that name, and the helper records the box on "OK"; an fd exec is
- * named after the fd's number on kernels before 6.14). The name is
- * resolved again here: the directory is root's and only root may write
- * it (open_init_program), so only root could change what it names.
+ * waits in the listener's backlog; the signalfd and the timerfd serve()
+ * needs were made before "OK" and are passed on, so nothing the program
+ * does can fail for want of an fd. Executed by name from the directory,
+ * so that the kernel names the process after the file, nsbox-init, from
+ * the exec on (a box record is trusted only for that name, and the helper
+ * records the box on "OK"; an fd exec is named after the fd's number on
+ * kernels before 6.14). The name is resolved again here, in a copy of a
+ * directory that is root's and only root may write (open_init_program),
+ * and the file must be the one checked.
  *
  * Box init has dropped every capability and set no_new_privs (kept across
  * exec, with the empty bounding set: no file capability or setuid bit can
  * give it anything); exec makes it dumpable again, which nsbox-init undoes
- * first thing, and an execute-only program never is (initprog.c). What it
- * must hold survives the exec; the rest is close-on-exec (the signalfd: it
- * makes its own). Its parameters go in the environment, not on its
+ * first thing (initprog.c). What it must hold survives the exec; the rest
+ * is close-on-exec. Its parameters go in the environment, not on its
  * command line, which the box's processes can read. */
-static void exec_init_program(int program_dir, int listen_fd, int upper_lock, long linger)
+static void exec_init_program(const struct init_program *prog, int sigfd, int timer,
+			      int listen_fd, int upper_lock, long linger)
 {
-	char listen_env[48], linger_env[48];
+	char abi_env[32], sig_env[48], timer_env[48], listen_env[48], linger_env[48];
 	char *const argv[] = { BOX_INIT_NAME, NULL };
-	char *const envp[] = { listen_env, linger_env, NULL };
-	const int keep[] = { NSBOX_PROTOCOL_FD, listen_fd, upper_lock };
+	char *const envp[] = { abi_env, sig_env, timer_env, listen_env, linger_env, NULL };
+	const int keep[] = { NSBOX_PROTOCOL_FD, sigfd, timer, listen_fd, upper_lock };
+	struct stat now;
 
-	if (program_dir < 0)
+	if (prog->dir < 0)
 		return;
+	/* Still the file the helper checked, unchanged: an upgrade, a chmod
+	 * or a chown since would show in its inode or its ctime (its owner
+	 * itself shows as the overflow uid here, root being unmapped). Else
+	 * serve from here. */
+	if (fstatat(prog->dir, INIT_PROGRAM, &now, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    now.st_dev != prog->st.st_dev || now.st_ino != prog->st.st_ino ||
+	    now.st_mode != prog->st.st_mode || now.st_ctim.tv_sec != prog->st.st_ctim.tv_sec ||
+	    now.st_ctim.tv_nsec != prog->st.st_ctim.tv_nsec) {
+		log_warning("box init: %s changed since the helper checked it; it serves from "
+			    "the helper's image",
+			    INIT_PROGRAM);
+		return;
+	}
+	snprintf(abi_env, sizeof(abi_env), "%s=%s", SERVE_ENV_ABI, SERVE_ABI);
+	snprintf(sig_env, sizeof(sig_env), "%s=%d", SERVE_ENV_SIGNAL_FD, sigfd);
+	snprintf(timer_env, sizeof(timer_env), "%s=%d", SERVE_ENV_TIMER_FD, timer);
 	snprintf(listen_env, sizeof(listen_env), "%s=%d", SERVE_ENV_LISTEN_FD, listen_fd);
 	snprintf(linger_env, sizeof(linger_env), "%s=%ld", SERVE_ENV_LINGER, linger);
 	for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
 		if (keep[i] >= 0 && fcntl(keep[i], F_SETFD, 0) < 0) {
 			log_errno(errno, "fcntl(%d, F_SETFD)", keep[i]);
-			close(program_dir);
 			return;
 		}
-	execveat(program_dir, INIT_PROGRAM, argv, envp, AT_SYMLINK_NOFOLLOW);
-	log_debug("box init: cannot execute %s (%s); it serves from the helper's image",
-		  INIT_PROGRAM, strerror(errno));
-	close(program_dir);
+	execveat(prog->dir, INIT_PROGRAM, argv, envp, AT_SYMLINK_NOFOLLOW);
+	log_warning("box init: cannot execute %s (%s); it serves from the helper's image",
+		    INIT_PROGRAM, strerror(errno));
 }
 
 static _noreturn_ void box_init(const struct box_start *b, const struct box_mounts *mounts,
-				int go_fd, int report_fd, int program_fd)
+				int go_fd, int report_fd, const struct init_program *prog)
 {
 	const struct user_info *u = b->user;
 	const struct box_plan *plan = b->plan;
 	long linger = b->rule->share == SHARE_USER ? b->rule->linger : 0;
 	pid_t host_pid = 0; /* "go" from the helper: our pid as the host sees it */
 	struct log_reason why;
-	int sigfd = -1;
+	int sigfd = -1, timer = -1;
 
 	/* Our reason for the helper: what this process logs, nothing of what
 	 * the helper collected before it started us. */
@@ -207,7 +231,8 @@ static _noreturn_ void box_init(const struct box_start *b, const struct box_moun
 		init_failed(report_fd, &why);
 	test_pause_at(b->pause_step, "init-mounted");
 	if (drop_all_caps() < 0 || harden_process(true) < 0 || check_login_shell(u) < 0 ||
-	    prepare_serving(report_fd, b->listen_fd, mounts->upper_lock, program_fd, &sigfd) < 0)
+	    prepare_serving(report_fd, b->listen_fd, mounts->upper_lock, prog->dir, &sigfd,
+			    &timer) < 0)
 		init_failed(report_fd, &why);
 
 	test_pause_at(b->pause_step, "init-ready");
@@ -216,10 +241,10 @@ static _noreturn_ void box_init(const struct box_start *b, const struct box_moun
 	set_process_title(BOX_INIT_NAME);
 	report(report_fd, "OK");
 	close(report_fd);
-	if (program_fd >= 0)
+	if (prog->dir >= 0)
 		(void)poll(NULL, 0, INIT_EXEC_DELAY_MS);
-	exec_init_program(program_fd, b->listen_fd, mounts->upper_lock, linger);
-	serve(sigfd, b->listen_fd, linger);
+	exec_init_program(prog, sigfd, timer, b->listen_fd, mounts->upper_lock, linger);
+	serve(sigfd, timer, b->listen_fd, linger);
 }
 
 /* Box init's report, within SETUP_TIMEOUT_MS: during setup init already runs
@@ -300,12 +325,12 @@ static bool init_program_trusted(const struct stat *st)
  * are trusted as far as the helper is; it must itself be root's and not
  * writable by group or others (no sticky exception: someone else's file
  * in it could then be ours). */
-static int open_init_program(void)
+static int open_init_program(struct init_program *ret)
 {
 	char self[PATH_MAX], *slash;
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	_cleanup_close_ int dir_fd = -1, fd = -1;
-	struct stat dir, prog;
+	struct stat dir, helper, running;
 
 	if (n <= 0)
 		return -1;
@@ -321,15 +346,29 @@ static int open_init_program(void)
 			  INIT_PROGRAM, strerror(errno));
 		return -1;
 	}
-	if (fstat(dir_fd, &dir) < 0 || fstat(fd, &prog) < 0 ||
+	/* The directory we were executed from, not one a path now names. */
+	if (stat("/proc/self/exe", &running) < 0 ||
+	    fstatat(dir_fd, slash + 1, &helper, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    running.st_dev != helper.st_dev || running.st_ino != helper.st_ino) {
+		log_debug("%s is not the directory of the running helper: box init serves from "
+			  "the helper's image",
+			  self);
+		return -1;
+	}
+	if (fstat(dir_fd, &dir) < 0 || fstat(fd, &ret->st) < 0 ||
 	    !path_owner_trusted(&dir, PATH_TRUST_ROOT) || !path_mode_trusted(&dir, true) ||
-	    !init_program_trusted(&prog)) {
+	    !init_program_trusted(&ret->st)) {
 		log_debug("%s/%s is not root's and execute-only for others (0711) in a directory "
 			  "only root may write: box init serves from the helper's image",
 			  self, INIT_PROGRAM);
 		return -1;
 	}
-	return TAKE_FD(dir_fd);
+	/* Box init gets a detached, read-only copy of the directory, not the
+	 * host's: ".." at the root of a detached mount leads nowhere, so the
+	 * fd it holds during its setup reaches nothing of the host but this
+	 * directory. */
+	return clone_tree(dir_fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+			  "nsbox-init's directory", &ret->dir) < 0 ? -1 : 0;
 }
 
 int start_box_init(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd)
@@ -337,23 +376,24 @@ int start_box_init(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd)
 	struct box_mounts mounts = mounts_of(b);
 	unsigned long flags = BOX_CLONE_FLAGS | (b->rule->network_none ? CLONE_NEWNET : 0);
 	_cleanup_close_ int pidfd = -1, report_fd = -1, go_fd = -1;
-	int rep[2], go[2], program_fd, r;
+	struct init_program prog = { .dir = -1 };
+	int rep[2], go[2], r;
 	pid_t pid;
 
 	/* As root on the host, where ownership means what it says. */
 	if ((r = prepare_box_mounts(&mounts)) < 0)
 		return r;
-	program_fd = open_init_program();
+	(void)open_init_program(&prog);
 	test_pause_at(b->pause_step, "prepared");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, rep) < 0) {
-		closep(&program_fd);
+		closep(&prog.dir);
 		box_mounts_release(&mounts);
 		return log_errno(errno, "socketpair()");
 	}
 	if (pipe2(go, O_CLOEXEC) < 0) {
 		close(rep[0]);
 		close(rep[1]);
-		closep(&program_fd);
+		closep(&prog.dir);
 		box_mounts_release(&mounts);
 		return log_errno(errno, "pipe2()");
 	}
@@ -362,10 +402,10 @@ int start_box_init(const struct box_start *b, pid_t *ret_pid, int *ret_pidfd)
 	if (pid == 0) {
 		close(rep[0]);
 		close(go[1]);
-		box_init(b, &mounts, go[0], rep[1], program_fd);
+		box_init(b, &mounts, go[0], rep[1], &prog);
 	}
 	/* Box init has its own copies of the prepared mounts and program. */
-	closep(&program_fd);
+	closep(&prog.dir);
 	box_mounts_release(&mounts);
 	report_fd = rep[0];
 	go_fd = go[1];

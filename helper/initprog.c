@@ -29,10 +29,11 @@
  * user namespace, which is root's: no process of the user's has one.
  *
  * No parameters on the command line, which the box's processes read in
- * /proc/1/cmdline: box init passes two numbers in the environment,
+ * /proc/1/cmdline: box init passes them in the environment,
  * which only a process that may ptrace this one can read (serve.h). */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -70,8 +71,8 @@ static int env_number(const char *name, long min, long max, long *ret)
 
 int main(void)
 {
-	long listen_fd, linger;
-	int sigfd;
+	long sigfd = -1, timer = -1, listen_fd, linger;
+	const char *abi = getenv(SERVE_ENV_ABI);
 
 	/* Before anything else (see above); then the name a box record is
 	 * trusted for (registry.c), which the kernel gave us already when box
@@ -79,11 +80,26 @@ int main(void)
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		_exit(1);
 	(void)prctl(PR_SET_NAME, BOX_INIT_NAME, 0, 0, 0);
-	if (env_number(SERVE_ENV_LISTEN_FD, -1, INT_MAX, &listen_fd) < 0 ||
+	if (!abi || strcmp(abi, SERVE_ABI) != 0 ||
+	    env_number(SERVE_ENV_LISTEN_FD, -1, INT_MAX, &listen_fd) < 0 ||
 	    env_number(SERVE_ENV_LINGER, LONG_MIN, LONG_MAX, &linger) < 0)
 		fail("nsbox-init: run by box init only (bad environment)");
-	sigfd = serve_child_signals();
-	if (sigfd < 0)
-		fail("nsbox-init: cannot watch its children (signalfd)");
-	serve(sigfd, (int)listen_fd, linger);
+	/* Box init made them before it reported the box ready. Run by hand,
+	 * without them, we make our own; serve() exits if we could not. */
+	if (env_number(SERVE_ENV_SIGNAL_FD, 0, INT_MAX, &sigfd) == 0 &&
+	    env_number(SERVE_ENV_TIMER_FD, 0, INT_MAX, &timer) == 0) {
+		/* Blocked across the exec already; the signalfd needs it so. */
+		sigset_t chld;
+		sigemptyset(&chld);
+		sigaddset(&chld, SIGCHLD);
+		if (sigprocmask(SIG_BLOCK, &chld, NULL) < 0)
+			_exit(1);
+	} else {
+		int s, t;
+		if (serve_prepare(&s, &t) < 0)
+			fail("nsbox-init: cannot make its signalfd and timerfd");
+		sigfd = s;
+		timer = t;
+	}
+	serve((int)sigfd, (int)timer, (int)listen_fd, linger);
 }

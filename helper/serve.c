@@ -24,17 +24,27 @@ struct holder {
 	bool done; /* no session, linger over: exit once no one is joining */
 };
 
-int serve_child_signals(void)
+int serve_prepare(int *ret_sigfd, int *ret_timer)
 {
 	sigset_t set;
-	int sigfd;
+	int sigfd, timer, err;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -errno;
 	sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	return sigfd < 0 ? -errno : sigfd;
+	if (sigfd < 0)
+		return -errno;
+	timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (timer < 0) {
+		err = errno;
+		close(sigfd);
+		return -err;
+	}
+	*ret_sigfd = sigfd;
+	*ret_timer = timer;
+	return 0;
 }
 
 static void reap(int sigfd)
@@ -142,11 +152,12 @@ static void accept_peer(struct holder *h)
 	h->fds[h->n++] = (struct pollfd){ .fd = fd, .events = POLLIN | POLLPRI };
 }
 
-_noreturn_ void serve(int sigfd, int listen_fd, long linger)
+_noreturn_ void serve(int sigfd, int timer, int listen_fd, long linger)
 {
 	static struct holder h;
-	int timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 
+	if (sigfd < 0 || timer < 0)
+		_exit(1);
 	h.linger = linger;
 	h.fds[0] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
 	h.fds[1] = (struct pollfd){ .fd = timer, .events = POLLIN };

@@ -57,7 +57,9 @@ session() {
 		# Box init executes nsbox-init INIT_EXEC_DELAY_MS (20 ms) after
 		# the box is ready, off the login's path.
 		sleep 0.3
-		EXE=$(readlink "/proc/$INIT/exe")
+		# The file it runs (its path shows as in the detached copy
+		# of the directory box init executed it from).
+		EXE=$(stat -Lc '%d:%i' "/proc/$INIT/exe")
 		NAME=$(cat "/proc/$INIT/comm")
 		RSS=$(awk '/^VmRSS:/ {print $2}' "/proc/$INIT/status")
 		FDS=$(fd_list "$INIT")
@@ -72,7 +74,7 @@ session() {
 install -m 0711 "$NSBOX_INIT" "$T/bin/nsbox-init"
 session 'hostname; tr "\0" " " </proc/1/cmdline; echo "|"; cat /proc/1/environ && echo ENVIRON
 	attack run ptrace_init; attack run proc1_mem'
-is "box init executes nsbox-init once the box is ready" "$EXE" "$T/bin/nsbox-init"
+is "box init executes nsbox-init once the box is ready" "$EXE" "$(stat -c '%d:%i' "$T/bin/nsbox-init")"
 is "... its name is nsbox-init (box records are trusted only for that name)" "$NAME" "nsbox-init"
 like "... the session runs in the box" "$OUT" "^alice-box$"
 like "... its command line in the box is its name, no host path" "$OUT" "^nsbox-init \|$"
@@ -81,14 +83,15 @@ like "... nor ptrace it from the box" "$OUT" "ptrace_init: .*blocked"
 like "... nor open its memory from the box" "$OUT" "proc1_mem: .*blocked"
 is "... nor ptrace it from the host, as her own uid" "$PTRACE" "ptrace: EPERM"
 like "... nor read its environment from the host" "$ENVIRON" "Permission denied"
-is "... its fds: /dev/null on 0-2, the session's socket, its signalfd and timerfd" "$FDS" \
-	"0=/dev/null 1=/dev/null 2=/dev/null 3=socket 4=anon_inode:[signalfd] 5=anon_inode:[timerfd] "
+is "... its fds: /dev/null on 0-2, the session's socket, its signalfd and timerfd" \
+	"$(fd_kinds "$FDS")" "/dev/null /dev/null /dev/null anon_inode:[signalfd] anon_inode:[timerfd] socket "
+like "... the session's socket on 3" "$FDS" "^0=/dev/null 1=/dev/null 2=/dev/null 3=socket "
 program_rss=$RSS
 
 # --- anything else: box init serves from the helper's image ----------------------------
 # not_executed WHAT: the last session's box init was the helper's clone.
 not_executed() {
-	is "$1: not executed, box init is the helper's clone" "$EXE" "$T/bin/nsbox"
+	is "$1: not executed, box init is the helper's clone" "$EXE" "$(stat -c '%d:%i' "$T/bin/nsbox")"
 	like "... the session runs" "$OUT" "^alice-box$"
 }
 chmod 0755 "$T/bin/nsbox-init"
@@ -139,7 +142,8 @@ first=$!
 log_has "user alice boxed rule=main .*pid=[0-9]+"
 INIT=$(grep -ao "user alice boxed rule=main .*pid=[0-9]*" "$T/syslog" | sed 's/.*pid=//' | head -n 1)
 sleep 0.3 # INIT_EXEC_DELAY_MS, as in session()
-is "share = user: box init executes nsbox-init" "$(readlink "/proc/$INIT/exe")" "$T/bin/nsbox-init"
+is "share = user: box init executes nsbox-init" "$(stat -Lc '%d:%i' "/proc/$INIT/exe")" \
+	"$(stat -c '%d:%i' "$T/bin/nsbox-init")"
 out=$("$DRIVER" -c 'ps -o args; echo "init=$(tr "\0" " " </proc/1/cmdline)"' nsbox-test alice 2>&1)
 like "... a second session joins the same box (it sees the first's processes)" "$out" "sleep 1234"
 like "... and its init is nsbox-init" "$out" "^init=nsbox-init $"
@@ -196,7 +200,7 @@ hand_run() {
 		print "status=$status\n";
 	' "$@" 2>&1
 }
-out=$(hand_run NSBOX_LISTEN_FD=-1 NSBOX_LINGER=0 "$T/readable-init")
+out=$(hand_run NSBOX_INIT_ABI=1 NSBOX_LISTEN_FD=-1 NSBOX_LINGER=0 "$T/readable-init")
 like "nsbox-init by hand: it names itself nsbox-init, whatever its file is called" "$out" \
 	"^name=nsbox-init$"
 like "... and is not dumpable though its file is readable: alice cannot ptrace it" "$out" \
@@ -206,8 +210,18 @@ out=$(hand_run NSBOX_LISTEN_FD=-1 "$T/readable-init")
 like "nsbox-init without its parameters: refuses, saying why" "$out" \
 	"^stderr=nsbox-init: run by box init only \(bad environment\)$"
 like "... and exits 1" "$out" "^status=1$"
-out=$(hand_run NSBOX_LISTEN_FD=x NSBOX_LINGER=0 "$T/readable-init")
+out=$(hand_run NSBOX_INIT_ABI=1 NSBOX_LISTEN_FD=x NSBOX_LINGER=0 "$T/readable-init")
 like "... so does a parameter that is not a number" "$out" "^status=1$"
+out=$(hand_run NSBOX_INIT_ABI=2 NSBOX_LISTEN_FD=-1 NSBOX_LINGER=0 "$T/readable-init")
+like "... and another version of the interface (a helper of another build)" "$out" "^status=1$"
+# Without the fds box init passes it makes its own; with too few fds left
+# (alice may lower her box init's RLIMIT_NOFILE) it must not serve on
+# without its linger timer, outliving its last session: it exits.
+out=$(hand_run NSBOX_INIT_ABI=1 NSBOX_LISTEN_FD=-1 NSBOX_LINGER=0 \
+	prlimit --nofile=5 "$T/readable-init")
+like "nsbox-init that cannot make its timerfd: exits, saying why" "$out" \
+	"^stderr=nsbox-init: cannot make its signalfd and timerfd$"
+like "... with status 1" "$out" "^status=1$"
 
 no_leftovers "$before"
 done_testing
