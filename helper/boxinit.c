@@ -305,10 +305,10 @@ int try_box(const struct box_start *b)
 }
 
 /* Whether ST, of nsbox-init, is a program box init may execute: see the
- * privileged operations above, and initprog.c on why no one but root may
- * read it either (else, between exec and its first prctl, a process of
- * the user's could ptrace it). Setuid or setgid would mean nothing under
- * no_new_privs, but no such file is ours. */
+ * privileged operations above. Execute-only for others too, a second
+ * layer against a ptrace of it between its exec and its first prctl
+ * (initprog.c). Setuid or setgid would mean nothing under no_new_privs,
+ * but no such file is ours. */
 static bool init_program_trusted(const struct stat *st)
 {
 	return S_ISREG(st->st_mode) && path_owner_trusted(st, PATH_TRUST_ROOT) &&

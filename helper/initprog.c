@@ -19,14 +19,13 @@
  * What exec undoes of box init's hardening, redone first thing: exec makes
  * a process dumpable again (and names it after the file: nsbox-init, as
  * box init executes it by name; a copy of another name renames itself
- * below). Installed execute-only (0711) it never is: the kernel keeps an exec
- * of a file its user cannot read non-dumpable, with the memory's owner the
- * host's user namespace (would_dump() in fs/exec.c); box init uses no
- * program that others may read (open_init_program), because a dumpable
- * process of the user's uid may be ptraced by the user's other processes
- * until its prctl() below: a window, however short, the helper's image
- * never had. Once non-dumpable, ptrace needs a capability in the box's
- * user namespace, which is root's: no process of the user's has one.
+ * below). No process of the user's could ptrace it even then: its
+ * credentials are in the box's user namespace, root's, which none of the
+ * user's processes is in, and a tracer without a capability there may
+ * trace only in its own (cap_ptrace_access_check). Installed execute-only
+ * (0711) is a second layer: the kernel keeps an exec of a file its user
+ * cannot read non-dumpable (with fs.suid_dumpable 0 or 2), with the
+ * memory's owner the host's user namespace (would_dump() in fs/exec.c).
  *
  * No parameters on the command line, which the box's processes read in
  * /proc/1/cmdline: box init passes them in the environment,
