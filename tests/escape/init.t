@@ -180,10 +180,12 @@ hand_run() {
 		close($s1); close($e1);
 		# It names itself after making itself non-dumpable: wait for
 		# the name (or its end), then look.
-		my $name = "";
+		my ($name, $status) = ("", undef);
 		for (1 .. 50) {
 			$name = `cat /proc/$pid/comm 2>/dev/null`;
-			last if $name eq "nsbox-init\n" || waitpid($pid, WNOHANG) != 0;
+			last if $name eq "nsbox-init\n";
+			# Gone already (a refusal): keep its status.
+			if (waitpid($pid, WNOHANG) == $pid) { $status = $? >> 8; last }
 			select(undef, undef, undef, 0.1);
 		}
 		print "name=$name";
@@ -192,8 +194,7 @@ hand_run() {
 		kill("CONT", $pid);
 		close($s0);
 		alarm(10);
-		waitpid($pid, 0);
-		my $status = $? >> 8;
+		if (!defined $status) { waitpid($pid, 0); $status = $? >> 8 }
 		my $err = join("", <$e0>);
 		chomp($err);
 		print "stderr=$err\n";
