@@ -150,8 +150,8 @@ static int build_minimal_box(void)
 	root = sys_fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 	if (root < 0 || fchdir(root) < 0 || mkdir("proc", 0555) < 0)
 		return 3;
-	/* Attach the detached tmpfs on a directory of itself is not
-	 * possible: mount it over / 's tmp copy instead, then move in. */
+	/* A detached mount cannot be the root pivot_root() takes: attach
+	 * the tmpfs on /tmp (this namespace's private copy), then go in. */
 	if (sys_move_mount(root, "", AT_FDCWD, "/tmp", MOVE_MOUNT_F_EMPTY_PATH) < 0 ||
 	    chdir("/tmp") < 0)
 		return 4;
