@@ -1,14 +1,17 @@
 #!/bin/bash
 # login-cost.sh: the per-login cost of helpers side by side, in one run.
 #
-#   bash bench/login-cost.sh [-r ROUNDS] [-c] [-H] HELPER...
+#   bash bench/login-cost.sh [-r ROUNDS] [-c] [-H] [-n] HELPER[@MODULE]...
 #
-# For each HELPER (a built nsbox binary) and each rootfs (the busybox demo
+# For each HELPER (a built nsbox binary; with @MODULE, through that build
+# of the PAM module instead of this tree's test module) and each rootfs (the busybox demo
 # rootfs; when `make debian-rootfs` built it, the Debian one, plain and as
 # the lower layer of an overlay rule; with -H the host's own /), times
 # `pamtester open_session close_session` through the test module with
 # helper=HELPER, interleaved with pam_permit (the floor) by bench/interleave,
 # so that the load other processes put on the machine hits every row alike.
+# With -n a pam_namespace row (polyinstantiated /tmp and /var/tmp, as in
+# make bench) runs in the same rounds.
 # With -c it also measures the helper process's own CPU time (perf stat
 # task-clock) over ROUNDS logins and counts its system calls (strace -c).  Runs as root, in a private mount namespace (tests/lib).
 set -u
@@ -16,18 +19,26 @@ ARGS=("$@")
 ROUNDS=200
 CPU=0
 HOSTROOT=0
-while getopts r:cH o; do
+NAMESPACE=0
+while getopts r:cHn o; do
 	case $o in
 	r) ROUNDS=$OPTARG ;;
 	c) CPU=1 ;;
 	H) HOSTROOT=1 ;;
-	*) echo "usage: login-cost.sh [-r ROUNDS] [-c] [-H] HELPER..." >&2; exit 2 ;;
+	n) NAMESPACE=1 ;;
+	*) echo "usage: login-cost.sh [-r ROUNDS] [-c] [-H] [-n] HELPER[@MODULE]..." >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -gt 0 ] || { echo "usage: login-cost.sh [-r ROUNDS] [-c] HELPER..." >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: login-cost.sh [-r ROUNDS] [-c] [-H] [-n] HELPER[@MODULE]..." >&2; exit 2; }
 HELPERS=()
-for h in "$@"; do HELPERS+=("$(readlink -f "$h")"); done
+MODULES=()
+for h in "$@"; do
+	m=
+	case $h in *@*) m=$(readlink -f "${h#*@}"); h=${h%%@*} ;; esac
+	HELPERS+=("$(readlink -f "$h")")
+	MODULES+=("$m")
+done
 . "$(dirname "$0")/../tests/lib/tap.sh" >/dev/null
 . "$(dirname "$0")/../tests/lib/users.sh"
 [ "$(id -u)" = 0 ] || { echo "login-cost.sh needs root" >&2; exit 1; }
@@ -36,6 +47,7 @@ enter_private_ns "${ARGS[@]}"
 . "$(dirname "$0")/../tests/lib/pam.sh"
 . "$(dirname "$0")/../tests/lib/debian.sh"
 pam_setup
+THIS_MODULE=$MODULE
 add_user bench 62500
 make_box busybox
 ROOTFSES="busybox"
@@ -63,6 +75,17 @@ sleep 3
 printf 'auth required pam_deny.so\naccount required pam_permit.so\nsession required pam_permit.so\n' \
 	>"$T/pam.d/bench-permit"
 echo "pam_permit (floor)	pamtester bench-permit bench open_session close_session" >"$T/cmds"
+if [ "$NAMESPACE" = 1 ]; then
+	# As make bench (bench/run.sh): the instance parent on our private /run.
+	mkdir -p "$T/security" /run/nsbox-inst
+	chmod 000 /run/nsbox-inst
+	printf '/tmp     /run/nsbox-inst/ user root\n/var/tmp /run/nsbox-inst/ user root\n' \
+		>"$T/security/namespace.conf"
+	mount --bind "$T/security/namespace.conf" /etc/security/namespace.conf
+	printf 'auth required pam_deny.so\naccount required pam_permit.so\nsession required pam_namespace.so\n' \
+		>"$T/pam.d/bench-namespace"
+	echo "pam_namespace	pamtester bench-namespace bench open_session close_session" >>"$T/cmds"
+fi
 for fs in $ROOTFSES; do
 	rule=rule_$fs
 	printf 'rule bench {\n\tusers = {"bench"}\n\t%s\n\thostname = "bench-box"\n}\n' \
@@ -70,13 +93,13 @@ for fs in $ROOTFSES; do
 	chmod 0644 "$T/$fs.conf"
 	i=0
 	for h in "${HELPERS[@]}"; do
-		write_service "bench-$fs-$i" "helper=$h config=$T/$fs.conf"
+		MODULE=${MODULES[$i]:-$THIS_MODULE} write_service "bench-$fs-$i" "helper=$h config=$T/$fs.conf"
 		echo "$fs: helper $i	pamtester bench-$fs-$i bench open_session close_session" >>"$T/cmds"
 		i=$((i + 1))
 	done
 done
 i=0
-for h in "${HELPERS[@]}"; do echo "# helper $i: $h"; i=$((i + 1)); done
+for h in "${HELPERS[@]}"; do echo "# helper $i: $h${MODULES[$i]:+ (module ${MODULES[$i]})}"; i=$((i + 1)); done
 "$TOP/build/bench/interleave" -r "$ROUNDS" -w 10 "$T/cmds" |
 	awk -F, '{printf "%-28s median %7s ms  p10 %7s  p90 %7s  ratio %6sx  failures %s\n", $1, $2, $3, $4, $5, $6}'
 
