@@ -21,5 +21,10 @@ int config_load(const char *path, bool check_owner, struct config **ret);
 int config_parse_buffer(const char *name, const char *data, size_t size, struct config **ret);
 
 void config_free(struct config *c);
+static inline void config_freep(struct config **c)
+{
+	config_free(*c);
+	*c = NULL;
+}
 
 #endif

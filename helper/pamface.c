@@ -395,7 +395,7 @@ int try_login(const struct config *cfg, const struct user_info *u, const struct 
  * confines them. FDS get the pidfd of box init and, for a shared box,
  * this session's connection to it. */
 static void serve_request(const struct nsbox_request *req, struct nsbox_reply *rep,
-			  int fds[2])
+			  int fds[2], struct config **ret_cfg)
 {
 	_cleanup_(user_record_free) struct user_record user = { 0 };
 	_cleanup_(log_reason_end) struct log_reason why;
@@ -451,12 +451,9 @@ static void serve_request(const struct nsbox_request *req, struct nsbox_reply *r
 		rep->flags |= NSBOX_REPLY_USERNS;
 	rep->verdict = NSBOX_VERDICT_BOXED;
 out:
-	/* After the verdict: the next login of a user no rule names need not
-	 * start us (a failure here is a warning and changes no verdict). */
-	if (cfg)
-		(void)registry_write_index(cfg);
 	plan_free(&plan);
-	config_free(cfg);
+	/* For the policy index, written after the reply. */
+	*ret_cfg = cfg;
 }
 
 static int read_request(int fd, struct nsbox_request *req)
@@ -483,6 +480,7 @@ int cmd_pam_helper(void)
 {
 	struct nsbox_request req;
 	struct nsbox_reply rep = { .version = NSBOX_PROTOCOL_VERSION };
+	_cleanup_(config_freep) struct config *cfg = NULL;
 	struct stat st;
 	int fds[2] = { -1, -1 }, reset;
 
@@ -513,7 +511,7 @@ int cmd_pam_helper(void)
 	if (memchr(req.test_pause, 0, sizeof(req.test_pause)) && req.test_pause[0])
 		pause_step = req.test_pause;
 	test_pause_at(pause_step, "helper");
-	serve_request(&req, &rep, fds);
+	serve_request(&req, &rep, fds, &cfg);
 	test_pause_at(pause_step, "reply");
 	if (send_reply(NSBOX_PROTOCOL_FD, &rep, fds) < 0) {
 		/* The module is gone: take a box of its own down with us (a
@@ -522,5 +520,11 @@ int cmd_pam_helper(void)
 			(void)sys_pidfd_send_signal(fds[0], SIGKILL);
 		return 1;
 	}
+	/* After the reply, off the login's path (the module joins the box
+	 * meanwhile and reaps us after): the next login of a user no rule
+	 * names need not start us. A failure is a warning and changes no
+	 * verdict. Only from the config loaded with its owner checked. */
+	if (cfg)
+		(void)registry_write_index(cfg);
 	return 0;
 }

@@ -543,14 +543,47 @@ static int recv_reply(pam_handle_t *pamh, int sock, int helper_pidfd, struct nsb
 	return 0;
 }
 
-/* Run the helper for the user of REQ and collect its verdict (and, for BOXED, the
- * pidfd of box init and our end of the socket box init listens on). */
-static int ask_helper(pam_handle_t *pamh, const struct args *a, struct nsbox_request *req,
-		      struct nsbox_reply *rep, struct box_session *s)
+/* The helper after its reply. It is still exiting (its exit drops the
+ * mount trees it made, which waits for an RCU grace period), and the join
+ * overlaps that: it is reaped after the join, or before the relay's fork
+ * (the relay is the parent, which never returns: the helper would be its
+ * zombie for the whole session). Until then SIGCHLD keeps the default
+ * action, which never reaps (the application may ignore SIGCHLD, which
+ * would, or reap in a handler). */
+struct helper_child {
+	pid_t pid;	/* 0 once reaped, or never started */
+	bool chld_saved; /* old_chld holds the application's SIGCHLD action */
+	struct sigaction old_chld;
+};
+
+/* Reap the helper, and put back the application's SIGCHLD action. A
+ * helper that did not exit 0 fails the session, even after a valid
+ * reply: -EIO. Once reaped, 0. */
+static int reap_helper(pam_handle_t *pamh, const struct args *a, struct helper_child *h)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL }, old_chld;
+	int status = 0, r = 0;
+
+	if (h->pid > 0 && RETRY_EINTR(waitpid(h->pid, &status, 0)) == h->pid &&
+	    !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+		pam_syslog(pamh, LOG_ERR, "helper %s failed (status 0x%x)", a->helper, status);
+		r = -EIO;
+	}
+	h->pid = 0;
+	if (h->chld_saved)
+		sigaction(SIGCHLD, &h->old_chld, NULL);
+	h->chld_saved = false;
+	return r;
+}
+
+/* Run the helper for the user of REQ and collect its verdict (and, for BOXED, the
+ * pidfd of box init and our end of the socket box init listens on). After a
+ * valid reply the helper is left to reap_helper(); else it is reaped here. */
+static int ask_helper(pam_handle_t *pamh, const struct args *a, struct nsbox_request *req,
+		      struct nsbox_reply *rep, struct box_session *s, struct helper_child *h)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	_cleanup_close_ int sock = -1;
-	int pair[2], r, status = 0;
+	int pair[2], r;
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) {
@@ -558,7 +591,8 @@ static int ask_helper(pam_handle_t *pamh, const struct args *a, struct nsbox_req
 		return -errno;
 	}
 	/* The application may ignore SIGCHLD; waitpid needs the default. */
-	sigaction(SIGCHLD, &dfl, &old_chld);
+	*h = (struct helper_child){ .chld_saved = true };
+	sigaction(SIGCHLD, &dfl, &h->old_chld);
 	r = spawn_helper(a, pair[1], &pid);
 	close(pair[1]);
 	sock = pair[0];
@@ -568,6 +602,7 @@ static int ask_helper(pam_handle_t *pamh, const struct args *a, struct nsbox_req
 		int fds[2] = { -1, -1 };
 		/* Our child, not reaped yet: the pid cannot be reused. */
 		_cleanup_close_ int helper_pidfd = (int)sys_pidfd_open(pid, 0);
+		h->pid = pid;
 		r = send_request(pamh, sock, req);
 		if (r == 0)
 			r = recv_reply(pamh, sock, helper_pidfd, rep, fds);
@@ -578,16 +613,13 @@ static int ask_helper(pam_handle_t *pamh, const struct args *a, struct nsbox_req
 		}
 		if (r < 0)
 			kill(pid, SIGKILL);
-		if (RETRY_EINTR(waitpid(pid, &status, 0)) == pid && r == 0 &&
-		    !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-			pam_syslog(pamh, LOG_ERR, "helper %s failed (status 0x%x)", a->helper, status);
-			r = -EIO;
-		}
 	}
-	sigaction(SIGCHLD, &old_chld, NULL);
-	if (r == 0)
-		s->sock = TAKE_FD(sock);
-	return r;
+	if (r < 0) {
+		(void)reap_helper(pamh, a, h);
+		return r;
+	}
+	s->sock = TAKE_FD(sock);
+	return 0;
 }
 
 /* Host abstract unix sockets (containerd CVE-2020-15257 class) are not
@@ -790,11 +822,15 @@ static int join_box(pam_handle_t *pamh, struct box_session *s, const struct nsbo
 /* With a relay, the fork comes before the PID namespace is joined (the
  * parent, the relay, never returns) and the pty after it (relay.c). */
 static int join_box_relayed(pam_handle_t *pamh, const struct args *a, const char *user,
-			    struct box_session *s, const struct nsbox_reply *rep)
+			    struct box_session *s, const struct nsbox_reply *rep,
+			    struct helper_child *helper)
 {
 	bool relay = wants_relay(pamh, a);
 	struct relay rl;
 
+	/* The relay is the parent and never returns: reap first. */
+	if (relay && reap_helper(pamh, a, helper) < 0)
+		return -1;
 	if ((relay && relay_fork(pamh, user, &rl) < 0) || join_box(pamh, s, rep) < 0)
 		return -1;
 	if (relay && relay_attach(pamh, &rl) < 0) {
@@ -830,7 +866,8 @@ static int refuse(pam_handle_t *pamh, const char *user, const char *why)
 }
 
 static int verdict_to_pam(pam_handle_t *pamh, const struct args *a, const char *user,
-			  const struct nsbox_reply *rep, struct box_session *s)
+			  const struct nsbox_reply *rep, struct box_session *s,
+			  struct helper_child *helper)
 {
 	switch (rep->verdict) {
 	case NSBOX_VERDICT_IGNORE:
@@ -856,7 +893,7 @@ static int verdict_to_pam(pam_handle_t *pamh, const struct args *a, const char *
 		 * syslog_socket = true. A failed join says so right after. */
 		pam_syslog(pamh, LOG_INFO, "user %s boxed rule=%s rootfs=%s pid=%d", user, rep->rule,
 			   rep->rootfs, (int)rep->init_pid);
-		if (join_box_relayed(pamh, a, user, s, rep) < 0) {
+		if (join_box_relayed(pamh, a, user, s, rep, helper) < 0) {
 			if (!(s->flags & NSBOX_REPLY_SHARED))
 				(void)sys_pidfd_send_signal(s->pidfd, SIGKILL);
 			pam_syslog(pamh, LOG_ERR, "user %s denied: cannot join the box", user);
@@ -872,8 +909,20 @@ static int verdict_to_pam(pam_handle_t *pamh, const struct args *a, const char *
 	}
 }
 
+/* Out of a box just joined, before the session exists: back to the
+ * application's namespaces; a box of this session alone is stopped. */
+static void abandon_box(pam_handle_t *pamh, struct box_session *s)
+{
+	restore_namespaces(pamh, s);
+	if (!(s->flags & NSBOX_REPLY_SHARED)) {
+		(void)sys_pidfd_send_signal(s->pidfd, SIGKILL);
+		remove_record(s->box_id);
+	}
+}
+
 static int open_session(pam_handle_t *pamh, int argc, const char **argv)
 {
+	struct helper_child helper = { 0 };
 	struct nsbox_request req;
 	struct nsbox_reply rep = { 0 };
 	struct box_session *s = NULL;
@@ -912,19 +961,30 @@ static int open_session(pam_handle_t *pamh, int argc, const char **argv)
 	s = session_new();
 	if (!s)
 		return PAM_BUF_ERR;
-	if (ask_helper(pamh, &a, &req, &rep, s) < 0) {
+	if (ask_helper(pamh, &a, &req, &rep, s, &helper) < 0) {
 		session_free(s);
 		return refuse(pamh, user, "helper failed");
 	}
-	r = verdict_to_pam(pamh, &a, user, &rep, s);
+	/* Only a join is worth overlapping with the helper's exit. */
+	if (rep.verdict != NSBOX_VERDICT_BOXED && reap_helper(pamh, &a, &helper) < 0) {
+		session_free(s);
+		return refuse(pamh, user, "helper failed");
+	}
+	r = verdict_to_pam(pamh, &a, user, &rep, s, &helper);
+	/* Joined or not, nothing of the user's has run yet: a helper that
+	 * failed after its reply still denies the session. */
+	if (reap_helper(pamh, &a, &helper) < 0) {
+		if (r == PAM_SUCCESS)
+			abandon_box(pamh, s);
+		session_free(s);
+		return refuse(pamh, user, "helper failed");
+	}
 	if (r != PAM_SUCCESS) {
 		session_free(s);
 		return r;
 	}
 	if (pam_set_data(pamh, DATA_KEY, s, session_cleanup) != PAM_SUCCESS) {
-		restore_namespaces(pamh, s);
-		if (!(s->flags & NSBOX_REPLY_SHARED))
-			(void)sys_pidfd_send_signal(s->pidfd, SIGKILL);
+		abandon_box(pamh, s);
 		session_free(s);
 		return PAM_BUF_ERR;
 	}

@@ -69,6 +69,26 @@ ok $? "pause at joined (the application is inside the box)"
 kill -9 $DRIVER_PID
 finish "kill -9 of the application while it is in the box"
 
+# --- a helper that fails after its reply ------------------------------------------
+# The module joins the box before it reaps the helper (the join overlaps
+# the helper's exit): a helper that then turns out to have failed still
+# denies the session, and the module leaves the box it joined and stops it.
+printf '#!/bin/sh\n%s "$@"\nexit 3\n' "$NSBOX" >"$T/failing-helper"
+chmod 0755 "$T/failing-helper"
+write_service nsbox-test "helper=$T/failing-helper config=$CONF"
+: >"$T/syslog"
+out=$(drive alice -e 2>&1)
+unlike "a helper that exits 3 after a valid reply: the session is refused" "$out" "^open=0 "
+like "it was a valid reply: the box was joined first" "$(cat "$T/syslog")" "user alice boxed rule=main"
+like "the helper's status is logged" "$(cat "$T/syslog")" "helper $T/failing-helper failed \\(status 0x300\\)"
+like "the application is back in its own namespaces" "$out" "ns_back=yes"
+settle "$before"
+is "the box it joined is stopped: no box init or mount left behind" "$(host_state)" "$before"
+is "and no record of it" "$(ls /run/nsbox/boxes 2>/dev/null | grep -c '^alice-' )" "0"
+write_service nsbox-test "$MODULE_ARGS"
+out=$(drive alice -c hostname 2>&1)
+like "after the failing helper: the next login works" "$out" "^alice-box$"
+
 # --- 1000 sessions in one process ------------------------------------------------
 # By default the namespace filter a confined session leaves on the program
 # refuses its next box (tests/escape/ptys.t); these cycles look for leaks,
