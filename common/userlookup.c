@@ -89,15 +89,33 @@ int user_record_lookup(const char *name, struct user_record *ret)
 	return 0;
 }
 
+int user_record_add_groups(struct user_record *u)
+{
+	_cleanup_free_ gid_t *gids = NULL;
+	_cleanup_strv_free_ char **names = NULL;
+	size_t n = 0, n_names = 0;
+	int r = user_group_list(u->name, u->gid, &gids, &n);
+
+	if (r == 0)
+		r = group_names_of(gids, n, &names, &n_names);
+	if (r < 0)
+		return r;
+	free(u->gids);
+	strv_freep(&u->group_names);
+	u->gids = TAKE_PTR(gids);
+	u->n_gids = n;
+	u->group_names = TAKE_PTR(names);
+	u->n_group_names = n_names;
+	return 0;
+}
+
 int user_record_lookup_all(const char *name, struct user_record *ret)
 {
 	int r = user_record_lookup(name, ret);
 
 	if (r < 0)
 		return r;
-	r = user_group_list(ret->name, ret->gid, &ret->gids, &ret->n_gids);
-	if (r == 0)
-		r = group_names_of(ret->gids, ret->n_gids, &ret->group_names, &ret->n_group_names);
+	r = user_record_add_groups(ret);
 	if (r < 0)
 		user_record_free(ret);
 	return r;

@@ -33,6 +33,10 @@ void user_record_free(struct user_record *u);
  * it failed. */
 int user_record_lookup(const char *name, struct user_record *ret);
 
+/* Every group of U (whose passwd part is there) and their names, in
+ * place of any U had; U is unchanged on failure (-errno). */
+int user_record_add_groups(struct user_record *u);
+
 /* The passwd entry, then every group of the user and their names: the
  * whole of what the module sends at login. */
 int user_record_lookup_all(const char *name, struct user_record *ret);

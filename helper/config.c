@@ -273,6 +273,14 @@ int config_load(const char *path, bool check_owner, struct config **ret)
 	return r;
 }
 
+bool config_names_groups(const struct config *c)
+{
+	for (size_t i = 0; i < c->n_rules; i++)
+		if (c->rules[i].n_groups > 0)
+			return true;
+	return false;
+}
+
 void config_free(struct config *c)
 {
 	if (!c)

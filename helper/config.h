@@ -20,6 +20,8 @@ int config_load(const char *path, bool check_owner, struct config **ret);
 /* Parse a config held in memory (tests, fuzzing). NAME is used in messages. */
 int config_parse_buffer(const char *name, const char *data, size_t size, struct config **ret);
 
+/* Whether any rule of C names a group (matching needs the user's groups). */
+bool config_names_groups(const struct config *c);
 void config_free(struct config *c);
 static inline void config_freep(struct config **c)
 {

@@ -75,29 +75,33 @@ int login_user_lookup(const char *name, struct user_record *ret)
 }
 
 /* The user as the module sent it: the application's name service already
- * answered, so the helper need not look the user up itself. */
+ * answered, so the helper need not look the user up itself. The groups
+ * only when the module sent all of them (ALL_GROUPS): else none, and
+ * serve_request() looks them up if the config names a group. */
 static int user_from_request(const struct nsbox_request *req, struct user_record *ret)
 {
 	const char *p = req->group_names, *end = req->group_names + sizeof(req->group_names);
+	bool all = req->flags & NSBOX_REQUEST_ALL_GROUPS;
+	uint32_t n_gids = all ? req->n_gids : 0, n_groups = all ? req->n_groups : 0;
 
 	if (!memchr(req->home, 0, sizeof(req->home)) || !memchr(req->shell, 0, sizeof(req->shell)) ||
 	    req->n_groups > NSBOX_REQUEST_GROUP_BYTES / 2 || req->n_gids > NSBOX_REQUEST_MAX_GIDS)
 		return -EPROTO;
-	ret->gids = calloc(req->n_gids + 1, sizeof(gid_t));
+	ret->gids = calloc(n_gids + 1, sizeof(gid_t));
 	if (!ret->gids)
 		return -ENOMEM;
-	for (uint32_t i = 0; i < req->n_gids; i++)
+	for (uint32_t i = 0; i < n_gids; i++)
 		ret->gids[i] = (gid_t)req->gids[i];
-	ret->n_gids = req->n_gids;
+	ret->n_gids = n_gids;
 	ret->uid = req->uid;
 	ret->gid = req->gid;
 	ret->name = strdup(req->user);
 	ret->home = strdup(req->home);
 	ret->shell = strdup(req->shell[0] ? req->shell : "/bin/sh");
-	ret->group_names = calloc(req->n_groups + 1, sizeof(char *));
+	ret->group_names = calloc(n_groups + 1, sizeof(char *));
 	if (!ret->name || !ret->home || !ret->shell || !ret->group_names)
 		return -ENOMEM;
-	for (uint32_t i = 0; i < req->n_groups; i++) {
+	for (uint32_t i = 0; i < n_groups; i++) {
 		const char *nul = memchr(p, 0, (size_t)(end - p));
 		if (!nul || nul == p)
 			return -EPROTO;
@@ -109,16 +113,20 @@ static int user_from_request(const struct nsbox_request *req, struct user_record
 	return 0;
 }
 
-static int resolve_user(const struct nsbox_request *req, struct user_record *ret)
+/* The user of REQ in *RET; *RET_GROUPS says whether its groups are there
+ * (else the module left them out: no rule named a group in its index). */
+static int resolve_user(const struct nsbox_request *req, struct user_record *ret,
+			bool *ret_groups)
 {
-	const unsigned all = NSBOX_REQUEST_HAS_USER | NSBOX_REQUEST_ALL_GROUPS;
 	int r;
 
-	if ((req->flags & all) == all) {
+	*ret_groups = true;
+	if (req->flags & NSBOX_REQUEST_HAS_USER) {
 		r = user_from_request(req, ret);
 		if (r != -EPROTO) {
 			if (r < 0)
 				log_errno(-r, "user %s", req->user);
+			*ret_groups = req->flags & NSBOX_REQUEST_ALL_GROUPS;
 			return r;
 		}
 		/* Never deny (root least of all) over data we need not use. */
@@ -403,13 +411,13 @@ static void serve_request(const struct nsbox_request *req, struct nsbox_reply *r
 	struct config *cfg = NULL;
 	struct box_plan plan = { 0 };
 	const struct rule *rule;
-	bool root_exempt;
+	bool root_exempt, groups;
 	int r;
 
 	/* The reason of a failure, for the reply: the module logs it. */
 	log_reason_begin(&why);
 	rep->verdict = NSBOX_VERDICT_DENY;
-	if (resolve_user(req, &user) < 0) {
+	if (resolve_user(req, &user, &groups) < 0) {
 		/* The application's name service said uid 0. */
 		fail_unless_root(rep, (req->flags & NSBOX_REQUEST_HAS_USER) && req->uid == 0,
 				 "its user data cannot be read", &why);
@@ -417,6 +425,13 @@ static void serve_request(const struct nsbox_request *req, struct nsbox_reply *r
 	}
 	if (config_load(req->config, true, &cfg) < 0) {
 		fail_unless_root(rep, user.uid == 0, "the config is broken", &why);
+		goto out;
+	}
+	/* Left out by the module, whose index named no group; the config
+	 * may have changed since: whatever it names, we look up here. */
+	if (!groups && config_names_groups(cfg) && (r = user_record_add_groups(&user)) < 0) {
+		log_errno(-r, "user %s: groups", user.name);
+		fail_unless_root(rep, user.uid == 0, "its groups cannot be read", &why);
 		goto out;
 	}
 	info = login_user_info(&user);

@@ -350,9 +350,11 @@ static void describe_user(const char *user, struct nsbox_request *req)
 }
 
 /* Then every group of the user described, with its name: only when
- * needed (for the helper, or for a policy index that names groups), as
- * getgrouplist asks every source of the name service (on Debian that
- * loads libnss_systemd and its libraries into a pamtester). */
+ * needed (a policy that names groups, or one we could not read in the
+ * index), as getgrouplist asks every source of the name service (on
+ * Debian that loads libnss_systemd and its libraries into a pamtester:
+ * 0.8 ms). The helper looks the groups up itself when its config names
+ * groups and the request has none (pamface.c). */
 static void describe_groups(struct nsbox_request *req)
 {
 	_cleanup_free_ gid_t *gids = NULL;
@@ -406,7 +408,6 @@ static int make_request(pam_handle_t *pamh, const struct args *a, const char *us
 
 static int send_request(pam_handle_t *pamh, int sock, struct nsbox_request *req)
 {
-	describe_groups(req); /* if the policy index did not need them */
 	if (send(sock, req, sizeof(*req), MSG_NOSIGNAL) != (ssize_t)sizeof(*req)) {
 		pam_syslog(pamh, LOG_ERR, "send to helper: %m");
 		return -EIO;
@@ -449,9 +450,10 @@ static struct match_user match_user_of(const struct nsbox_request *req, char **n
  * the very user data the helper would get; the user's groups are looked up
  * only if a rule names groups. PAM_IGNORE when sure; anything else (no
  * index, a changed config, a rule that may match, a lookup that failed)
- * returns -1: the helper decides. */
+ * returns -1: the helper decides. *GROUPS_NEEDED is false when the index
+ * says no rule names a group: the helper is not sent the user's groups. */
 static int decide_without_helper(pam_handle_t *pamh, const struct args *a,
-				 struct nsbox_request *req)
+				 struct nsbox_request *req, bool *groups_needed)
 {
 	const char *why = "the application could not resolve the user";
 	enum index_verdict v = INDEX_ASK_HELPER;
@@ -461,6 +463,7 @@ static int decide_without_helper(pam_handle_t *pamh, const struct args *a,
 
 	if ((req->flags & NSBOX_REQUEST_HAS_USER) &&
 	    policy_index_load(a->config, &ix, &buf, &why) == 0) {
+		*groups_needed = ix.n_groups > 0;
 		if (ix.n_groups > 0)
 			describe_groups(req);
 		names = calloc(req->n_groups + 1, sizeof(char *));
@@ -923,6 +926,7 @@ static void abandon_box(pam_handle_t *pamh, struct box_session *s)
 static int open_session(pam_handle_t *pamh, int argc, const char **argv)
 {
 	struct helper_child helper = { 0 };
+	bool groups_needed = true;
 	struct nsbox_request req;
 	struct nsbox_reply rep = { 0 };
 	struct box_session *s = NULL;
@@ -956,8 +960,13 @@ static int open_session(pam_handle_t *pamh, int argc, const char **argv)
 		return refuse(pamh, user, "the application is multi-threaded");
 	if (make_request(pamh, &a, user, &req) < 0)
 		return refuse(pamh, user, "invalid request");
-	if ((r = decide_without_helper(pamh, &a, &req)) >= 0)
+	if ((r = decide_without_helper(pamh, &a, &req, &groups_needed)) >= 0)
 		return r;
+	if (groups_needed)
+		describe_groups(&req);
+	else if (a.debug)
+		pam_syslog(pamh, LOG_DEBUG, "user %s: groups not looked up (no rule names a group)",
+			   user);
 	s = session_new();
 	if (!s)
 		return PAM_BUF_ERR;

@@ -344,6 +344,46 @@ ok $? "the helper finds no rule for erin"
 login root
 is "root, exempt, needs no group lookup: no helper" "$RAN" 0
 
+# --- no rule names a group: nobody's groups are looked up ----------------
+# getgrouplist loads every group source of the name service into the
+# application; the module leaves the groups out when its index says no
+# rule names one, and the helper looks them up itself if its config (read
+# later, and maybe edited meanwhile) names one.
+printf 'rule named {\n\tusers = {"alice"}\n\trootfs = "%s"\n\thostname = "named"\n}\n' \
+	"$T/boxes/fp" | write_conf
+login erin
+is "(the first login after the edit indexes it)" "$RAN" 1
+login alice
+ok $? "alice logs in under a config that names no group"
+log_has "user alice: groups not looked up \(no rule names a group\)"
+ok $? "the module did not look her groups up"
+log_has "user alice boxed rule=named"
+ok $? "... and alice is boxed"
+login carol
+log_has "user carol not boxed: no rule matches"
+ok $? "carol (students) is named by no rule: not boxed"
+
+# The config changes between the module's index read and the helper's
+# config read: alice's user rule goes, a rule naming her group comes. The
+# helper, paused at its start, reads the new one and looks her groups up.
+add_group crew 62470 alice
+TEST_HELPER=$TOP/build/tests/nsbox-test
+write_service fastpath-pause "helper=$TEST_HELPER config=$CONF debug test_pause=helper"
+: >"$T/syslog"
+"$DRIVER" -c hostname fastpath-pause alice >"$T/pause.out" 2>&1 &
+pause_driver=$!
+wait_paused helper
+ok $? "alice's login paused in the helper"
+log_has "user alice: groups not looked up \(no rule names a group\)"
+ok $? "... after the module left her groups out"
+conf_for '"bob"' '"crew"' | write_conf
+[ -n "$PAUSED" ] && kill -USR1 "$PAUSED"
+wait $pause_driver
+like "the helper looked alice's groups up itself: boxed by the group rule" \
+	"$(cat "$T/pause.out")" "^grouped$"
+log_has "user alice boxed rule=by_group"
+ok $? "... logged as the group rule"
+
 # --- a config path with a symlink: always the helper ----------------------
 ln -s "$CONF" "$T/conf-link"
 write_service fastpath-link "helper=$T/counting-helper config=$T/conf-link debug"
