@@ -535,10 +535,10 @@ int cmd_pam_helper(void)
 			(void)sys_pidfd_send_signal(fds[0], SIGKILL);
 		return 1;
 	}
-	/* After the reply, off the login's path (the module joins the box
-	 * meanwhile and reaps us after): the next login of a user no rule
-	 * names need not start us. A failure is a warning and changes no
-	 * verdict. Only from the config loaded with its owner checked. */
+	/* After the reply, off the login's path (the module may be joining
+	 * the box meanwhile): the next login of a user no rule names need
+	 * not start us. A failure is a warning and changes no verdict. Only
+	 * from the config loaded with its owner checked. */
 	if (cfg)
 		(void)registry_write_index(cfg);
 	return 0;

@@ -548,34 +548,65 @@ static int recv_reply(pam_handle_t *pamh, int sock, int helper_pidfd, struct nsb
 
 /* The helper after its reply. It is still exiting (its exit drops the
  * mount trees it made, which waits for an RCU grace period), and the join
- * overlaps that: it is reaped after the join, or before the relay's fork
- * (the relay is the parent, which never returns: the helper would be its
- * zombie for the whole session). Until then SIGCHLD keeps the default
- * action, which never reaps (the application may ignore SIGCHLD, which
- * would, or reap in a handler). */
+ * overlaps that: it is reaped right after setns(), before anything the
+ * join does that cannot be undone (filters, Landlock, keyring,
+ * close-on-exec), or before the relay's fork (the relay is the parent,
+ * which never returns: the helper would be its zombie for the session).
+ * Until then no one else may reap it: SIGCHLD is blocked (a handler of the
+ * application's runs once we have reaped it, with whatever else it has to
+ * reap), and an application that ignores SIGCHLD or sets SA_NOCLDWAIT,
+ * which would have the kernel reap it, gets the default action meanwhile. */
 struct helper_child {
-	pid_t pid;	/* 0 once reaped, or never started */
-	bool chld_saved; /* old_chld holds the application's SIGCHLD action */
+	pid_t pid;	 /* 0 once reaped, or never started */
+	int status;	 /* its wait status, once reaped */
+	bool chld_saved; /* the application's action is in old_chld */
+	bool mask_saved; /* the application's signal mask is in old_mask */
 	struct sigaction old_chld;
+	sigset_t old_mask;
 };
 
-/* Reap the helper, and put back the application's SIGCHLD action. A
- * helper that did not exit 0 fails the session, even after a valid
- * reply: -EIO. Once reaped, 0. */
-static int reap_helper(pam_handle_t *pamh, const struct args *a, struct helper_child *h)
+/* Keep the helper to ourselves until reap_helper() (see above). */
+static void hold_helper(struct helper_child *h)
 {
-	int status = 0, r = 0;
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t chld;
 
-	if (h->pid > 0 && RETRY_EINTR(waitpid(h->pid, &status, 0)) == h->pid &&
-	    !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-		pam_syslog(pamh, LOG_ERR, "helper %s failed (status 0x%x)", a->helper, status);
-		r = -EIO;
+	*h = (struct helper_child){ 0 };
+	if (sigaction(SIGCHLD, NULL, &h->old_chld) == 0 &&
+	    (h->old_chld.sa_handler == SIG_IGN || (h->old_chld.sa_flags & SA_NOCLDWAIT)))
+		h->chld_saved = sigaction(SIGCHLD, &dfl, NULL) == 0;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	h->mask_saved = sigprocmask(SIG_BLOCK, &chld, &h->old_mask) == 0;
+}
+
+/* Reap the helper, and put back the application's SIGCHLD action and
+ * signal mask. -EIO when the helper did not exit 0 (or could not be
+ * waited for): that fails the session, even after a valid reply. Once
+ * reaped, 0. Logs nothing: the caller may be in the box's mount namespace,
+ * where syslog() reaches the box's /dev/log (helper_failed() logs). */
+static int reap_helper(struct helper_child *h)
+{
+	int r = 0;
+
+	if (h->pid > 0) {
+		h->status = 0;
+		if (RETRY_EINTR(waitpid(h->pid, &h->status, 0)) != h->pid ||
+		    !(WIFEXITED(h->status) && WEXITSTATUS(h->status) == 0))
+			r = -EIO;
+		h->pid = 0;
 	}
-	h->pid = 0;
 	if (h->chld_saved)
 		sigaction(SIGCHLD, &h->old_chld, NULL);
-	h->chld_saved = false;
+	if (h->mask_saved)
+		sigprocmask(SIG_SETMASK, &h->old_mask, NULL);
+	h->chld_saved = h->mask_saved = false;
 	return r;
+}
+
+static void helper_failed(pam_handle_t *pamh, const struct args *a, const struct helper_child *h)
+{
+	pam_syslog(pamh, LOG_ERR, "helper %s failed (status 0x%x)", a->helper, h->status);
 }
 
 /* Run the helper for the user of REQ and collect its verdict (and, for BOXED, the
@@ -584,7 +615,6 @@ static int reap_helper(pam_handle_t *pamh, const struct args *a, struct helper_c
 static int ask_helper(pam_handle_t *pamh, const struct args *a, struct nsbox_request *req,
 		      struct nsbox_reply *rep, struct box_session *s, struct helper_child *h)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	_cleanup_close_ int sock = -1;
 	int pair[2], r;
 	pid_t pid;
@@ -593,9 +623,7 @@ static int ask_helper(pam_handle_t *pamh, const struct args *a, struct nsbox_req
 		pam_syslog(pamh, LOG_ERR, "socketpair: %m");
 		return -errno;
 	}
-	/* The application may ignore SIGCHLD; waitpid needs the default. */
-	*h = (struct helper_child){ .chld_saved = true };
-	sigaction(SIGCHLD, &dfl, &h->old_chld);
+	hold_helper(h);
 	r = spawn_helper(a, pair[1], &pid);
 	close(pair[1]);
 	sock = pair[0];
@@ -618,7 +646,7 @@ static int ask_helper(pam_handle_t *pamh, const struct args *a, struct nsbox_req
 			kill(pid, SIGKILL);
 	}
 	if (r < 0) {
-		(void)reap_helper(pamh, a, h);
+		(void)reap_helper(h);
 		return r;
 	}
 	s->sock = TAKE_FD(sock);
@@ -803,7 +831,9 @@ static int restore_namespaces(pam_handle_t *pamh, struct box_session *s)
 	return r;
 }
 
-static int join_box(pam_handle_t *pamh, struct box_session *s, const struct nsbox_reply *rep)
+/* -EIO: the helper failed after its reply (logged); -1: another failure. */
+static int join_box(pam_handle_t *pamh, const struct args *a, struct box_session *s,
+		    const struct nsbox_reply *rep, struct helper_child *helper)
 {
 	int flags = BOX_JOIN_NS | ((s->flags & NSBOX_REPLY_JOIN_NET) ? CLONE_NEWNET : 0);
 
@@ -815,6 +845,13 @@ static int join_box(pam_handle_t *pamh, struct box_session *s, const struct nsbo
 	}
 	joined_session = s;
 	joined_pid = getpid();
+	/* Only namespaces so far, which restore_namespaces() undoes. */
+	test_pause_at(a->test_pause, "reap");
+	if (reap_helper(helper) < 0) {
+		restore_namespaces(pamh, s);
+		helper_failed(pamh, a, helper); /* to the host's /dev/log */
+		return -EIO;
+	}
 	if (harden_after_join(pamh, rep->flags) < 0 || apply_session_limits(pamh, s, rep) < 0) {
 		restore_namespaces(pamh, s);
 		return -1;
@@ -831,11 +868,17 @@ static int join_box_relayed(pam_handle_t *pamh, const struct args *a, const char
 	bool relay = wants_relay(pamh, a);
 	struct relay rl;
 
+	int r;
+
 	/* The relay is the parent and never returns: reap first. */
-	if (relay && reap_helper(pamh, a, helper) < 0)
+	if (relay && reap_helper(helper) < 0) {
+		helper_failed(pamh, a, helper);
+		return -EIO;
+	}
+	if (relay && relay_fork(pamh, user, &rl) < 0)
 		return -1;
-	if ((relay && relay_fork(pamh, user, &rl) < 0) || join_box(pamh, s, rep) < 0)
-		return -1;
+	if ((r = join_box(pamh, a, s, rep, helper)) < 0)
+		return r;
 	if (relay && relay_attach(pamh, &rl) < 0) {
 		restore_namespaces(pamh, s);
 		return -1;
@@ -872,6 +915,8 @@ static int verdict_to_pam(pam_handle_t *pamh, const struct args *a, const char *
 			  const struct nsbox_reply *rep, struct box_session *s,
 			  struct helper_child *helper)
 {
+	int r;
+
 	switch (rep->verdict) {
 	case NSBOX_VERDICT_IGNORE:
 		if (startswith(rep->message, "root is exempt while"))
@@ -896,9 +941,14 @@ static int verdict_to_pam(pam_handle_t *pamh, const struct args *a, const char *
 		 * syslog_socket = true. A failed join says so right after. */
 		pam_syslog(pamh, LOG_INFO, "user %s boxed rule=%s rootfs=%s pid=%d", user, rep->rule,
 			   rep->rootfs, (int)rep->init_pid);
-		if (join_box_relayed(pamh, a, user, s, rep, helper) < 0) {
-			if (!(s->flags & NSBOX_REPLY_SHARED))
+		r = join_box_relayed(pamh, a, user, s, rep, helper);
+		if (r < 0) {
+			if (!(s->flags & NSBOX_REPLY_SHARED)) {
 				(void)sys_pidfd_send_signal(s->pidfd, SIGKILL);
+				remove_record(s->box_id);
+			}
+			if (r == -EIO) /* as when it fails before its reply */
+				return refuse(pamh, user, "helper failed");
 			pam_syslog(pamh, LOG_ERR, "user %s denied: cannot join the box", user);
 			return PAM_SESSION_ERR;
 		}
@@ -975,18 +1025,20 @@ static int open_session(pam_handle_t *pamh, int argc, const char **argv)
 		return refuse(pamh, user, "helper failed");
 	}
 	/* Only a join is worth overlapping with the helper's exit. */
-	if (rep.verdict != NSBOX_VERDICT_BOXED && reap_helper(pamh, &a, &helper) < 0) {
+	if (rep.verdict != NSBOX_VERDICT_BOXED && reap_helper(&helper) < 0) {
+		helper_failed(pamh, &a, &helper);
 		session_free(s);
 		return refuse(pamh, user, "helper failed");
 	}
 	r = verdict_to_pam(pamh, &a, user, &rep, s, &helper);
-	/* Joined or not, nothing of the user's has run yet: a helper that
-	 * failed after its reply still denies the session. */
-	if (reap_helper(pamh, &a, &helper) < 0) {
-		if (r == PAM_SUCCESS)
+	/* A join reaps the helper (and refuses the session if it failed);
+	 * one that failed first leaves it to us. */
+	if (reap_helper(&helper) < 0) {
+		helper_failed(pamh, &a, &helper);
+		if (r == PAM_SUCCESS) /* cannot be: a join reaps */
 			abandon_box(pamh, s);
 		session_free(s);
-		return refuse(pamh, user, "helper failed");
+		return r == PAM_SUCCESS ? refuse(pamh, user, "helper failed") : r;
 	}
 	if (r != PAM_SUCCESS) {
 		session_free(s);

@@ -82,12 +82,68 @@ unlike "a helper that exits 3 after a valid reply: the session is refused" "$out
 like "it was a valid reply: the box was joined first" "$(cat "$T/syslog")" "user alice boxed rule=main"
 like "the helper's status is logged" "$(cat "$T/syslog")" "helper $T/failing-helper failed \\(status 0x300\\)"
 like "the application is back in its own namespaces" "$out" "ns_back=yes"
+like "... with no seccomp filter left on it (the helper is reaped before the join hardens)" \
+	"$out" "seccomp=0"
 settle "$before"
 is "the box it joined is stopped: no box init or mount left behind" "$(host_state)" "$before"
 is "and no record of it" "$(ls /run/nsbox/boxes 2>/dev/null | grep -c '^alice-' )" "0"
+
+# Through the pty relay, which reaps before its fork: refused the same way.
+write_service nsbox-test "helper=$T/failing-helper config=$CONF pty"
+: >"$T/syslog"
+out=$(drive alice -e 2>&1)
+unlike "through the relay, a helper that fails after its reply: refused" "$out" "^open=0 "
+like "... as a failed helper, not as a failed join" "$(cat "$T/syslog")" "user alice denied: helper failed"
+settle "$before"
+is "... its box stopped: nothing left behind" "$(host_state)" "$before"
+is "... and no record of it" "$(ls /run/nsbox/boxes 2>/dev/null | grep -c '^alice-' )" "0"
+
+# Root, confined by the config: a helper that fails after its reply keeps
+# root's fail-open (as one that fails before it), and the session goes on
+# as the application's, untouched.
+cp "$CONF" "$T/conf.saved"
+make_box rootbox
+install -m 0755 /dev/null "$T/boxes/rootbox/bin/bash" # root's login shell, for shell =
+printf 'confine_root = true\nrule r {\n\tusers = {"root"}\n\trootfs = "%s"\n\tshell = "/bin/sh"\n}\n' \
+	"$T/boxes/rootbox" | write_conf
+write_service nsbox-test "helper=$T/failing-helper config=$CONF"
+: >"$T/syslog"
+out=$(drive root -e 2>&1)
+like "root, after a helper that failed after its reply: the session opens" "$out" "^open=0 "
+like "... after a valid reply that boxed root (the join path)" "$(cat "$T/syslog")" "user root boxed rule=r"
+like "... logged as root's exemption" "$(cat "$T/syslog")" "user root not boxed: helper failed, root is exempt"
+like "... in the application's own namespaces" "$out" "ns_back=yes"
+like "... with no seccomp filter" "$out" "seccomp=0"
+settle "$before"
+is "... root's box stopped: nothing left behind" "$(host_state)" "$before"
+write_conf <"$T/conf.saved"
 write_service nsbox-test "$MODULE_ARGS"
 out=$(drive alice -c hostname 2>&1)
 like "after the failing helper: the next login works" "$out" "^alice-box$"
+
+# The login program's SIGCHLD: a handler that reaps every child (as sshd's)
+# must not take the helper from the module (which would then refuse the
+# session: it could not check the helper's status), nor may SIG_IGN (the
+# kernel would reap it); afterwards both are as the program set them.
+# The module pauses right before it reaps, until the helper has exited, so
+# that a SIGCHLD the program could act on is there.
+for mode in handler ignore; do
+	write_service nsbox-test "helper=$TEST_HELPER config=$CONF test_pause=reap"
+	: >"$T/syslog"
+	"$DRIVER" -s $mode nsbox-test alice >"$T/driver.out" 2>&1 &
+	DRIVER_PID=$!
+	wait_paused reap
+	ok $? "SIGCHLD $mode: the module paused before reaping the helper"
+	# Until no child of the module but a zombie is left: the helper has exited.
+	wait_until 5 sh -c "! ps --ppid $PAUSED -o stat= | grep -qv Z"
+	[ -n "$PAUSED" ] && kill -USR1 "$PAUSED"
+	wait $DRIVER_PID
+	out=$(cat "$T/driver.out")
+	like "SIGCHLD $mode: the session opens" "$out" "^open=0 "
+	like "SIGCHLD $mode: the program did not reap the helper, and SIGCHLD is as it set it" \
+		"$out" "sigchld_reaped=0 sigchld_kept=yes"
+done
+write_service nsbox-test "$MODULE_ARGS"
 
 # --- 1000 sessions in one process ------------------------------------------------
 # By default the namespace filter a confined session leaves on the program

@@ -12,7 +12,13 @@
  *                  and print root_write=OK or the error
  *     -e           open, then pam_end without close_session; print
  *                  ns_back=yes if the process is in the namespaces it
- *                  started in (mnt, uts, ipc, pid for children)
+ *                  started in (mnt, uts, ipc, pid for children), and
+ *                  seccomp=MODE from /proc/self/status
+ *     -s MODE      SIGCHLD as a login program may have it: "handler" (one
+ *                  that reaps every child, waitpid(-1) as sshd's), or
+ *                  "ignore" (SIG_IGN); prints, at the end, sigchld_reaped=N
+ *                  (children the handler reaped) and sigchld_kept=yes|no
+ *                  (the action is still the one set)
  *     -2           open, then open a second session on a second handle in
  *                  the same process; close the first, then the second;
  *                  print open2=N and ns_back=yes|no
@@ -137,6 +143,20 @@ static void ns_ids(unsigned long ids[4])
 	}
 }
 
+/* The Seccomp: line of /proc/self/status, as seccomp=MODE (0: no filter):
+ * whether a refused session left a filter on the application. */
+static void print_seccomp(void)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "Seccomp:", 8) == 0)
+			printf("seccomp=%d\n", atoi(line + 8));
+	if (f)
+		fclose(f);
+}
+
 /* -e and -2: whether the process is back in the namespaces it started in. */
 static int end_without_close(const char *service, const char *user, bool second)
 {
@@ -167,6 +187,7 @@ static int end_without_close(const char *service, const char *user, bool second)
 	}
 	ns_ids(after);
 	printf("ns_back=%s\n", memcmp(before, after, sizeof(before)) == 0 ? "yes" : "no");
+	print_seccomp();
 	fflush(NULL);
 	_exit(0); /* as -o: possibly still in a box */
 }
@@ -179,10 +200,39 @@ static int children_left(void)
 	return n;
 }
 
+static volatile sig_atomic_t sigchld_reaped;
+
+static void reap_all(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		sigchld_reaped++;
+	errno = saved;
+}
+
+/* -s: set SIGCHLD's action; 0, or -1 for an unknown MODE. */
+static int set_sigchld(const char *mode, struct sigaction *ret)
+{
+	struct sigaction sa = { 0 };
+
+	if (strcmp(mode, "handler") == 0)
+		sa.sa_handler = reap_all;
+	else if (strcmp(mode, "ignore") == 0)
+		sa.sa_handler = SIG_IGN;
+	else
+		return -1;
+	sa.sa_flags = SA_RESTART;
+	*ret = sa;
+	return sigaction(SIGCHLD, &sa, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	struct pam_conv conv = { print_conv, NULL };
-	const char *cmd = NULL, *write_path = NULL;
+	const char *cmd = NULL, *write_path = NULL, *sigchld = NULL;
+	struct sigaction chld_set = { 0 };
 	bool thread = false, open_only = false, close_first = false, end_only = false,
 	     second = false;
 	int cycles = 1, c, fds_before = -1;
@@ -190,8 +240,9 @@ int main(int argc, char **argv)
 	pam_handle_t *pamh;
 	int r, failures = 0;
 
-	while ((c = getopt(argc, argv, "n:c:toCw:e2")) != -1) {
+	while ((c = getopt(argc, argv, "n:c:toCw:e2s:")) != -1) {
 		switch (c) {
+		case 's': sigchld = optarg; break;
 		case 'w': write_path = optarg; break;
 		case 'n': cycles = atoi(optarg); break;
 		case 'c': cmd = optarg; break;
@@ -208,6 +259,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (sigchld && set_sigchld(sigchld, &chld_set) < 0) {
+		fprintf(stderr, "pamdriver: -s handler|ignore\n");
+		return 2;
+	}
 	if (end_only || second)
 		return end_without_close(argv[optind], argv[optind + 1], second);
 	if (cmd) {
@@ -279,6 +334,16 @@ int main(int argc, char **argv)
 	       (unsigned long long)nofile_after.rlim_cur, (unsigned long long)nofile_after.rlim_max);
 	printf("fds_before=%d fds_after=%d rss_kb_before=%ld rss_kb_after=%ld children_left=%d\n",
 	       fds_before, count_fds(), rss_before, rss_kb(), children_left());
+	if (sigchld) {
+		struct sigaction now;
+		sigset_t mask;
+
+		sigaction(SIGCHLD, NULL, &now);
+		sigprocmask(SIG_SETMASK, NULL, &mask);
+		printf("sigchld_reaped=%d sigchld_kept=%s\n", (int)sigchld_reaped,
+		       now.sa_handler == chld_set.sa_handler && !sigismember(&mask, SIGCHLD) ? "yes"
+											    : "no");
+	}
 	pam_end(pamh, PAM_SUCCESS);
 	/* -o: still in the box's namespaces, as an application that never
 	 * closed. Exit at once: in a SANITIZE=1 build LeakSanitizer's
