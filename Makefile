@@ -227,7 +227,7 @@ $(INIT_BIN) $(TEST_INIT_BIN): $(INIT_OBJS)
 	$(Q)$(CC) $(INIT_CFLAGS) -o $@ $^ $(INIT_LDFLAGS)
 	$(Q)chmod 0711 $@
 
-TOOL_SRCS := $(filter-out tests/tools/evil.c tests/tools/caseless.c,$(wildcard tests/tools/*.c))
+TOOL_SRCS := $(filter-out tests/tools/evil.c tests/tools/caseless.c tests/tools/hidegroups.c,$(wildcard tests/tools/*.c))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
 $(B)/tools/%: tests/tools/%.c $(B)/flags
@@ -296,6 +296,7 @@ $(B)/tools/%.so: tests/tools/%.c $(B)/flags
 	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIC -shared -o $@ $< -ldl
 
 units: $(UNIT_BINS) $(TOOL_BINS) $(B)/tools/attack $(B)/tools/ttythief $(B)/tools/evil.so $(B)/tools/caseless.so \
+	$(B)/tools/hidegroups.so \
 	$(B)/tests/pam_nsbox_test.so \
 	$(B)/tests/nsbox-test $(TEST_INIT_BIN) \
 	$(B)/tests/test_fuzz_replay

@@ -25,9 +25,9 @@ enum nsbox_request_flags {
 	/* uid, gid, home, shell come from the application's name service */
 	NSBOX_REQUEST_HAS_USER = 1 << 1,
 	/* gids holds every group of the user, group_names the name of each
-	 * one that has a name. Without it the helper ignores both and looks
-	 * the groups up itself if its config names a group (the module sends
-	 * none when its policy index says no rule names one). */
+	 * one that has a name: the module's, for its policy index. The
+	 * helper never uses them (it looks the groups up itself: the
+	 * application's environment may be the user's, pamface.c). */
 	NSBOX_REQUEST_ALL_GROUPS = 1 << 2,
 };
 

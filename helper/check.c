@@ -71,7 +71,7 @@ static int explain_user(const struct config *cfg, const char *name)
 	bool exempt = false;
 	int r;
 
-	if ((r = login_user_lookup(name, &cu)) < 0) {
+	if ((r = login_user_lookup(cfg, name, &cu)) < 0) {
 		if (r == -ENOENT)
 			log_error("user %s is unknown", name);
 		return 1;
@@ -128,7 +128,7 @@ static int check_named_users(const struct config *cfg, bool *tried)
 
 			if (streq(r->users[j], "*") || named_before(cfg, i, j, r->users[j]))
 				continue;
-			if ((e = login_user_lookup(r->users[j], &cu)) < 0) {
+			if ((e = login_user_lookup(cfg, r->users[j], &cu)) < 0) {
 				if (e == -ENOENT)
 					log_warning("%s:%d: rule %s: user %s does not exist, not checked",
 						    cfg->path, r->line, r->name, r->users[j]);

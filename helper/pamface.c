@@ -8,8 +8,9 @@
  * Privileged operations here, and why each is safe:
  *  - reading the config as root: file and parents must be root's and not
  *    writable by others (config_load); the parser never runs in sshd;
- *  - getpwnam_r/getgrouplist/getgrgid_r as root (common/userlookup.c),
- *    when the module could not send the user, and getgrnam_r of rule
+ *  - getpwnam_r as root (common/userlookup.c) when the module could not
+ *    send the user, getgrouplist/getgrgid_r when a rule names a group
+ *    (never the module's list: see serve_request), and getgrnam_r of rule
  *    groups the user's group names do not match (a gid can have two
  *    names): on the host, before any box exists (sudo CVE-2025-32463 was
  *    NSS loaded from a user-controlled root);
@@ -65,77 +66,67 @@ struct user_info login_user_info(const struct user_record *u)
 				   .n_group_names = u->n_group_names };
 }
 
-int login_user_lookup(const char *name, struct user_record *ret)
+int login_user_lookup(const struct config *cfg, const char *name, struct user_record *ret)
 {
-	int r = user_record_lookup_all(name, ret);
+	int r = user_record_lookup(name, ret);
 
-	if (r < 0 && r != -ENOENT)
+	if (r == 0)
+		r = login_user_groups(cfg, ret);
+	else if (r != -ENOENT)
 		log_errno(-r, "user %s: name service", name);
 	return r;
 }
 
-/* The user as the module sent it: the application's name service already
- * answered, so the helper need not look the user up itself. The groups
- * only when the module sent all of them (ALL_GROUPS): else none, and
- * serve_request() looks them up if the config names a group. */
+int login_user_groups(const struct config *cfg, struct user_record *u)
+{
+	int r;
+
+	if (!config_names_groups(cfg))
+		return 0;
+	r = user_record_add_groups(u);
+	if (r < 0)
+		log_errno(-r, "user %s: groups", u->name);
+	return r;
+}
+
+/* The user's passwd entry as the module sent it: the application's name
+ * service already answered, so the helper need not look it up itself.
+ * Never the groups (serve_request() looks them up). */
 static int user_from_request(const struct nsbox_request *req, struct user_record *ret)
 {
-	const char *p = req->group_names, *end = req->group_names + sizeof(req->group_names);
-	bool all = req->flags & NSBOX_REQUEST_ALL_GROUPS;
-	uint32_t n_gids = all ? req->n_gids : 0, n_groups = all ? req->n_groups : 0;
-
-	if (!memchr(req->home, 0, sizeof(req->home)) || !memchr(req->shell, 0, sizeof(req->shell)) ||
-	    req->n_groups > NSBOX_REQUEST_GROUP_BYTES / 2 || req->n_gids > NSBOX_REQUEST_MAX_GIDS)
+	if (!memchr(req->home, 0, sizeof(req->home)) || !memchr(req->shell, 0, sizeof(req->shell)))
 		return -EPROTO;
-	ret->gids = calloc(n_gids + 1, sizeof(gid_t));
-	if (!ret->gids)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < n_gids; i++)
-		ret->gids[i] = (gid_t)req->gids[i];
-	ret->n_gids = n_gids;
 	ret->uid = req->uid;
 	ret->gid = req->gid;
 	ret->name = strdup(req->user);
 	ret->home = strdup(req->home);
 	ret->shell = strdup(req->shell[0] ? req->shell : "/bin/sh");
-	ret->group_names = calloc(n_groups + 1, sizeof(char *));
-	if (!ret->name || !ret->home || !ret->shell || !ret->group_names)
+	if (!ret->name || !ret->home || !ret->shell)
 		return -ENOMEM;
-	for (uint32_t i = 0; i < n_groups; i++) {
-		const char *nul = memchr(p, 0, (size_t)(end - p));
-		if (!nul || nul == p)
-			return -EPROTO;
-		if (!(ret->group_names[i] = strdup(p)))
-			return -ENOMEM;
-		ret->n_group_names = i + 1;
-		p = nul + 1;
-	}
 	return 0;
 }
 
-/* The user of REQ in *RET; *RET_GROUPS says whether its groups are there
- * (else the module left them out: no rule named a group in its index). */
-static int resolve_user(const struct nsbox_request *req, struct user_record *ret,
-			bool *ret_groups)
+/* The passwd entry of REQ's user in *RET. */
+static int resolve_user(const struct nsbox_request *req, struct user_record *ret)
 {
 	int r;
 
-	*ret_groups = true;
 	if (req->flags & NSBOX_REQUEST_HAS_USER) {
 		r = user_from_request(req, ret);
 		if (r != -EPROTO) {
 			if (r < 0)
 				log_errno(-r, "user %s", req->user);
-			*ret_groups = req->flags & NSBOX_REQUEST_ALL_GROUPS;
 			return r;
 		}
 		/* Never deny (root least of all) over data we need not use. */
 		log_warning("malformed user data from the module: asking the name service");
 		user_record_free(ret);
 	}
-	r = login_user_lookup(req->user, ret);
+	r = user_record_lookup(req->user, ret);
 	if (r == -ENOENT)
 		log_error("user %s is unknown", req->user);
+	else if (r < 0)
+		log_errno(-r, "user %s: name service", req->user);
 	return r;
 }
 
@@ -411,13 +402,13 @@ static void serve_request(const struct nsbox_request *req, struct nsbox_reply *r
 	struct config *cfg = NULL;
 	struct box_plan plan = { 0 };
 	const struct rule *rule;
-	bool root_exempt, groups;
+	bool root_exempt;
 	int r;
 
 	/* The reason of a failure, for the reply: the module logs it. */
 	log_reason_begin(&why);
 	rep->verdict = NSBOX_VERDICT_DENY;
-	if (resolve_user(req, &user, &groups) < 0) {
+	if (resolve_user(req, &user) < 0) {
 		/* The application's name service said uid 0. */
 		fail_unless_root(rep, (req->flags & NSBOX_REQUEST_HAS_USER) && req->uid == 0,
 				 "its user data cannot be read", &why);
@@ -427,10 +418,12 @@ static void serve_request(const struct nsbox_request *req, struct nsbox_reply *r
 		fail_unless_root(rep, user.uid == 0, "the config is broken", &why);
 		goto out;
 	}
-	/* Left out by the module, whose index named no group; the config
-	 * may have changed since: whatever it names, we look up here. */
-	if (!groups && config_names_groups(cfg) && (r = user_record_add_groups(&user)) < 0) {
-		log_errno(-r, "user %s: groups", user.name);
+	/* The groups decide group rules, so they come from our own lookup,
+	 * in our own empty environment, never from the module: the login
+	 * program's environment is the caller's under su and sudo, where
+	 * _SSS_LOOPS=NO (sssd) or _NO_WINBINDD=1 makes a source answer "not
+	 * found" and glibc leaves its groups out of a list it calls whole. */
+	if (login_user_groups(cfg, &user) < 0) {
 		fail_unless_root(rep, user.uid == 0, "its groups cannot be read", &why);
 		goto out;
 	}
@@ -512,6 +505,11 @@ int cmd_pam_helper(void)
 	/* A limit we could not raise fails a write (EFBIG), never kills us
 	 * half-way; check_caller_limits() then denies the box. */
 	signal(SIGXFSZ, SIG_IGN);
+	/* We are in the login program's process group, which may be the
+	 * terminal's foreground one (su): a ^Z must not stop us while the
+	 * module waits for our exit. (Box init, a PID namespace's init,
+	 * never stops on it anyway.) */
+	signal(SIGTSTP, SIG_IGN);
 	if (read_request(NSBOX_PROTOCOL_FD, &req) < 0) {
 		log_setup(LOG_TO_SYSLOG, false);
 		log_error("pam-helper: malformed request from the module");

@@ -8,10 +8,16 @@
 #include "config.h"
 #include "policy.h"
 
-/* The user NAME as a login sees them (common/userlookup.h: what the module
- * sends, or the helper's own lookup when it could not). -ENOENT, not
- * logged, for a user the name service does not know; other errors logged. */
-int login_user_lookup(const char *name, struct user_record *ret);
+/* The user NAME as a login under CFG sees them (common/userlookup.h): the
+ * passwd entry, and the groups when CFG names a group (login_user_groups).
+ * -ENOENT, not logged, for a user the name service does not know; other
+ * errors logged. */
+int login_user_lookup(const struct config *cfg, const char *name, struct user_record *ret);
+
+/* U's groups, looked up here, when a rule of CFG names a group (else left
+ * as they are: nothing matches on them); -errno logged. A login never
+ * takes them from the module (pamface.c). */
+int login_user_groups(const struct config *cfg, struct user_record *u);
 
 /* U as the policy sees it (pointing into U). */
 struct user_info login_user_info(const struct user_record *u);

@@ -55,6 +55,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/auxv.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -349,12 +350,11 @@ static void describe_user(const char *user, struct nsbox_request *req)
 	req->flags |= NSBOX_REQUEST_HAS_USER;
 }
 
-/* Then every group of the user described, with its name: only when
- * needed (a policy that names groups, or one we could not read in the
- * index), as getgrouplist asks every source of the name service (on
- * Debian that loads libnss_systemd and its libraries into a pamtester:
- * 0.8 ms). The helper looks the groups up itself when its config names
- * groups and the request has none (pamface.c). */
+/* Then every group of the user described, with its name, for the policy
+ * index only, and only when it names a group: getgrouplist asks every
+ * source of the name service (on Debian that loads libnss_systemd and its
+ * libraries into a pamtester: 0.8 ms). The helper never takes them: it
+ * looks the groups up in its own environment (pamface.c). */
 static void describe_groups(struct nsbox_request *req)
 {
 	_cleanup_free_ gid_t *gids = NULL;
@@ -450,10 +450,9 @@ static struct match_user match_user_of(const struct nsbox_request *req, char **n
  * the very user data the helper would get; the user's groups are looked up
  * only if a rule names groups. PAM_IGNORE when sure; anything else (no
  * index, a changed config, a rule that may match, a lookup that failed)
- * returns -1: the helper decides. *GROUPS_NEEDED is false when the index
- * says no rule names a group: the helper is not sent the user's groups. */
+ * returns -1: the helper decides. */
 static int decide_without_helper(pam_handle_t *pamh, const struct args *a,
-				 struct nsbox_request *req, bool *groups_needed)
+				 struct nsbox_request *req)
 {
 	const char *why = "the application could not resolve the user";
 	enum index_verdict v = INDEX_ASK_HELPER;
@@ -463,7 +462,17 @@ static int decide_without_helper(pam_handle_t *pamh, const struct args *a,
 
 	if ((req->flags & NSBOX_REQUEST_HAS_USER) &&
 	    policy_index_load(a->config, &ix, &buf, &why) == 0) {
-		*groups_needed = ix.n_groups > 0;
+		/* Groups as a setuid program (su, sudo) run by a user sees
+		 * them come from the user's environment, where _SSS_LOOPS=NO
+		 * (sssd) or _NO_WINBINDD=1 makes a source answer "not found"
+		 * and glibc leaves its groups out of a list it calls whole.
+		 * (Root's exemption needs no groups: sudo keeps the index.) */
+		if (ix.n_groups > 0 && req->uid != 0 && getauxval(AT_SECURE)) {
+			why = "a rule names a group, and this program's environment is its caller's "
+			      "(setuid)";
+			policy_index_free(&ix);
+			goto out;
+		}
 		if (ix.n_groups > 0)
 			describe_groups(req);
 		names = calloc(req->n_groups + 1, sizeof(char *));
@@ -477,6 +486,7 @@ static int decide_without_helper(pam_handle_t *pamh, const struct args *a,
 		}
 		policy_index_free(&ix);
 	}
+out:
 	if (v == INDEX_ASK_HELPER) {
 		if (a->debug)
 			pam_syslog(pamh, LOG_DEBUG, "user %s: policy index not used: %s", req->user,
@@ -596,8 +606,13 @@ static int reap_helper(struct helper_child *h)
 			r = -EIO;
 		h->pid = 0;
 	}
-	if (h->chld_saved)
+	if (h->chld_saved) {
 		sigaction(SIGCHLD, &h->old_chld, NULL);
+		/* What the kernel would have reaped meanwhile: the
+		 * application never waits for its children. */
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+	}
 	if (h->mask_saved)
 		sigprocmask(SIG_SETMASK, &h->old_mask, NULL);
 	h->chld_saved = h->mask_saved = false;
@@ -852,7 +867,9 @@ static int join_box(pam_handle_t *pamh, const struct args *a, struct box_session
 		helper_failed(pamh, a, helper); /* to the host's /dev/log */
 		return -EIO;
 	}
-	if (harden_after_join(pamh, rep->flags) < 0 || apply_session_limits(pamh, s, rep) < 0) {
+	/* The limits first: restore_namespaces() puts them back; the
+	 * hardening cannot be undone, so it comes last. */
+	if (apply_session_limits(pamh, s, rep) < 0 || harden_after_join(pamh, rep->flags) < 0) {
 		restore_namespaces(pamh, s);
 		return -1;
 	}
@@ -976,7 +993,6 @@ static void abandon_box(pam_handle_t *pamh, struct box_session *s)
 static int open_session(pam_handle_t *pamh, int argc, const char **argv)
 {
 	struct helper_child helper = { 0 };
-	bool groups_needed = true;
 	struct nsbox_request req;
 	struct nsbox_reply rep = { 0 };
 	struct box_session *s = NULL;
@@ -1010,13 +1026,8 @@ static int open_session(pam_handle_t *pamh, int argc, const char **argv)
 		return refuse(pamh, user, "the application is multi-threaded");
 	if (make_request(pamh, &a, user, &req) < 0)
 		return refuse(pamh, user, "invalid request");
-	if ((r = decide_without_helper(pamh, &a, &req, &groups_needed)) >= 0)
+	if ((r = decide_without_helper(pamh, &a, &req)) >= 0)
 		return r;
-	if (groups_needed)
-		describe_groups(&req);
-	else if (a.debug)
-		pam_syslog(pamh, LOG_DEBUG, "user %s: groups not looked up (no rule names a group)",
-			   user);
 	s = session_new();
 	if (!s)
 		return PAM_BUF_ERR;

@@ -344,19 +344,16 @@ ok $? "the helper finds no rule for erin"
 login root
 is "root, exempt, needs no group lookup: no helper" "$RAN" 0
 
-# --- no rule names a group: nobody's groups are looked up ----------------
-# getgrouplist loads every group source of the name service into the
-# application; the module leaves the groups out when its index says no
-# rule names one, and the helper looks them up itself if its config (read
-# later, and maybe edited meanwhile) names one.
+# --- no rule names a group, then one does --------------------------------
+# The helper never takes the user's groups from the module: it looks them
+# up itself when the config it reads (later than the module read the
+# index, maybe edited meanwhile) names a group.
 printf 'rule named {\n\tusers = {"alice"}\n\trootfs = "%s"\n\thostname = "named"\n}\n' \
 	"$T/boxes/fp" | write_conf
 login erin
 is "(the first login after the edit indexes it)" "$RAN" 1
 login alice
 ok $? "alice logs in under a config that names no group"
-log_has "user alice: groups not looked up \(no rule names a group\)"
-ok $? "the module did not look her groups up"
 log_has "user alice boxed rule=named"
 ok $? "... and alice is boxed"
 login carol
@@ -374,15 +371,53 @@ write_service fastpath-pause "helper=$TEST_HELPER config=$CONF debug test_pause=
 pause_driver=$!
 wait_paused helper
 ok $? "alice's login paused in the helper"
-log_has "user alice: groups not looked up \(no rule names a group\)"
-ok $? "... after the module left her groups out"
 conf_for '"bob"' '"crew"' | write_conf
 [ -n "$PAUSED" ] && kill -USR1 "$PAUSED"
 wait $pause_driver
-like "the helper looked alice's groups up itself: boxed by the group rule" \
+like "the helper read the new config and looked alice's groups up: boxed by the group rule" \
 	"$(cat "$T/pause.out")" "^grouped$"
 log_has "user alice boxed rule=by_group"
 ok $? "... logged as the group rule"
+
+# --- groups the login program's name service hides ------------------------
+# Under su or sudo the login program's environment is its caller's, and
+# _SSS_LOOPS=NO (sssd) or _NO_WINBINDD=1 makes a group source answer "not
+# found": getgrouplist still succeeds, short of the groups that source
+# knows (hidegroups.so plays that name service). alice is named by the
+# crew rule alone. The helper's own lookup still finds crew; a config path
+# with a symlink keeps the index out of it.
+ln -s "$CONF" "$T/conf-link-hide"
+write_service fastpath-hide "helper=$T/counting-helper config=$T/conf-link-hide debug"
+: >"$T/syslog"
+out=$(LD_PRELOAD="${SAN_LIB:+$SAN_LIB }$TOP/build/tools/hidegroups.so" \
+	"$DRIVER" -c hostname fastpath-hide alice 2>&1)
+like "a name service that hides alice's group from the login program: still boxed by it" \
+	"$out" "^grouped$"
+
+# A setuid login program run by a user (su, sudo: AT_SECURE) has the
+# caller's environment: while a rule names a group, the index decides
+# nothing there, the helper does.
+install -o root -m 4755 "$(type -P pamtester)" "$T/pamtester-suid"
+out=$(setpriv --reuid=erin --regid=erin --clear-groups "$T/pamtester-suid" fastpath erin \
+	open_session close_session 2>&1)
+ok $? "erin logs in through a setuid pamtester she runs"
+login erin
+is "(the same login as root: no helper, the index decides)" "$RAN" 0
+: >"$T/syslog"
+before=$(execs)
+setpriv --reuid=erin --regid=erin --clear-groups "$T/pamtester-suid" fastpath erin \
+	open_session close_session >/dev/null 2>&1
+is "through the setuid program she runs: the helper decides" "$(($(execs) - before))" 1
+log_has "user erin: policy index not used: a rule names a group, and this program's environment is its caller's \(setuid\)"
+ok $? "... and the module says why"
+log_has "user erin not boxed: no rule matches$"
+ok $? "... the helper finds no rule for erin either"
+before=$(execs)
+setpriv --reuid=erin --regid=erin --clear-groups "$T/pamtester-suid" fastpath root \
+	open_session close_session >/dev/null 2>&1
+ok $? "root's session through the setuid program (sudo's case)"
+is "... needs no groups and no helper: root's exemption is the index's" "$(($(execs) - before))" 0
+rm -f "$T/pamtester-suid"
 
 # --- a config path with a symlink: always the helper ----------------------
 ln -s "$CONF" "$T/conf-link"

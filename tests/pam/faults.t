@@ -116,6 +116,21 @@ like "... in the application's own namespaces" "$out" "ns_back=yes"
 like "... with no seccomp filter" "$out" "seccomp=0"
 settle "$before"
 is "... root's box stopped: nothing left behind" "$(host_state)" "$before"
+
+# A join refused after setns() (here the nice value of cpu_weight, which a
+# program without CAP_SYS_NICE cannot set) leaves nothing on the program
+# that cannot be undone: the limits come before the hardening.
+printf 'rule main {\n\tusers = {"alice"}\n\trootfs = "%s"\n\tcpu_weight = 10000\n}\n' \
+	"$T/boxes/alice" | write_conf
+write_service nsbox-test "$MODULE_ARGS"
+: >"$T/syslog"
+out=$(setpriv --bounding-set -sys_nice "$DRIVER" -e nsbox-test alice 2>&1)
+unlike "a join whose nice value cannot be set: refused" "$out" "^open=0 "
+like "... for that reason" "$(cat "$T/syslog")" "setpriority\\(-20\\)"
+like "... the program back in its own namespaces" "$out" "ns_back=yes"
+like "... with no seccomp filter" "$out" "seccomp=0"
+settle "$before"
+is "... nothing left behind" "$(host_state)" "$before"
 write_conf <"$T/conf.saved"
 write_service nsbox-test "$MODULE_ARGS"
 out=$(drive alice -c hostname 2>&1)
@@ -134,7 +149,9 @@ for mode in handler ignore; do
 	DRIVER_PID=$!
 	wait_paused reap
 	ok $? "SIGCHLD $mode: the module paused before reaping the helper"
-	# Until no child of the module but a zombie is left: the helper has exited.
+	# Until no child of the module but a zombie is left: the helper has
+	# exited (and, with ignore, the program's own child, 0.3 s old).
+	[ $mode = ignore ] && sleep 0.5
 	wait_until 5 sh -c "! ps --ppid $PAUSED -o stat= | grep -qv Z"
 	[ -n "$PAUSED" ] && kill -USR1 "$PAUSED"
 	wait $DRIVER_PID
@@ -143,6 +160,21 @@ for mode in handler ignore; do
 	like "SIGCHLD $mode: the program did not reap the helper, and SIGCHLD is as it set it" \
 		"$out" "sigchld_reaped=0 sigchld_kept=yes"
 done
+like "SIGCHLD ignore: a child of the program's that exited meanwhile was reaped, as the kernel would" \
+	"$out" "other_child=gone"
+write_service nsbox-test "$MODULE_ARGS"
+
+# ^Z on su's terminal signals the login program's process group, the
+# helper's too: a SIGTSTP must not stop the helper the module waits for.
+start_paused reply
+ok $? "pause at reply (the helper, about to answer)"
+[ -n "$PAUSED" ] && kill -TSTP "$PAUSED"
+sleep 0.3
+like "a SIGTSTP leaves the helper running, not stopped" \
+	"$(awk '{print $3}' "/proc/$PAUSED/stat" 2>&1)" "^[RSD]$"
+[ -n "$PAUSED" ] && kill -USR1 "$PAUSED"
+wait $DRIVER_PID
+like "... and the login goes on once it answers" "$(cat "$T/driver.out")" "^alice-box$"
 write_service nsbox-test "$MODULE_ARGS"
 
 # --- 1000 sessions in one process ------------------------------------------------

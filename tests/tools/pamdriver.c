@@ -18,7 +18,9 @@
  *                  that reaps every child, waitpid(-1) as sshd's), or
  *                  "ignore" (SIG_IGN); prints, at the end, sigchld_reaped=N
  *                  (children the handler reaped) and sigchld_kept=yes|no
- *                  (the action is still the one set)
+ *                  (the action is still the one set); with "ignore", a
+ *                  child of its own exits 0.3 s after the start, and
+ *                  other_child=gone|zombie says whether it was reaped
  *     -2           open, then open a second session on a second handle in
  *                  the same process; close the first, then the second;
  *                  print open2=N and ns_back=yes|no
@@ -233,6 +235,7 @@ int main(int argc, char **argv)
 	struct pam_conv conv = { print_conv, NULL };
 	const char *cmd = NULL, *write_path = NULL, *sigchld = NULL;
 	struct sigaction chld_set = { 0 };
+	pid_t kid = -1;
 	bool thread = false, open_only = false, close_first = false, end_only = false,
 	     second = false;
 	int cycles = 1, c, fds_before = -1;
@@ -262,6 +265,10 @@ int main(int argc, char **argv)
 	if (sigchld && set_sigchld(sigchld, &chld_set) < 0) {
 		fprintf(stderr, "pamdriver: -s handler|ignore\n");
 		return 2;
+	}
+	if (sigchld && chld_set.sa_handler == SIG_IGN && (kid = fork()) == 0) {
+		usleep(300000);
+		_exit(0);
 	}
 	if (end_only || second)
 		return end_without_close(argv[optind], argv[optind + 1], second);
@@ -332,6 +339,10 @@ int main(int argc, char **argv)
 		       : "no",
 	       (unsigned long long)nofile_before.rlim_cur, (unsigned long long)nofile_before.rlim_max,
 	       (unsigned long long)nofile_after.rlim_cur, (unsigned long long)nofile_after.rlim_max);
+	if (kid > 0) { /* before children_left() reaps it */
+		usleep(400000); /* it has exited by now */
+		printf("other_child=%s\n", waitpid(kid, NULL, WNOHANG) == kid ? "zombie" : "gone");
+	}
 	printf("fds_before=%d fds_after=%d rss_kb_before=%ld rss_kb_after=%ld children_left=%d\n",
 	       fds_before, count_fds(), rss_before, rss_kb(), children_left());
 	if (sigchld) {
@@ -343,6 +354,7 @@ int main(int argc, char **argv)
 		printf("sigchld_reaped=%d sigchld_kept=%s\n", (int)sigchld_reaped,
 		       now.sa_handler == chld_set.sa_handler && !sigismember(&mask, SIGCHLD) ? "yes"
 											    : "no");
+
 	}
 	pam_end(pamh, PAM_SUCCESS);
 	/* -o: still in the box's namespaces, as an application that never
