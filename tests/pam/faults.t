@@ -70,9 +70,10 @@ kill -9 $DRIVER_PID
 finish "kill -9 of the application while it is in the box"
 
 # --- a helper that fails after its reply ------------------------------------------
-# The module joins the box before it reaps the helper (the join overlaps
-# the helper's exit): a helper that then turns out to have failed still
-# denies the session, and the module leaves the box it joined and stops it.
+# The module enters the box's namespaces before it reaps the helper (the
+# setns() overlaps the helper's exit): a helper that then turns out to have
+# failed still denies the session, and the module leaves the namespaces
+# (before anything it cannot undo) and stops the box.
 printf '#!/bin/sh\n%s "$@"\nexit 3\n' "$NSBOX" >"$T/failing-helper"
 chmod 0755 "$T/failing-helper"
 write_service nsbox-test "helper=$T/failing-helper config=$CONF"
