@@ -14,6 +14,23 @@
 #include "syscalls.h"
 #include "util.h"
 
+/* A ruleset for SCOPES, to restrict this process with later (a caller
+ * about to lower RLIMIT_NOFILE makes it first): its fd (close-on-exec),
+ * or -EOPNOTSUPP with *RET_ABI the kernel's Landlock ABI (below 6, or
+ * negative without Landlock), or -errno. */
+static inline int landlock_scope_ruleset(uint64_t scopes, int *ret_abi)
+{
+	struct nsbox_landlock_ruleset_attr attr = { .scoped = scopes };
+	int abi = sys_landlock_create_ruleset(NULL, 0, NSBOX_LANDLOCK_CREATE_RULESET_VERSION);
+	int fd;
+
+	*ret_abi = abi;
+	if (abi < 6)
+		return -EOPNOTSUPP;
+	fd = sys_landlock_create_ruleset(&attr, sizeof(attr), 0);
+	return fd < 0 ? -errno : fd;
+}
+
 /* Restrict this process (and what it starts) to SCOPES. Returns 0, or
  * -EOPNOTSUPP with *RET_ABI the kernel's Landlock ABI (below 6, or
  * negative without Landlock) for the caller to warn and go on, or -errno
@@ -21,17 +38,11 @@
  * or CAP_SYS_ADMIN in the user namespace. */
 static inline int landlock_scope(uint64_t scopes, int *ret_abi)
 {
-	struct nsbox_landlock_ruleset_attr attr = { .scoped = scopes };
-	int abi = sys_landlock_create_ruleset(NULL, 0, NSBOX_LANDLOCK_CREATE_RULESET_VERSION);
-	_cleanup_close_ int fd = -1;
+	_cleanup_close_ int fd = landlock_scope_ruleset(scopes, ret_abi);
 
-	*ret_abi = abi;
-	if (abi < 6)
-		return -EOPNOTSUPP;
-	fd = sys_landlock_create_ruleset(&attr, sizeof(attr), 0);
-	if (fd < 0 || sys_landlock_restrict_self(fd, 0) < 0)
-		return -errno;
-	return 0;
+	if (fd < 0)
+		return fd;
+	return sys_landlock_restrict_self(fd, 0) < 0 ? -errno : 0;
 }
 
 #endif

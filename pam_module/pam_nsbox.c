@@ -365,17 +365,17 @@ static void describe_groups(struct nsbox_request *req)
 	    req->n_gids > 0)
 		return; /* no user, or done (or failed) already */
 	if (user_group_list(req->user, req->gid, &gids, &n) < 0 || n > ARRAY_SIZE(req->gids))
-		return; /* the helper asks its name service */
+		return; /* unsure: the helper decides */
 	for (size_t i = 0; i < n; i++)
 		req->gids[i] = gids[i];
 	req->n_gids = (uint32_t)n;
 	if (group_names_of(gids, n, &names, &n_names) < 0)
-		return; /* unsure: the helper asks its name service */
+		return; /* unsure: the helper decides */
 	for (size_t i = 0; i < n_names; i++) {
 		size_t len = strlen(names[i]) + 1;
 
 		if (used + len > sizeof(req->group_names))
-			return; /* incomplete: the helper asks its name service */
+			return; /* incomplete: the helper decides */
 		memcpy(req->group_names + used, names[i], len);
 		used += len;
 		req->n_groups++;
@@ -445,6 +445,21 @@ static struct match_user match_user_of(const struct nsbox_request *req, char **n
 				    .group_names = names, .n_group_names = req->n_groups };
 }
 
+/* Why the groups this program's name service gives may be short, or NULL.
+ * _SSS_LOOPS=NO (sssd) or _NO_WINBINDD=1 makes a source answer "not
+ * found", and glibc leaves its groups out of a list it calls whole: in a
+ * setuid program (su, sudo) run by a user the environment is the user's;
+ * elsewhere (login -p, sudo's env_keep) those variables may be passed on. */
+static const char *groups_in_doubt(void)
+{
+	if (getauxval(AT_SECURE))
+		return "a rule names a group, and this program's environment is its caller's "
+		       "(setuid)";
+	if (getenv("_SSS_LOOPS") || getenv("_NO_WINBINDD"))
+		return "a rule names a group, and _SSS_LOOPS or _NO_WINBINDD is set";
+	return NULL;
+}
+
 /* A user no rule can name, or root while exempt, decided from the policy
  * index the helper wrote (common/policyindex.h) without starting it, with
  * the very user data the helper would get; the user's groups are looked up
@@ -462,14 +477,10 @@ static int decide_without_helper(pam_handle_t *pamh, const struct args *a,
 
 	if ((req->flags & NSBOX_REQUEST_HAS_USER) &&
 	    policy_index_load(a->config, &ix, &buf, &why) == 0) {
-		/* Groups as a setuid program (su, sudo) run by a user sees
-		 * them come from the user's environment, where _SSS_LOOPS=NO
-		 * (sssd) or _NO_WINBINDD=1 makes a source answer "not found"
-		 * and glibc leaves its groups out of a list it calls whole.
-		 * (Root's exemption needs no groups: sudo keeps the index.) */
-		if (ix.n_groups > 0 && req->uid != 0 && getauxval(AT_SECURE)) {
-			why = "a rule names a group, and this program's environment is its caller's "
-			      "(setuid)";
+		/* (Root's exemption needs no groups: sudo keeps the index.) */
+		const char *doubt = ix.n_groups > 0 && req->uid != 0 ? groups_in_doubt() : NULL;
+		if (doubt) {
+			why = doubt;
 			policy_index_free(&ix);
 			goto out;
 		}
@@ -668,12 +679,45 @@ static int ask_helper(pam_handle_t *pamh, const struct args *a, struct nsbox_req
 	return 0;
 }
 
+/* Once per process (forks inherit them): filters stack, and Landlock allows
+ * only 16 layers. */
+static bool tty_filtered, userns_filtered, sockets_scoped;
+
+/* The Landlock ruleset of restrict_abstract_sockets(), made before the
+ * session's limits: a low nofile would leave no fd for it, and the host's
+ * abstract sockets open to the box (an outside review's repro). */
+struct scoping {
+	int fd;	 /* the ruleset, or -1 */
+	int err; /* why there is none (0: already scoped) */
+	int abi;
+};
+
+static void scoping_done(struct scoping *sc)
+{
+	closep(&sc->fd);
+}
+
+static void prepare_scoping(struct scoping *sc)
+{
+	int r;
+
+	*sc = (struct scoping){ .fd = -1 };
+	if (sockets_scoped)
+		return;
+	r = landlock_scope_ruleset(NSBOX_LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET, &sc->abi);
+	if (r < 0)
+		sc->err = r;
+	else
+		sc->fd = r;
+}
+
 /* Host abstract unix sockets (containerd CVE-2020-15257 class) are not
  * behind any namespace the box has with network = host: Landlock ABI 6
  * scopes them to the box (landlock.h). Older kernels: warn, go on. */
-static void restrict_abstract_sockets(pam_handle_t *pamh)
+static void restrict_abstract_sockets(pam_handle_t *pamh, const struct scoping *sc)
 {
-	int abi, r = landlock_scope(NSBOX_LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET, &abi);
+	int abi = sc->abi, r = sc->fd >= 0 ? (sys_landlock_restrict_self(sc->fd, 0) < 0 ? -errno : 0)
+					    : sc->err;
 
 	if (r == -EOPNOTSUPP)
 		pam_syslog(pamh, LOG_WARNING,
@@ -684,11 +728,8 @@ static void restrict_abstract_sockets(pam_handle_t *pamh)
 		pam_syslog(pamh, LOG_WARNING, "Landlock scoping failed: %s", strerror(-r));
 }
 
-/* Once per process (forks inherit them): filters stack, and Landlock allows
- * only 16 layers. */
-static int harden_after_join(pam_handle_t *pamh, uint32_t flags)
+static int harden_after_join(pam_handle_t *pamh, uint32_t flags, const struct scoping *sc)
 {
-	static bool tty_filtered, userns_filtered, sockets_scoped;
 	int r;
 
 	/* No fd of the application reaches the shell it execs. */
@@ -719,7 +760,7 @@ static int harden_after_join(pam_handle_t *pamh, uint32_t flags)
 		userns_filtered = true;
 	}
 	if (!sockets_scoped) {
-		restrict_abstract_sockets(pamh);
+		restrict_abstract_sockets(pamh, sc);
 		sockets_scoped = true;
 	}
 	/* The shell would inherit (and possess) the application's session
@@ -851,6 +892,7 @@ static int join_box(pam_handle_t *pamh, const struct args *a, struct box_session
 		    const struct nsbox_reply *rep, struct helper_child *helper)
 {
 	int flags = BOX_JOIN_NS | ((s->flags & NSBOX_REPLY_JOIN_NET) ? CLONE_NEWNET : 0);
+	_cleanup_(scoping_done) struct scoping sc = { .fd = -1 };
 
 	if (save_namespaces(pamh, s) < 0)
 		return -1;
@@ -868,8 +910,10 @@ static int join_box(pam_handle_t *pamh, const struct args *a, struct box_session
 		return -EIO;
 	}
 	/* The limits first: restore_namespaces() puts them back; the
-	 * hardening cannot be undone, so it comes last. */
-	if (apply_session_limits(pamh, s, rep) < 0 || harden_after_join(pamh, rep->flags) < 0) {
+	 * hardening cannot be undone, so it comes last, with what it needs
+	 * made before the limits. */
+	prepare_scoping(&sc);
+	if (apply_session_limits(pamh, s, rep) < 0 || harden_after_join(pamh, rep->flags, &sc) < 0) {
 		restore_namespaces(pamh, s);
 		return -1;
 	}

@@ -418,6 +418,14 @@ setpriv --reuid=erin --regid=erin --clear-groups "$T/pamtester-suid" fastpath ro
 ok $? "root's session through the setuid program (sudo's case)"
 is "... needs no groups and no helper: root's exemption is the index's" "$(($(execs) - before))" 0
 rm -f "$T/pamtester-suid"
+# Programs that are not setuid may still pass those variables on (login
+# -p, sudo's env_keep): with one set, the helper decides too.
+: >"$T/syslog"
+before=$(execs)
+_SSS_LOOPS=NO pamtester fastpath erin open_session close_session >/dev/null 2>&1
+is "_SSS_LOOPS in the program's environment: the helper decides" "$(($(execs) - before))" 1
+log_has "user erin: policy index not used: a rule names a group, and _SSS_LOOPS or _NO_WINBINDD is set"
+ok $? "... and the module says why"
 
 # --- a config path with a symlink: always the helper ----------------------
 ln -s "$CONF" "$T/conf-link"

@@ -132,6 +132,21 @@ like "... the program back in its own namespaces" "$out" "ns_back=yes"
 like "... with no seccomp filter" "$out" "seccomp=0"
 settle "$before"
 is "... nothing left behind" "$(host_state)" "$before"
+
+# The limits come before the hardening, but what the hardening needs is
+# made before them: with a nofile at or below the fds the program and the
+# module hold, the Landlock ruleset (made after the limit, it failed with
+# EMFILE) would be missing and the host's abstract sockets open to the box.
+printf 'rule main {\n\tusers = {"alice"}\n\trootfs = "%s"\n\tnofile = 16\n}\n' \
+	"$T/boxes/alice" | write_conf
+for extra in 4 8; do
+	: >"$T/syslog"
+	drive alice -F $extra -c true >/dev/null 2>&1
+	unlike "nofile = 16, the program with $extra more fds open: Landlock scoping did not fail" \
+		"$(cat "$T/syslog")" "Landlock scoping failed"
+done
+settle "$before"
+is "... nothing left behind" "$(host_state)" "$before"
 write_conf <"$T/conf.saved"
 write_service nsbox-test "$MODULE_ARGS"
 out=$(drive alice -c hostname 2>&1)

@@ -21,6 +21,8 @@
  *                  (the action is still the one set); with "ignore", a
  *                  child of its own exits 0.3 s after the start, and
  *                  other_child=gone|zombie says whether it was reaped
+ *     -F N         first open N more fds (of /dev/null), as a login program
+ *                  with files of its own open
  *     -2           open, then open a second session on a second handle in
  *                  the same process; close the first, then the second;
  *                  print open2=N and ns_back=yes|no
@@ -243,8 +245,13 @@ int main(int argc, char **argv)
 	pam_handle_t *pamh;
 	int r, failures = 0;
 
-	while ((c = getopt(argc, argv, "n:c:toCw:e2s:")) != -1) {
+	while ((c = getopt(argc, argv, "n:c:toCw:e2s:F:")) != -1) {
 		switch (c) {
+		case 'F':
+			for (int i = atoi(optarg); i > 0; i--)
+				if (open("/dev/null", O_RDONLY) < 0)
+					return 1;
+			break;
 		case 's': sigchld = optarg; break;
 		case 'w': write_path = optarg; break;
 		case 'n': cycles = atoi(optarg); break;
