@@ -1,7 +1,7 @@
 #!/bin/bash
 # phases.sh: where the time of a confined login goes, phase by phase.
 #
-#   bash bench/phases.sh [-r ROUNDS] [HELPER]
+#   bash bench/phases.sh [-r ROUNDS] [-f] [HELPER]
 #
 # Runs ROUNDS confined logins (pamtester open_session close_session, the
 # Debian rootfs when `make debian-rootfs` built it, else the busybox one)
@@ -9,16 +9,22 @@
 # system-call tracepoints only (no sampling), and prints the median of each
 # phase: the login program's own start and PAM stack, the helper's start,
 # its work, box init's build, the reply, the module's join and close.
+# With -f it then times the helper's own steps (uprobes on its functions,
+# entry to return, ROUNDS more logins): the dynamic loader's work before
+# main(), the config, the checks, the host-side mounts, box init's build.
+# Each probe adds a few microseconds: compare the steps with each other.
 # Needs root and perf (linux-perf; not one of make bench's dependencies:
 # without it this script says so and stops). Runs in a private mount
 # namespace, where it mounts its own tracefs.
 set -u
 ARGS=("$@")
 ROUNDS=100
-while getopts r: o; do
+FUNCS=0
+while getopts r:f o; do
 	case $o in
 	r) ROUNDS=$OPTARG ;;
-	*) echo "usage: phases.sh [-r ROUNDS] [HELPER]" >&2; exit 2 ;;
+	f) FUNCS=1 ;;
+	*) echo "usage: phases.sh [-r ROUNDS] [-f] [HELPER]" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -114,3 +120,46 @@ END {
 	printf "%-58s %8.3f\n", "whole confined login (exec to exit)", med(d["t"])
 	printf "%-58s %8.3f\n", "whole pam_permit login (exec to exit, " np " logins)", med(d["p"])
 }' "$T/perf.txt"
+
+[ "$FUNCS" = 1 ] || exit 0
+# The helper's steps: uprobes at entry and return of its functions (the
+# event of a return probe is named NAME__return).
+mount -t tracefs nodev /sys/kernel/tracing
+for f in main config_load audit_rootfs check_system_paths prepare_box_mounts \
+	fsopen_in_copied_mount_ns clone_box build_box_root start_box_init registry_write; do
+	perf probe -q -x "$HELPER" -a "u_$f=$f" >/dev/null 2>&1
+	perf probe -q -x "$HELPER" -a "r_$f=$f%return" >/dev/null 2>&1
+done
+UEVENTS=(-e sched:sched_process_exec)
+for e in /sys/kernel/tracing/events/probe_nsbox/[ur]_*; do
+	[ -d "$e" ] && UEVENTS+=(-e "probe_nsbox:${e##*/}")
+done
+perf record -q -a "${UEVENTS[@]}" -o "$T/uprobes.data" -- sh -c "
+	for _ in \$(seq $ROUNDS); do
+		pamtester phases-nsbox bench open_session close_session >/dev/null
+	done" 2>/dev/null
+perf script -i "$T/uprobes.data" 2>/dev/null >"$T/uprobes.txt"
+perf probe -q -d 'probe_nsbox:*' >/dev/null 2>&1
+umount /sys/kernel/tracing
+echo
+awk '
+function med(list,   n, a, i, j, t) {
+	n = split(list, a, " ")
+	for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+	return n ? a[int((n + 1) / 2)] : "nan"
+}
+{
+	pid = $2; t = $4; sub(/:$/, "", t); t *= 1000; ev = $5; sub(/:$/, "", ev)
+	if (ev == "sched:sched_process_exec" && $0 ~ /filename=[^ ]*nsbox/) { ex[pid] = t; next }
+	if (ev ~ /^probe_nsbox:u_/) {
+		f = substr(ev, 15); st[pid " " f] = t
+		if (f == "main" && (pid in ex)) d["(exec to main: the dynamic loader)"] = d["(exec to main: the dynamic loader)"] " " (t - ex[pid])
+	} else if (ev ~ /^probe_nsbox:r_/) {
+		f = substr(ev, 15); sub(/__return$/, "", f)
+		if ((pid " " f) in st) { d[f] = d[f] " " (t - st[pid " " f]); n[f]++; delete st[pid " " f] }
+	}
+}
+END {
+	printf "%-58s %8s\n", "helper step (median of each call, " ROUNDS " logins)", "ms"
+	for (f in d) printf "%-58s %8.3f\n", f (n[f] > ROUNDS ? " (x" int(n[f] / ROUNDS + 0.5) " a login)" : ""), med(d[f])
+}' ROUNDS="$ROUNDS" "$T/uprobes.txt"
