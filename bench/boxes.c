@@ -32,6 +32,7 @@
 
 #include "../common/protocol.h"
 #include "../common/syscalls.h"
+#include "meminfo.h"
 
 static double now_ms(void)
 {
@@ -142,24 +143,6 @@ static void print_smaps(pid_t pid)
 		printf("smaps,%s,%ld,%ld,%ld\n", mapping[0] ? mapping : "[anon]", rss, pss, priv);
 	if (f)
 		fclose(f);
-}
-
-static long meminfo_kb(void)
-{
-	static const char *const keys[] = { "Slab:", "KernelStack:", "PageTables:" };
-	char line[256];
-	long total = 0, v;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		for (size_t i = 0; i < 3; i++)
-			if (strncmp(line, keys[i], strlen(keys[i])) == 0 &&
-			    sscanf(line + strlen(keys[i]), "%ld", &v) == 1)
-				total += v;
-	fclose(f);
-	return total;
 }
 
 static long rss_kb(pid_t pid)

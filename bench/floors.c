@@ -18,6 +18,13 @@
  *   faults-100      100 page faults (first writes to fresh anonymous
  *                   pages): what a program start pays per page it touches
  *   syscalls-1000   1000 trivial system calls (getppid)
+ *
+ *   floors -k N -s STATIC_NOOP
+ *
+ * Keeps N minimal boxes alive at once, each with STATIC_NOOP (waiting for
+ * a signal) as its PID 1, and prints kernel-kb-per-box,KB: the growth of
+ * Slab + KernelStack + PageTables (bench/meminfo.h, as bench/boxes counts
+ * a real box) divided by N, the kernel memory floor of a box.
  * Must run as root. */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +42,7 @@
 #include <unistd.h>
 
 #include "../common/syscalls.h"
+#include "meminfo.h"
 
 #define BOX_FLAGS                                                                              \
 	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWIPC |              \
@@ -187,6 +195,58 @@ static void minimal_box(void)
 	close(pidfd);
 }
 
+/* -k: N minimal boxes, each exec'ing NOOP (opened before pivot_root)
+ * as its PID 1 once built; the kernel memory they hold, per box. */
+static int keep_minimal_boxes(int n)
+{
+	int exe = open(noop, O_RDONLY | O_CLOEXEC), *pidfds = calloc(n, sizeof(int));
+	long before, after;
+
+	if (exe < 0 || !pidfds)
+		die("open(noop)");
+	before = meminfo_kb();
+	for (int i = 0; i < n; i++) {
+		int go[2], ready[2];
+		char c;
+		pid_t pid;
+
+		if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0)
+			die("pipe2");
+		pid = clone_ns(&pidfds[i]);
+		if (pid < 0)
+			die("clone3");
+		if (pid == 0) {
+			char *argv[] = { "noop", "pause", NULL }, *envp[] = { NULL };
+
+			if (read(go[0], &c, 1) != 1 || build_minimal_box() != 0 ||
+			    write(ready[1], "r", 1) != 1)
+				_exit(9);
+			syscall(SYS_execveat, exe, "", argv, envp, AT_EMPTY_PATH);
+			_exit(10);
+		}
+		close(go[0]);
+		close(ready[1]);
+		write_file(pid, "uid_map", "0 0 1\n");
+		write_file(pid, "gid_map", "0 0 1\n");
+		if (write(go[1], "g", 1) != 1 || read(ready[0], &c, 1) != 1)
+			die("minimal box");
+		close(go[1]);
+		close(ready[0]);
+	}
+	usleep(500000); /* the last execs done, RCU-freed memory gone */
+	after = meminfo_kb();
+	printf("kernel-kb-per-box,%.1f\n", (double)(after - before) / n);
+	for (int i = 0; i < n; i++) {
+		(void)sys_pidfd_send_signal(pidfds[i], SIGKILL);
+		close(pidfds[i]);
+	}
+	while (wait(NULL) > 0)
+		;
+	free(pidfds);
+	close(exe);
+	return 0;
+}
+
 static void faults_100(void)
 {
 	const long page = sysconf(_SC_PAGESIZE);
@@ -231,16 +291,19 @@ int main(int argc, char **argv)
 		{ "syscalls-1000", syscalls_1000, NULL },
 	};
 	const size_t nrows = sizeof(rows) / sizeof(rows[0]);
-	int rounds = 300, warm = 10, o;
+	int rounds = 300, warm = 10, keep = 0, o;
 
-	while ((o = getopt(argc, argv, "H:s:r:")) != -1) {
+	while ((o = getopt(argc, argv, "H:s:r:k:")) != -1) {
 		switch (o) {
+		case 'k': keep = atoi(optarg); break;
 		case 'H': helper = optarg; break;
 		case 's': noop = optarg; break;
 		case 'r': rounds = atoi(optarg); break;
 		default: return 2;
 		}
 	}
+	if (keep > 0 && noop)
+		return keep_minimal_boxes(keep);
 	if (!helper || !noop || rounds < 10) {
 		fprintf(stderr, "usage: floors -H HELPER -s STATIC_NOOP [-r ROUNDS>=10]\n");
 		return 2;

@@ -243,6 +243,22 @@ for n in 0 $SCALE; do
 	sleep 2
 done
 
+# The kernel memory floor: N minimal boxes at once (bench/floors -k: a
+# static program as PID 1, the box's namespaces, a tmpfs root and /proc),
+# counted as the Scale table counts a box.
+{
+	echo
+	echo "Kernel memory floor: N minimal boxes (a static PID 1, the box's namespaces, tmpfs root, /proc)"
+	printf '%8s %14s\n' N kernel_KB/box
+} | tee -a "$TABLE"
+: >"$OUT/minimal.csv"
+for n in $SCALE; do
+	"$TOP/build/bench/floors" -k "$n" -s "$TOP/build/bench/noop" |
+		awk -F, -v n="$n" '$1 == "kernel-kb-per-box" {print n "," $2}' |
+		tee -a "$OUT/minimal.csv" | awk -F, '{printf "%8s %14s\n", $1, $2}' | tee -a "$TABLE"
+	sleep 2
+done
+
 if command -v gnuplot >/dev/null && [ -s "$OUT/batches.csv" ]; then
 	gnuplot <<EOF 2>/dev/null && note "chart: $OUT/scale.png"
 set terminal png size 800,500
