@@ -74,6 +74,15 @@ finish "kill -9 of the application while it is in the box"
 # setns() overlaps the helper's exit): a helper that then turns out to have
 # failed still denies the session, and the module leaves the namespaces
 # (before anything it cannot undo) and stops the box.
+# left_clean WHAT OUT: after a join that did not become a session (OUT:
+# the driver's -e output), the program is in its own namespaces with no
+# seccomp filter on it, and nothing is left behind.
+left_clean() {
+	like "$1: the program is back in its own namespaces" "$2" "ns_back=yes"
+	like "$1: no seccomp filter left on it (the join hardens last)" "$2" "seccomp=0"
+	settle "$before"
+	is "$1: no box init or mount left behind" "$(host_state)" "$before"
+}
 printf '#!/bin/sh\n%s "$@"\nexit 3\n' "$NSBOX" >"$T/failing-helper"
 chmod 0755 "$T/failing-helper"
 write_service nsbox-test "helper=$T/failing-helper config=$CONF"
@@ -82,12 +91,8 @@ out=$(drive alice -e 2>&1)
 unlike "a helper that exits 3 after a valid reply: the session is refused" "$out" "^open=0 "
 like "it was a valid reply: the box was joined first" "$(cat "$T/syslog")" "user alice boxed rule=main"
 like "the helper's status is logged" "$(cat "$T/syslog")" "helper $T/failing-helper failed \\(status 0x300\\)"
-like "the application is back in its own namespaces" "$out" "ns_back=yes"
-like "... with no seccomp filter left on it (the helper is reaped before the join hardens)" \
-	"$out" "seccomp=0"
-settle "$before"
-is "the box it joined is stopped: no box init or mount left behind" "$(host_state)" "$before"
-is "and no record of it" "$(ls /run/nsbox/boxes 2>/dev/null | grep -c '^alice-' )" "0"
+left_clean "a helper that failed after its reply" "$out"
+is "... and no record of its box" "$(ls /run/nsbox/boxes 2>/dev/null | grep -c '^alice-' )" "0"
 
 # Through the pty relay, which reaps before its fork: refused the same way.
 write_service nsbox-test "helper=$T/failing-helper config=$CONF pty"
@@ -113,10 +118,7 @@ out=$(drive root -e 2>&1)
 like "root, after a helper that failed after its reply: the session opens" "$out" "^open=0 "
 like "... after a valid reply that boxed root (the join path)" "$(cat "$T/syslog")" "user root boxed rule=r"
 like "... logged as root's exemption" "$(cat "$T/syslog")" "user root not boxed: helper failed, root is exempt"
-like "... in the application's own namespaces" "$out" "ns_back=yes"
-like "... with no seccomp filter" "$out" "seccomp=0"
-settle "$before"
-is "... root's box stopped: nothing left behind" "$(host_state)" "$before"
+left_clean "root's session after a helper that failed" "$out"
 
 # A join refused after setns() (here the nice value of cpu_weight, which a
 # program without CAP_SYS_NICE cannot set) leaves nothing on the program
@@ -128,10 +130,7 @@ write_service nsbox-test "$MODULE_ARGS"
 out=$(setpriv --bounding-set -sys_nice "$DRIVER" -e nsbox-test alice 2>&1)
 unlike "a join whose nice value cannot be set: refused" "$out" "^open=0 "
 like "... for that reason" "$(cat "$T/syslog")" "setpriority\\(-20\\)"
-like "... the program back in its own namespaces" "$out" "ns_back=yes"
-like "... with no seccomp filter" "$out" "seccomp=0"
-settle "$before"
-is "... nothing left behind" "$(host_state)" "$before"
+left_clean "a join refused over its nice value" "$out"
 
 # The limits come before the hardening, but what the hardening needs is
 # made before them: with a nofile at or below the fds the program and the
