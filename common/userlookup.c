@@ -109,18 +109,6 @@ int user_record_add_groups(struct user_record *u)
 	return 0;
 }
 
-int user_record_lookup_all(const char *name, struct user_record *ret)
-{
-	int r = user_record_lookup(name, ret);
-
-	if (r < 0)
-		return r;
-	r = user_record_add_groups(ret);
-	if (r < 0)
-		user_record_free(ret);
-	return r;
-}
-
 /* getgrouplist says how many it needs when the array is too small; a
  * source that does not (or a list that grows meanwhile) gets twice as
  * many, until the ceiling: never a list cut short. */

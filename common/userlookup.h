@@ -37,9 +37,6 @@ int user_record_lookup(const char *name, struct user_record *ret);
  * place of any U had; U is unchanged on failure (-errno). */
 int user_record_add_groups(struct user_record *u);
 
-/* The passwd entry, then every group of the user and their names: the
- * whole of what the module sends at login. */
-int user_record_lookup_all(const char *name, struct user_record *ret);
 
 /* Every group of USER, whose primary group is GID, in *RET_GIDS (to
  * free). Retried with a larger array until the list is whole, up to a

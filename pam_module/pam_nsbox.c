@@ -687,8 +687,7 @@ static bool tty_filtered, userns_filtered, sockets_scoped;
  * session's limits: a low nofile would leave no fd for it, and the host's
  * abstract sockets open to the box (an outside review's repro). */
 struct scoping {
-	int fd;	 /* the ruleset, or -1 */
-	int err; /* why there is none (0: already scoped) */
+	int fd; /* the ruleset, or -errno: why there is none */
 	int abi;
 };
 
@@ -699,16 +698,9 @@ static void scoping_done(struct scoping *sc)
 
 static void prepare_scoping(struct scoping *sc)
 {
-	int r;
-
 	*sc = (struct scoping){ .fd = -1 };
-	if (sockets_scoped)
-		return;
-	r = landlock_scope_ruleset(NSBOX_LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET, &sc->abi);
-	if (r < 0)
-		sc->err = r;
-	else
-		sc->fd = r;
+	if (!sockets_scoped)
+		sc->fd = landlock_scope_ruleset(NSBOX_LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET, &sc->abi);
 }
 
 /* Host abstract unix sockets (containerd CVE-2020-15257 class) are not
@@ -716,8 +708,10 @@ static void prepare_scoping(struct scoping *sc)
  * scopes them to the box (landlock.h). Older kernels: warn, go on. */
 static void restrict_abstract_sockets(pam_handle_t *pamh, const struct scoping *sc)
 {
-	int abi = sc->abi, r = sc->fd >= 0 ? (sys_landlock_restrict_self(sc->fd, 0) < 0 ? -errno : 0)
-					    : sc->err;
+	int abi = sc->abi, r = sc->fd;
+
+	if (r >= 0)
+		r = sys_landlock_restrict_self(sc->fd, 0) < 0 ? -errno : 0;
 
 	if (r == -EOPNOTSUPP)
 		pam_syslog(pamh, LOG_WARNING,
@@ -953,6 +947,16 @@ static void remove_record(const char *id)
 	unlink_box_record(id);
 }
 
+/* A box of this session alone, which no session got: stopped, and its
+ * record with it (a shared box lives on for its other sessions). */
+static void stop_own_box(struct box_session *s)
+{
+	if (!(s->flags & NSBOX_REPLY_SHARED)) {
+		(void)sys_pidfd_send_signal(s->pidfd, SIGKILL);
+		remove_record(s->box_id);
+	}
+}
+
 static bool is_root(const char *user)
 {
 	_cleanup_(user_record_free) struct user_record u = { 0 };
@@ -1004,10 +1008,7 @@ static int verdict_to_pam(pam_handle_t *pamh, const struct args *a, const char *
 			   rep->rootfs, (int)rep->init_pid);
 		r = join_box_relayed(pamh, a, user, s, rep, helper);
 		if (r < 0) {
-			if (!(s->flags & NSBOX_REPLY_SHARED)) {
-				(void)sys_pidfd_send_signal(s->pidfd, SIGKILL);
-				remove_record(s->box_id);
-			}
+			stop_own_box(s);
 			if (r == -EIO) /* as when it fails before its reply */
 				return refuse(pamh, user, "helper failed");
 			pam_syslog(pamh, LOG_ERR, "user %s denied: cannot join the box", user);
@@ -1028,10 +1029,7 @@ static int verdict_to_pam(pam_handle_t *pamh, const struct args *a, const char *
 static void abandon_box(pam_handle_t *pamh, struct box_session *s)
 {
 	restore_namespaces(pamh, s);
-	if (!(s->flags & NSBOX_REPLY_SHARED)) {
-		(void)sys_pidfd_send_signal(s->pidfd, SIGKILL);
-		remove_record(s->box_id);
-	}
+	stop_own_box(s);
 }
 
 static int open_session(pam_handle_t *pamh, int argc, const char **argv)

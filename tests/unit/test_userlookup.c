@@ -24,7 +24,8 @@ int main(void)
 	gid_t gid = 12345;
 	bool has_gid0 = false;
 
-	is_int(user_record_lookup_all("root", &u), 0, "root is found");
+	is_int(user_record_lookup("root", &u), 0, "root is found");
+	is_int(user_record_add_groups(&u), 0, "root's groups are found");
 	is_int((int)u.uid, 0, "root's uid");
 	ok(u.name && strcmp(u.name, "root") == 0, "the name service's spelling");
 	ok(u.shell && u.shell[0] == '/', "a login shell (/bin/sh when passwd names none)");
