@@ -321,45 +321,27 @@ static bool init_program_trusted(const struct stat *st)
  * (privileged operations, above): its directory (O_PATH), which box init
  * executes it from by name, or -1, and box init serves from the helper's
  * image (a debug line says why).
- * The directory is the one root executed the helper from: its ancestors
- * are trusted as far as the helper is; it must itself be root's and not
- * writable by group or others (no sticky exception: someone else's file
- * in it could then be ours). */
+ * The directory is the one root executed the helper from (open_own_dir). */
 static int open_init_program(struct init_program *ret)
 {
-	char self[PATH_MAX], *slash;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char self[PATH_MAX];
 	_cleanup_close_ int dir_fd = -1, fd = -1;
-	struct stat dir, helper, running;
+	const char *why;
 
-	if (n <= 0)
+	if (open_own_dir(self, sizeof(self), &dir_fd, &why) < 0) {
+		log_debug("the helper's directory %s: %s: box init serves from the helper's image",
+			  self, why);
 		return -1;
-	self[n] = '\0';
-	if (!(slash = strrchr(self, '/')))
-		return -1;
-	*slash = '\0';
-	dir_fd = open(slash == self ? "/" : self, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dir_fd >= 0)
-		fd = openat(dir_fd, INIT_PROGRAM, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	}
+	fd = openat(dir_fd, INIT_PROGRAM, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		log_debug("no %s/%s (%s): box init serves from the helper's image", self,
 			  INIT_PROGRAM, strerror(errno));
 		return -1;
 	}
-	/* The directory we were executed from, not one a path now names. */
-	if (stat("/proc/self/exe", &running) < 0 ||
-	    fstatat(dir_fd, slash + 1, &helper, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    running.st_dev != helper.st_dev || running.st_ino != helper.st_ino) {
-		log_debug("%s is not the directory of the running helper: box init serves from "
-			  "the helper's image",
-			  self);
-		return -1;
-	}
-	if (fstat(dir_fd, &dir) < 0 || fstat(fd, &ret->st) < 0 ||
-	    !path_owner_trusted(&dir, PATH_TRUST_ROOT) || !path_mode_trusted(&dir, true) ||
-	    !init_program_trusted(&ret->st)) {
-		log_debug("%s/%s is not root's and execute-only for others (0711) in a directory "
-			  "only root may write: box init serves from the helper's image",
+	if (fstat(fd, &ret->st) < 0 || !init_program_trusted(&ret->st)) {
+		log_debug("%s/%s is not root's and execute-only for others (0711): box init "
+			  "serves from the helper's image",
 			  self, INIT_PROGRAM);
 		return -1;
 	}

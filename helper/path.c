@@ -252,3 +252,37 @@ int open_beneath(int rootfd, const char *rel, int flags, int *ret_fd)
 	*ret_fd = fd;
 	return 0;
 }
+
+int open_own_dir(char *shown, size_t size, int *ret_dir, const char **ret_why)
+{
+	_cleanup_close_ int dir_fd = -1;
+	struct stat dir, entry, running;
+	ssize_t n = readlink("/proc/self/exe", shown, size - 1);
+	char *slash;
+
+	*ret_why = "/proc/self/exe cannot be read";
+	if (n <= 0)
+		return -EIO;
+	shown[n] = '\0';
+	*ret_why = "it is not an absolute path";
+	if (!(slash = strrchr(shown, '/')))
+		return -EINVAL;
+	*slash = '\0';
+	dir_fd = open(slash == shown ? "/" : shown, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	*ret_why = "it cannot be opened";
+	if (dir_fd < 0)
+		return -errno;
+	/* The directory we were executed from, not one a path now names. */
+	*ret_why = "it no longer holds the running program";
+	if (stat("/proc/self/exe", &running) < 0 ||
+	    fstatat(dir_fd, slash + 1, &entry, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    running.st_dev != entry.st_dev || running.st_ino != entry.st_ino)
+		return -ESTALE;
+	*ret_why = "only root may own and write it";
+	if (fstat(dir_fd, &dir) < 0 || !path_owner_trusted(&dir, PATH_TRUST_ROOT) ||
+	    !path_mode_trusted(&dir, true))
+		return -EPERM;
+	*ret_why = NULL;
+	*ret_dir = TAKE_FD(dir_fd);
+	return 0;
+}

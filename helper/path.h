@@ -57,4 +57,14 @@ int check_trusted_stat(const struct stat *st, const char *shown, struct path_tru
  * O_PATH, so FIFOs and devices are never opened. */
 int open_beneath(int rootfd, const char *rel, int flags, int *ret_fd);
 
+/* The directory root executed us from, the one of /proc/self/exe, O_PATH
+ * in *RET_DIR and its path in SHOWN (SIZE bytes): only while it still holds
+ * the very file running (not a directory a path names now), and only if it
+ * is root's and only root may write it (no sticky exception: someone
+ * else's file in it could then pass for ours). Its ancestors are trusted
+ * as far as the running program is. The programs beside us (nsbox-init,
+ * the full helper) are looked up there. 0, or -errno with *RET_WHY saying
+ * why in a few words. */
+int open_own_dir(char *shown, size_t size, int *ret_dir, const char **ret_why);
+
 #endif

@@ -97,7 +97,7 @@ not_executed() {
 chmod 0755 "$T/bin/nsbox-init"
 session 'hostname; attack run ptrace_init'
 not_executed "readable by others (ptrace-able until its first prctl)"
-grep -aq "nsbox-init is not root's and execute-only for others (0711) in a directory only root may write: box init serves from the helper's image" "$T/syslog"
+grep -aq "nsbox-init is not root's and execute-only for others (0711): box init serves from the helper's image" "$T/syslog"
 ok $? "... and a debug line says why"
 is "... the helper's clone is named nsbox-init too" "$NAME" "nsbox-init"
 is "... it is out of alice's reach from the host too" "$PTRACE" "ptrace: EPERM"
