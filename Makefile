@@ -1,5 +1,5 @@
 # nsbox — build, install, demo, check, bench.
-#   make                      build helper/nsbox and pam_module/pam_nsbox.so
+#   make                      build helper/nsbox, helper/nsbox-pam-helper, pam_module/pam_nsbox.so
 #   make demo                 as root: install missing deps, build, show a confined login
 #   make check                as root: install missing deps, build, run every test
 #                             (from a user account: sudo make demo, sudo make check)
@@ -20,8 +20,10 @@ PAMCONFIGDIR ?= /usr/share/pam-configs
 MULTIARCH   := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || $(CC) -print-multiarch 2>/dev/null)
 PAMDIR      ?= $(if $(MULTIARCH),/lib/$(MULTIARCH)/security,/lib/security)
 # The module runs the helper from this fixed path; it is not configurable at
-# run time (only the test build of the module takes helper=).
-HELPER_PATH ?= $(LIBEXECDIR)/nsbox
+# run time (only the test build of the module takes helper=). It is the
+# static PAM helper, which hands what needs a name service to nsbox beside
+# it (helper/pammain.c).
+HELPER_PATH ?= $(LIBEXECDIR)/nsbox-pam-helper
 
 CC       ?= cc
 CFLAGS   ?= -O2 -g
@@ -61,6 +63,9 @@ endif
 # of the helper, the test build's included.
 INIT_BIN      := $(dir $(NSBOX_BIN))nsbox-init
 TEST_INIT_BIN := $(B)/tests/nsbox-init
+# The static PAM helper, beside the full helper it hands requests to.
+PAM_HELPER_BIN      := $(dir $(NSBOX_BIN))nsbox-pam-helper
+TEST_PAM_HELPER_BIN := $(B)/tests/nsbox-pam-test
 # make V=1 shows the full compiler command lines.
 ifneq ($(V),1)
 Q = @
@@ -68,11 +73,15 @@ E = @printf '  %-6s %s\n'
 else
 E = @true
 endif
-# helper/initprog.c is nsbox-init's main(), not the helper's (see below).
+# helper/initprog.c is nsbox-init's main(), not the helper's; pammain.c
+# and nonss.c make the static PAM helper (see below).
 INIT_PROG_SRC := helper/initprog.c
-HELPER_SRCS := $(filter-out $(INIT_PROG_SRC),$(wildcard helper/*.c))
+PAM_HELPER_SRCS := helper/pammain.c helper/nonss.c
+HELPER_SRCS := $(filter-out $(INIT_PROG_SRC) $(PAM_HELPER_SRCS),$(wildcard helper/*.c))
 HELPER_OBJS := $(patsubst helper/%.c,$(B)/helper/%.o,$(HELPER_SRCS))
 HELPER_LIB_OBJS := $(filter-out $(B)/helper/main.o,$(HELPER_OBJS))
+# The test build of the helper honours the fault tests' pause requests.
+TEST_HELPER_OBJS := $(patsubst helper/%.c,$(B)/test-helper/%.o,$(HELPER_SRCS))
 HELPER_HDRS := $(wildcard helper/*.h)
 MODULE_SRCS := $(wildcard pam_module/*.c)
 MODULE_OBJS := $(patsubst pam_module/%.c,$(B)/module/%.o,$(MODULE_SRCS))
@@ -128,7 +137,7 @@ DEPS_BENCH := $(DEPS_CHECK) hyperfine bubblewrap firejail gnuplot-nox
 	bench-tools fuzz deps-fuzz deps-clang
 .DELETE_ON_ERROR:
 
-all: $(NSBOX_BIN) $(PAM_SO) $(INIT_BIN)
+all: $(NSBOX_BIN) $(PAM_SO) $(INIT_BIN) $(PAM_HELPER_BIN)
 
 MODULE_CFLAGS = $(NSBOX_CFLAGS) -I$(B) -fPIC -fvisibility=hidden \
                 -DNSBOX_HELPER_PATH='"$(HELPER_PATH)"'
@@ -227,7 +236,34 @@ $(INIT_BIN) $(TEST_INIT_BIN): $(INIT_OBJS)
 	$(Q)$(CC) $(INIT_CFLAGS) -o $@ $^ $(INIT_LDFLAGS)
 	$(Q)chmod 0711 $@
 
-TOOL_SRCS := $(filter-out tests/tools/evil.c tests/tools/caseless.c tests/tools/hidegroups.c,$(wildcard tests/tools/*.c))
+# nsbox-pam-helper: the PAM face alone (helper/pammain.c), what the module
+# executes at every login, static so that a login pays for no dynamic
+# loader, and without a name service (helper/nonss.c): glibc marks each
+# NSS function with a link-time warning for static programs, and
+# --fatal-warnings makes one an error. Linked from an archive of the
+# helper's objects, so only what the PAM face calls comes in. With
+# SANITIZE=1 (no static sanitizer runtime) linked dynamically, the same
+# code and the same stand-ins.
+ifeq ($(SANITIZE),1)
+PAM_HELPER_LDFLAGS = -pie $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
+else
+PAM_HELPER_LDFLAGS = $(INIT_STATIC) -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--fatal-warnings \
+                     $(LDFLAGS) $(CONFUSE_LIBS)
+endif
+$(B)/helper/libnsbox.a: $(HELPER_LIB_OBJS) $(COMMON_OBJS)
+$(B)/test-helper/libnsbox.a: $(filter-out $(B)/test-helper/main.o,$(TEST_HELPER_OBJS)) $(COMMON_OBJS)
+$(B)/helper/libnsbox.a $(B)/test-helper/libnsbox.a:
+	$(E) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(PAM_HELPER_BIN): $(B)/helper/pammain.o $(B)/helper/nonss.o $(B)/helper/libnsbox.a
+$(TEST_PAM_HELPER_BIN): $(B)/test-helper/pammain.o $(B)/test-helper/nonss.o \
+		$(B)/test-helper/libnsbox.a
+$(PAM_HELPER_BIN) $(TEST_PAM_HELPER_BIN):
+	@mkdir -p $(@D)
+	$(E) LD $@
+	$(Q)$(CC) $(NSBOX_CFLAGS) -o $@ $^ $(PAM_HELPER_LDFLAGS)
+
+TOOL_SRCS := $(filter-out tests/tools/evil.c tests/tools/caseless.c tests/tools/hidegroups.c tests/tools/hideuser.c,$(wildcard tests/tools/*.c))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
 $(B)/tools/%: tests/tools/%.c $(B)/flags
@@ -280,8 +316,6 @@ $(B)/tools/ttythief: tests/escape/ttythief.c $(B)/flags
 	$(E) CC $<
 	$(Q)$(CC) $(filter-out -fsanitize=%,$(NSBOX_CFLAGS)) $(DEPFLAGS) -static -o $@ $<
 
-# The test build of the helper honours the fault tests' pause requests.
-TEST_HELPER_OBJS := $(patsubst helper/%.c,$(B)/test-helper/%.o,$(HELPER_SRCS))
 $(B)/test-helper/%.o: helper/%.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC "$< (test build)"
@@ -296,9 +330,9 @@ $(B)/tools/%.so: tests/tools/%.c $(B)/flags
 	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIC -shared -o $@ $< -ldl
 
 units: $(UNIT_BINS) $(TOOL_BINS) $(B)/tools/attack $(B)/tools/ttythief $(B)/tools/evil.so $(B)/tools/caseless.so \
-	$(B)/tools/hidegroups.so \
+	$(B)/tools/hidegroups.so $(B)/tools/hideuser.so \
 	$(B)/tests/pam_nsbox_test.so \
-	$(B)/tests/nsbox-test $(TEST_INIT_BIN) \
+	$(B)/tests/nsbox-test $(TEST_INIT_BIN) $(TEST_PAM_HELPER_BIN) \
 	$(B)/tests/test_fuzz_replay
 
 # The unit tests alone: no root, no network, no test rootfs (the Debian
@@ -382,6 +416,7 @@ install: all
 	install -d -m 0755 $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(PAMDIR) \
 		$(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(PAMCONFIGDIR)
 	install -m 0755 $(NSBOX_BIN) $(DESTDIR)$(LIBEXECDIR)/nsbox
+	install -m 0755 $(PAM_HELPER_BIN) $(DESTDIR)$(LIBEXECDIR)/nsbox-pam-helper
 	install -m 0711 $(INIT_BIN) $(DESTDIR)$(LIBEXECDIR)/nsbox-init
 	ln -sf $(LIBEXECDIR)/nsbox $(DESTDIR)$(BINDIR)/nsbox
 	install -m 0644 $(PAM_SO) $(DESTDIR)$(PAMDIR)/pam_nsbox.so
@@ -407,6 +442,7 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nsbox $(DESTDIR)$(LIBEXECDIR)/nsbox $(DESTDIR)$(LIBEXECDIR)/nsbox-init \
+		$(DESTDIR)$(LIBEXECDIR)/nsbox-pam-helper \
 		$(DESTDIR)$(PAMDIR)/pam_nsbox.so $(DESTDIR)$(PAMCONFIGDIR)/nsbox \
 		$(DESTDIR)$(PAMCONFIGDIR)/nsbox-leave $(DESTDIR)$(SYSCONFDIR)/apparmor.d/nsbox \
 		$(DESTDIR)$(MANDIR)/man1/nsbox.1 $(DESTDIR)$(MANDIR)/man5/nsbox.conf.5 \
@@ -421,7 +457,7 @@ uninstall:
 CACHES := $(B)/debian-rootfs% $(B)/pkgtest-% $(B)/fuzz
 clean:
 	rm -rf $(filter-out $(CACHES),$(wildcard $(B)/*)) $(B)/fuzz/fuzz_config \
-		helper/nsbox helper/nsbox-init pam_module/pam_nsbox.so
+		helper/nsbox helper/nsbox-init helper/nsbox-pam-helper pam_module/pam_nsbox.so
 
 distclean: clean
 	rm -rf $(B)

@@ -36,7 +36,7 @@ enter_private_ns "${ARGS[@]}"
 . "$(dirname "$0")/../tests/lib/common.sh"
 . "$(dirname "$0")/../tests/lib/pam.sh"
 . "$(dirname "$0")/../tests/lib/debian.sh"
-HELPER=$(readlink -f "${1:-$NSBOX}")
+HELPER=$(readlink -f "${1:-$NSBOX_PAM}")
 pam_setup
 add_user bench 62500
 if [ -f "$DEBIAN_ROOTFS.built" ]; then

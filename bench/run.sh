@@ -152,7 +152,7 @@ done
 # indexed the config (in the warm-up), the module decides without the
 # helper (SECURITY.md, the policy index).
 printf 'auth required pam_deny.so\naccount required pam_permit.so\nsession optional %s leave\nsession required pam_permit.so\nsession required %s helper=%s config=%s\n' \
-	"$MODULE" "$MODULE" "$NSBOX" "$CONF" >"$T/pam.d/bench-nsbox"
+	"$MODULE" "$MODULE" "$NSBOX_PAM" "$CONF" >"$T/pam.d/bench-nsbox"
 # The first login indexes the config.
 pamtester bench-nsbox plain open_session close_session >/dev/null 2>&1
 cat >"$T/pam.cmds" <<EOF
@@ -176,7 +176,7 @@ hyperfine_table "PAM, cross-check: hyperfine -N ($ROUNDS runs each, in sequence)
 # What the steps every confined login takes cost on this machine, round-robin
 # in one process (bench/floors.c): a confined login costs at least
 # pam_permit + spawn-helper + minimal-box (README, "Performance").
-"$TOP/build/bench/floors" -H "$NSBOX" -s "$TOP/build/bench/noop" -r "$ROUNDS" >"$OUT/floors.csv"
+"$TOP/build/bench/floors" -H "$NSBOX_PAM" -s "$TOP/build/bench/noop" -r "$ROUNDS" >"$OUT/floors.csv"
 {
 	echo
 	echo "Floors: the steps a confined login cannot skip ($ROUNDS rounds, interleaved)"
@@ -205,7 +205,7 @@ sshd_stop
 : >"$OUT/scale.csv"
 : >"$OUT/batches.csv"
 for n in $SCALE; do
-	"$BOXES" -n "$n" -u bench -c "$CONF" -H "$NSBOX" -b $((n < 1000 ? 10 : 100)) >"$T/scale-$n.csv" || {
+	"$BOXES" -n "$n" -u bench -c "$CONF" -H "$NSBOX_PAM" -b $((n < 1000 ? 10 : 100)) >"$T/scale-$n.csv" || {
 		note "scale N=$n failed"
 		continue
 	}
@@ -232,7 +232,7 @@ for n in 0 $SCALE; do
 		sleep 3600 &
 		sleepers+=($!)
 	done
-	"$BOXES" -n 200 -u bench -c "$CONF" -H "$NSBOX" -b 200 >"$T/control-$n.csv" &&
+	"$BOXES" -n 200 -u bench -c "$CONF" -H "$NSBOX_PAM" -b 200 >"$T/control-$n.csv" &&
 		grep '^summary,' "$T/control-$n.csv" | awk -F, -v n="$n" '{print n "," $3}' |
 		tee -a "$OUT/control.csv" | awk -F, '{printf "%8s %14s\n", $1, $2}' | tee -a "$TABLE"
 	# Never a bare wait: it would wait for every job of this shell.

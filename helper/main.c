@@ -49,7 +49,7 @@ int main(int argc, char **argv)
 	if (streq(argv[1], "stop"))
 		return cmd_stop(argc - 1, argv + 1);
 	if (streq(argv[1], NSBOX_HELPER_COMMAND))
-		return cmd_pam_helper();
+		return cmd_pam_helper(NULL);
 	if (streq(argv[1], "--version")) {
 		printf("nsbox %s\n", NSBOX_VERSION);
 		return 0;

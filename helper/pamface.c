@@ -47,6 +47,7 @@
 #include "log.h"
 #include "mount.h"
 #include "pamface.h"
+#include "path.h"
 #include "policy.h"
 #include "registry.h"
 
@@ -89,12 +90,20 @@ int login_user_groups(const struct config *cfg, struct user_record *u)
 	return r;
 }
 
+/* Whether REQ carries a passwd entry we can use: else resolve_user() asks
+ * the name service. */
+static bool request_has_user(const struct nsbox_request *req)
+{
+	return (req->flags & NSBOX_REQUEST_HAS_USER) && memchr(req->home, 0, sizeof(req->home)) &&
+	       memchr(req->shell, 0, sizeof(req->shell));
+}
+
 /* The user's passwd entry as the module sent it: the application's name
  * service already answered, so the helper need not look it up itself.
  * Never the groups (serve_request() looks them up). */
 static int user_from_request(const struct nsbox_request *req, struct user_record *ret)
 {
-	if (!memchr(req->home, 0, sizeof(req->home)) || !memchr(req->shell, 0, sizeof(req->shell)))
+	if (!request_has_user(req))
 		return -EPROTO;
 	ret->uid = req->uid;
 	ret->gid = req->gid;
@@ -393,8 +402,59 @@ int try_login(const struct config *cfg, const struct user_info *u, const struct 
 /* Decide for the user in REQ and build (or join) the box if a rule
  * confines them. FDS get the pidfd of box init and, for a shared box,
  * this session's connection to it. */
+/* The static helper (pammain.c) has no name service (nonss.c): a request
+ * that needs one, still unread (read_request() only peeked), goes to the
+ * full helper FULL beside it (open_own_dir), which serves it from the
+ * start. Executing it as root is safe for the reason executing us was: root
+ * executed us from that directory, which only root may write, and the file
+ * must be root's and writable by root alone. Returns only on failure,
+ * logged. */
+static int hand_off(const char *full, const char *reason)
+{
+	char *const argv[] = { NSBOX_HELPER_ARGV0, NSBOX_HELPER_COMMAND, NULL };
+	char *const envp[] = { NULL };
+	_cleanup_close_ int dir_fd = -1, fd = -1;
+	char dir[PATH_MAX];
+	const char *why;
+	struct stat st;
+
+	if (open_own_dir(dir, sizeof(dir), &dir_fd, &why) < 0) {
+		log_error("the helper's directory %s: %s", dir, why);
+		return -EPERM;
+	}
+	fd = openat(dir_fd, full, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return log_errno(errno, "%s/%s", dir, full);
+	if (!S_ISREG(st.st_mode) || !path_owner_trusted(&st, PATH_TRUST_ROOT) ||
+	    (st.st_mode & (S_ISUID | S_ISGID | S_IWGRP | S_IWOTH))) {
+		log_error("%s/%s is not a program that root owns and alone may write", dir, full);
+		return -EPERM;
+	}
+	log_debug("%s: handing the request to %s/%s", reason, dir, full);
+	/* Nothing of ours but stdio and the request's socket. */
+	(void)sys_close_range(NSBOX_PROTOCOL_FD + 1, ~0U, CLOSE_RANGE_CLOEXEC);
+	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+	return log_errno(errno, "cannot execute %s/%s", dir, full);
+}
+
+/* The request read_request() peeked at, taken off the socket once the
+ * static helper serves it itself: box init inherits the socket and must
+ * find no request there. */
+static int take_request(const struct nsbox_request *req)
+{
+	struct nsbox_request again;
+	ssize_t n = RETRY_EINTR(recv(NSBOX_PROTOCOL_FD, &again, sizeof(again), MSG_DONTWAIT));
+
+	if (n != (ssize_t)sizeof(again) || memcmp(&again, req, sizeof(again)) != 0) {
+		log_error("pam-helper: the request changed while it was read");
+		return -EPROTO;
+	}
+	return 0;
+}
+
+/* FULL: the static helper's full helper (hand_off), NULL in the full one. */
 static void serve_request(const struct nsbox_request *req, struct nsbox_reply *rep,
-			  int fds[2], struct config **ret_cfg)
+			  int fds[2], struct config **ret_cfg, const char *full)
 {
 	_cleanup_(user_record_free) struct user_record user = { 0 };
 	_cleanup_(log_reason_end) struct log_reason why;
@@ -408,6 +468,11 @@ static void serve_request(const struct nsbox_request *req, struct nsbox_reply *r
 	/* The reason of a failure, for the reply: the module logs it. */
 	log_reason_begin(&why);
 	rep->verdict = NSBOX_VERDICT_DENY;
+	if (full && !request_has_user(req)) {
+		(void)hand_off(full, "the module sent no user data");
+		fail_unless_root(rep, false, "the full helper cannot be run", &why);
+		goto out;
+	}
 	if (resolve_user(req, &user) < 0) {
 		/* The application's name service said uid 0. */
 		fail_unless_root(rep, (req->flags & NSBOX_REQUEST_HAS_USER) && req->uid == 0,
@@ -416,6 +481,15 @@ static void serve_request(const struct nsbox_request *req, struct nsbox_reply *r
 	}
 	if (config_load(req->config, true, &cfg) < 0) {
 		fail_unless_root(rep, user.uid == 0, "the config is broken", &why);
+		goto out;
+	}
+	if (full && config_names_groups(cfg)) {
+		(void)hand_off(full, "a rule names a group");
+		fail_unless_root(rep, user.uid == 0, "the full helper cannot be run", &why);
+		goto out;
+	}
+	if (full && take_request(req) < 0) {
+		fail_unless_root(rep, user.uid == 0, "its request cannot be read", &why);
 		goto out;
 	}
 	/* The groups decide group rules, so they come from our own lookup,
@@ -464,9 +538,11 @@ out:
 	*ret_cfg = cfg;
 }
 
-static int read_request(int fd, struct nsbox_request *req)
+/* FLAGS: MSG_PEEK in the static helper, which may hand the request on
+ * (serve_request). */
+static int read_request(int fd, struct nsbox_request *req, int flags)
 {
-	ssize_t n = RETRY_EINTR(recv(fd, req, sizeof(*req), 0));
+	ssize_t n = RETRY_EINTR(recv(fd, req, sizeof(*req), flags));
 
 	if (n != (ssize_t)sizeof(*req) || req->version != NSBOX_PROTOCOL_VERSION)
 		return -EPROTO;
@@ -484,7 +560,7 @@ static int send_reply(int fd, const struct nsbox_reply *rep, const int fds[2])
 	return send_with_fds(fd, rep, sizeof(*rep), fds, n);
 }
 
-int cmd_pam_helper(void)
+int cmd_pam_helper(const char *full)
 {
 	struct nsbox_request req;
 	struct nsbox_reply rep = { .version = NSBOX_PROTOCOL_VERSION };
@@ -510,7 +586,7 @@ int cmd_pam_helper(void)
 	 * module waits for our exit. (Box init, a PID namespace's init,
 	 * never stops on it anyway.) */
 	signal(SIGTSTP, SIG_IGN);
-	if (read_request(NSBOX_PROTOCOL_FD, &req) < 0) {
+	if (read_request(NSBOX_PROTOCOL_FD, &req, full ? MSG_PEEK : 0) < 0) {
 		log_setup(LOG_TO_SYSLOG, false);
 		log_error("pam-helper: malformed request from the module");
 		return EXIT_NSBOX_FAILED;
@@ -524,7 +600,7 @@ int cmd_pam_helper(void)
 	if (memchr(req.test_pause, 0, sizeof(req.test_pause)) && req.test_pause[0])
 		pause_step = req.test_pause;
 	test_pause_at(pause_step, "helper");
-	serve_request(&req, &rep, fds, &cfg);
+	serve_request(&req, &rep, fds, &cfg, full);
 	test_pause_at(pause_step, "reply");
 	if (send_reply(NSBOX_PROTOCOL_FD, &rep, fds) < 0) {
 		/* The module is gone: take a box of its own down with us (a

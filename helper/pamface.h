@@ -36,7 +36,10 @@ int login_plan(const struct config *cfg, const struct user_info *u, const struct
 int try_login(const struct config *cfg, const struct user_info *u, const struct rule **ret_rule,
 	      bool *ret_root_exempt);
 
-/* `nsbox pam-helper`: serve one request of pam_nsbox.so on fd 3. */
-int cmd_pam_helper(void);
+/* `nsbox pam-helper`: serve one request of pam_nsbox.so on fd 3. FULL:
+ * NULL in the full helper (nsbox); in the static one (nsbox-pam-helper,
+ * pammain.c), which has no name service, the name of the full helper
+ * beside it, to which it hands the requests that need one. */
+int cmd_pam_helper(const char *full);
 
 #endif

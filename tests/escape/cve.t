@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib/root.sh"
 pam_setup
 ATTACK=$TOP/build/tools/attack
-TEST_HELPER=$TOP/build/tests/nsbox-test
+TEST_HELPER=$TOP/build/tests/nsbox-pam-test
 
 add_user alice 62001
 make_box alice

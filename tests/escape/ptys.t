@@ -13,7 +13,7 @@
 . "$(dirname "$0")/../lib/root.sh"
 pam_setup
 THIEF=$TOP/build/tools/ttythief
-TEST_HELPER=$TOP/build/tests/nsbox-test
+TEST_HELPER=$TOP/build/tests/nsbox-pam-test
 [ -x "$THIEF" ] || { echo "Bail out! $THIEF is not built (make units)"; exit 1; }
 
 add_user alice 62001

@@ -17,6 +17,7 @@ is "the helper: /usr/local/libexec/nsbox/nsbox, 0755" "$(mode /usr/local/libexec
 # What box init executes once its box is built: execute-only, so that the
 # kernel keeps it non-dumpable from the exec on (helper/initprog.c).
 is "beside it nsbox-init, 0711" "$(mode /usr/local/libexec/nsbox/nsbox-init)" "711"
+is "and nsbox-pam-helper, 0755" "$(mode /usr/local/libexec/nsbox/nsbox-pam-helper)" "755"
 is "the command: /usr/local/bin/nsbox points at the helper" \
 	"$(readlink "$STAGE/usr/local/bin/nsbox")" "/usr/local/libexec/nsbox/nsbox"
 is "the module: $PAMDIR/pam_nsbox.so, 0644" "$(mode "$PAMDIR/pam_nsbox.so")" "644"
@@ -52,8 +53,8 @@ for page in man1/nsbox.1 man5/nsbox.conf.5 man8/pam_nsbox.8; do
 done
 is "nothing setuid or setgid in the tree" "$(find "$STAGE" -perm /6000 | wc -l)" "0"
 is "no file writable by group or others" "$(find "$STAGE" -type f -perm /022 | wc -l)" "0"
-ok $(strings "$STAGE$PAMDIR/pam_nsbox.so" | grep -qx /usr/local/libexec/nsbox/nsbox; echo $?) \
-	"the module runs the installed helper"
+ok $(strings "$STAGE$PAMDIR/pam_nsbox.so" | grep -qx /usr/local/libexec/nsbox/nsbox-pam-helper; echo $?) \
+	"the module runs the installed static helper"
 ok $(! strings "$STAGE$PAMDIR/pam_nsbox.so" | grep -q 'helper='; echo $?) \
 	"the installed module does not take helper="
 out=$("$TOP/build/tools/dlcheck" "$STAGE$PAMDIR/pam_nsbox.so" 2>&1)

@@ -5,6 +5,9 @@
 TOP=${NSBOX_TOP:-}
 [ -n "$TOP" ] || TOP=$(cd "$(dirname "$0")" && while [ ! -f Makefile ] && [ "$PWD" != / ]; do cd ..; done && pwd)
 NSBOX=$TOP/helper/nsbox
+# What pam_nsbox.so executes: the static PAM helper, which hands what needs
+# a name service to $NSBOX beside it (helper/pammain.c).
+NSBOX_PAM=$TOP/helper/nsbox-pam-helper
 # What box init executes once its box is built (helper/initprog.c).
 NSBOX_INIT=$TOP/helper/nsbox-init
 ROOTFS=$TOP/build/rootfs
@@ -88,6 +91,7 @@ box_inits() {
 	# Installed under $T: by path, or by file where a test shows it at
 	# the installed path (make install DESTDIR=$T/...: tests/install).
 	ours=" $(stat -Lc '%d:%i' "$NSBOX" "$TOP/build/tests/nsbox-test" "$NSBOX_INIT" \
+		"$NSBOX_PAM" "$TOP/build/tests/nsbox-pam-test" \
 		"$TOP/build/tests/nsbox-init" "$T"/*/usr/local/libexec/nsbox/nsbox* \
 		"$T"/*/usr/libexec/nsbox/nsbox* 2>/dev/null | tr '\n' ' ')"
 	ps -e -o pid=,uid=,stat=,comm= | awk -v uids=" ${BOX_UIDS:-} " \

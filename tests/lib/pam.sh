@@ -18,7 +18,7 @@ MODULE=$TOP/build/tests/pam_nsbox_test.so
 RELEASE_MODULE=$TOP/pam_module/pam_nsbox.so
 DRIVER=$TOP/build/tools/pamdriver
 CONF=$T/nsbox.conf
-MODULE_ARGS="helper=$NSBOX config=$CONF debug pty=su,su-l,runuser,runuser-l"
+MODULE_ARGS="helper=$NSBOX_PAM config=$CONF debug pty=su,su-l,runuser,runuser-l"
 
 # A service whose session stack ends with pam_nsbox (it must be last: PAM
 # runs close_session in the same order, and the modules after it would run
@@ -139,7 +139,8 @@ release_setup() {
 	[ -d "$PAM_MODULE_DIR" ] || { echo "Bail out! no PAM module directory"; exit 1; }
 	: >"$CONF"
 	show_at "$RELEASE_MODULE" "$PAM_MODULE_DIR/pam_nsbox.so" &&
-		show_at "$NSBOX" "$(cat "$TOP/build/helper-path")" &&
+		show_at "$NSBOX_PAM" "$(cat "$TOP/build/helper-path")" &&
+		show_at "$NSBOX" "$(dirname "$(cat "$TOP/build/helper-path")")/nsbox" &&
 		show_at "$NSBOX_INIT" "$(dirname "$(cat "$TOP/build/helper-path")")/nsbox-init" &&
 		show_at "$CONF" /etc/nsbox.conf
 }

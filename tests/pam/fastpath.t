@@ -28,7 +28,7 @@ EXECS=$T/helper-execs
 cat >"$T/counting-helper" <<EOF
 #!/bin/sh
 echo run >>$EXECS
-exec $NSBOX "\$@"
+exec $NSBOX_PAM "\$@"
 EOF
 chmod 0755 "$T/counting-helper"
 write_service fastpath "helper=$T/counting-helper config=$CONF debug"
@@ -364,7 +364,7 @@ ok $? "carol (students) is named by no rule: not boxed"
 # config read: alice's user rule goes, a rule naming her group comes. The
 # helper, paused at its start, reads the new one and looks her groups up.
 add_group crew 62470 alice
-TEST_HELPER=$TOP/build/tests/nsbox-test
+TEST_HELPER=$TOP/build/tests/nsbox-pam-test
 write_service fastpath-pause "helper=$TEST_HELPER config=$CONF debug test_pause=helper"
 : >"$T/syslog"
 "$DRIVER" -c hostname fastpath-pause alice >"$T/pause.out" 2>&1 &
@@ -372,6 +372,15 @@ pause_driver=$!
 wait_paused helper
 ok $? "alice's login paused in the helper"
 conf_for '"bob"' '"crew"' | write_conf
+: >"$T/syslog"
+[ -n "$PAUSED" ] && kill -USR1 "$PAUSED"
+# The static helper has no name service: it hands the request to the full
+# helper (the same process, executed anew), which starts over and pauses
+# at the same step.
+wait_paused helper
+ok $? "the static helper handed the request on: the full helper paused at its start"
+log_has "a rule names a group: handing the request to $TOP/build/tests/nsbox-test"
+ok $? "... and said why"
 [ -n "$PAUSED" ] && kill -USR1 "$PAUSED"
 wait $pause_driver
 like "the helper read the new config and looked alice's groups up: boxed by the group rule" \

@@ -7,7 +7,7 @@
 # process: no growth in fds, memory, processes or mounts.
 . "$(dirname "$0")/../lib/root.sh"
 pam_setup
-TEST_HELPER=$TOP/build/tests/nsbox-test
+TEST_HELPER=$TOP/build/tests/nsbox-pam-test
 ATTACK=$TOP/build/tools/attack
 
 add_user alice 62001

@@ -24,8 +24,8 @@ printf '%s\n' 'auth	sufficient	pam_rootok.so' 'account	required	pam_permit.so' \
 	'session	required	pam_permit.so' 'session	required	pam_nsbox.so debug' >"$T/pam.d/release-debug"
 cp "$T/pam.d/release" "$T/pam.d/su"
 
-is "the helper path compiled into the module shows the built helper" \
-	"$(cmp "$(cat "$TOP/build/helper-path")" "$NSBOX" && echo same)" same
+is "the helper path compiled into the module shows the built static helper" \
+	"$(cmp "$(cat "$TOP/build/helper-path")" "$NSBOX_PAM" && echo same)" same
 is "/etc/nsbox.conf shows the test config" "$(cmp /etc/nsbox.conf "$CONF" && echo same)" same
 
 out=$(su -s /bin/sh -c 'hostname; echo pid=$$' alice 2>&1)
@@ -58,7 +58,7 @@ ok $? "root's session still opens"
 sleep 0.3
 settle "$before"
 extra=$(diff <(echo "$before") <(host_state) | grep '^>' |
-	grep -v -e '^> /etc/' -e '/security' -e '/nsbox/nsbox ' -e '/nsbox/nsbox-init ' -e ' overlay$' \
+	grep -v -e '^> /etc/' -e '/security' -e '/nsbox/nsbox ' -e '/nsbox/nsbox-init ' -e '/nsbox/nsbox-pam-helper ' -e ' overlay$' \
 		-e '^> /dev' -e '^> /run ' -e '^> /var/log ' || true)
 is "nothing left on the host but this namespace's setup (mounts, box inits)" "$extra" ""
 done_testing

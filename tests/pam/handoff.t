@@ -1,0 +1,143 @@
+#!/bin/bash
+# The static PAM helper (helper/pammain.c), what the module executes at
+# every login: no dynamic loader, and no name service. It serves what needs
+# no lookup itself and hands the rest, unread, to the full helper beside
+# it: a config whose rules name a group, a module that sent no passwd
+# entry. The full helper it runs must be root's and writable by root
+# alone, in the directory root executed the static one from, which only
+# root may write; anything else denies (root: exempt, as for any helper
+# failure).
+. "$(dirname "$0")/../lib/root.sh"
+pam_setup
+add_user alice 62501
+add_group crew 62550 alice
+make_box alice
+before=$(host_state)
+
+users_conf() {
+	write_conf <<EOF
+rule by_user {
+	users = {"alice"}
+	rootfs = "$T/boxes/alice"
+	hostname = "by-user"
+}
+EOF
+}
+# (confine_root: root's login then goes to the helper too, where the
+# policy index would have let it through as exempt.)
+groups_conf() {
+	write_conf <<EOF
+confine_root = true
+rule by_group {
+	groups = {"crew"}
+	rootfs = "$T/boxes/alice"
+	hostname = "by-group"
+}
+EOF
+}
+# login USER: a session running hostname, the syslog emptied first; OUT
+# is what the driver printed.
+login() {
+	: >"$T/syslog"
+	OUT=$(drive "$1" -c hostname 2>&1)
+}
+
+# --- what the static helper is ---------------------------------------------------------
+if [ -n "$SAN_LIB" ]; then
+	# make check SANITIZE=1: no static sanitizer runtime (Makefile).
+	for what in "no program interpreter" "no shared library" "no name service code"; do
+		skip "built with SANITIZE=1, the PAM helper is linked dynamically" "$what"
+	done
+else
+	ok $(! readelf -lW "$NSBOX_PAM" | grep -q INTERP; echo $?) \
+		"the static helper has no program interpreter"
+	ok $(! readelf -dW "$NSBOX_PAM" | grep -q NEEDED; echo $?) "... and needs no shared library"
+	is "... and no name service code of glibc's (no nss symbol)" \
+		"$(nm "$NSBOX_PAM" | grep -ci nss)" "0"
+fi
+grep -aq "this program has no name service" "$NSBOX_PAM"
+ok $? "... but stand-ins that stop it should a lookup ever be reached"
+out=$("$NSBOX_PAM" 2>&1)
+is "run by hand, it refuses (status)" "$?" "125"
+like "... and says who runs it" "$out" "run by pam_nsbox.so only"
+out=$("$NSBOX_PAM" pam-helper 2>&1 </dev/null 3</dev/null)
+like "... even with its command, without the module's socket" "$out" "run by pam_nsbox.so only"
+
+# --- served by the static helper, or handed to the full one ----------------------------
+users_conf
+login alice
+like "rules that name users only: alice is boxed" "$OUT" "^by-user$"
+ok $(! grep -aq "handing the request" "$T/syslog"; echo $?) \
+	"... by the static helper itself (nothing handed on)"
+# The static helper only peeked at the request: taken off the socket, it
+# must not be left there for box init, which holds that socket for the
+# session and ends the box at anything it reads there.
+OUT=$(drive alice -c 'sleep 0.5; echo still-boxed' 2>&1)
+like "a session outlives its start: the request did not end the box" "$OUT" "^still-boxed$"
+like "... its command exited by itself" "$OUT" "^cmd_status=0$"
+
+groups_conf
+login alice
+like "a rule names a group: alice (in crew) is boxed" "$OUT" "^by-group$"
+log_has "a rule names a group: handing the request to $NSBOX"
+ok $? "... by the full helper, and the static one said why"
+OUT=$(drive alice -c 'sleep 0.5; echo still-boxed' 2>&1)
+like "... and its session outlives its start too" "$OUT" "^still-boxed$"
+
+users_conf
+: >"$T/syslog"
+OUT=$(LD_PRELOAD="${SAN_LIB:+$SAN_LIB }$TOP/build/tools/hideuser.so" drive alice -c hostname 2>&1)
+like "the module could not look alice up: she is boxed all the same" "$OUT" "^by-user$"
+log_has "the module sent no user data: handing the request to $NSBOX"
+ok $? "... by the full helper, which looked her up"
+settle "$before"
+is "no box init or mount left behind" "$(host_state)" "$before"
+
+# --- the full helper it runs: only one root installed beside it ------------------------
+# The static helper alone in a directory of the test's own.
+mkdir -m 0755 "$T/bin"
+cp "$NSBOX_PAM" "$T/bin/nsbox-pam-helper"
+write_service nsbox-test "helper=$T/bin/nsbox-pam-helper config=$CONF debug"
+groups_conf
+# denied WHAT LOG: alice's group login is refused with LOG in the syslog,
+# and root's still opens.
+denied() {
+	login alice
+	unlike "$1: alice is refused" "$OUT" "^open=0 "
+	log_has "$2"
+	ok $? "... and the log says why"
+	pamtester nsbox-test root open_session close_session >/dev/null 2>&1
+	ok $? "... root's session still opens"
+	log_has "root is exempt while the full helper cannot be run"
+	ok $? "... as the exempt root"
+}
+denied "no full helper beside the static one" "$T/bin/nsbox: No such file or directory"
+cp "$NSBOX" "$T/bin/nsbox"
+login alice
+like "with nsbox beside it, alice is boxed" "$OUT" "^by-group$"
+log_has "a rule names a group: handing the request to $T/bin/nsbox"
+ok $? "... by that nsbox"
+
+chmod 0775 "$T/bin/nsbox"
+denied "a full helper its group may write" "$T/bin/nsbox is not a program that root owns and alone may write"
+chmod 0755 "$T/bin/nsbox"
+chown alice "$T/bin/nsbox"
+denied "a full helper owned by a user" "$T/bin/nsbox is not a program that root owns and alone may write"
+chown root "$T/bin/nsbox"
+chmod 4755 "$T/bin/nsbox"
+denied "a setuid full helper" "$T/bin/nsbox is not a program that root owns and alone may write"
+chmod 0755 "$T/bin/nsbox"
+mv "$T/bin/nsbox" "$T/nsbox.real"
+ln -s "$T/nsbox.real" "$T/bin/nsbox"
+denied "a symlink to a full helper" "$T/bin/nsbox is not a program that root owns and alone may write"
+rm "$T/bin/nsbox"
+mv "$T/nsbox.real" "$T/bin/nsbox"
+chmod 0777 "$T/bin"
+denied "a directory others may write" "the helper's directory $T/bin: only root may own and write it"
+chmod 0755 "$T/bin"
+login alice
+like "put right, alice is boxed again" "$OUT" "^by-group$"
+
+settle "$before"
+is "nothing left behind" "$(host_state)" "$before"
+done_testing
