@@ -139,8 +139,11 @@ DEPS_BENCH := $(DEPS_CHECK) hyperfine bubblewrap firejail gnuplot-nox
 
 all: $(NSBOX_BIN) $(PAM_SO) $(INIT_BIN) $(PAM_HELPER_BIN)
 
+# The full helper lies beside the static one (pamface.c: hand_off); the
+# module runs it directly when the policy index says a rule names a group.
 MODULE_CFLAGS = $(NSBOX_CFLAGS) -I$(B) -fPIC -fvisibility=hidden \
-                -DNSBOX_HELPER_PATH='"$(HELPER_PATH)"'
+                -DNSBOX_HELPER_PATH='"$(HELPER_PATH)"' \
+                -DNSBOX_FULL_HELPER_PATH='"$(dir $(HELPER_PATH))nsbox"'
 MODULE_LDFLAGS = -shared -Wl,--version-script=pam_module/pam_nsbox.map -Wl,-z,defs \
                  $(NSBOX_LDFLAGS) $(PAM_LIBS)
 

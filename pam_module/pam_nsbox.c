@@ -77,8 +77,8 @@
 #include "../common/util.h"
 #include "relay.h"
 
-#ifndef NSBOX_HELPER_PATH
-#error "NSBOX_HELPER_PATH must be set at build time"
+#if !defined(NSBOX_HELPER_PATH) || !defined(NSBOX_FULL_HELPER_PATH)
+#error "NSBOX_HELPER_PATH and NSBOX_FULL_HELPER_PATH must be set at build time"
 #endif
 #define DATA_KEY "pam_nsbox:box"
 #define EXPORT __attribute__((visibility("default")))
@@ -90,7 +90,11 @@ struct args {
 	const char *pty_services; /* pty=a,b: only for these services */
 	const char *config;
 	const char *test_pause; /* test builds only */
+	/* The static helper, what runs unless the policy index says a rule
+	 * names a group: then the full one, which the static helper would
+	 * hand the request to anyway (helper/pamface.c). */
 	const char *helper;
+	const char *full_helper;
 };
 
 /* The namespaces the application joins (BOX_JOIN_NS), in the order they
@@ -132,7 +136,8 @@ static const int box_rlimits[] = { RLIMIT_NPROC, RLIMIT_AS, RLIMIT_NOFILE };
 
 static int parse_args(pam_handle_t *pamh, int argc, const char **argv, struct args *ret)
 {
-	*ret = (struct args){ .config = NSBOX_DEFAULT_CONFIG, .helper = NSBOX_HELPER_PATH };
+	*ret = (struct args){ .config = NSBOX_DEFAULT_CONFIG, .helper = NSBOX_HELPER_PATH,
+			      .full_helper = NSBOX_FULL_HELPER_PATH };
 
 	for (int i = 0; i < argc; i++) {
 		const char *v;
@@ -149,7 +154,7 @@ static int parse_args(pam_handle_t *pamh, int argc, const char **argv, struct ar
 			ret->config = v;
 #ifdef NSBOX_TEST_BUILD
 		else if ((v = startswith(argv[i], "helper=")) && v[0] == '/')
-			ret->helper = v;
+			ret->helper = ret->full_helper = v;
 		else if ((v = startswith(argv[i], "test_pause=")))
 			ret->test_pause = v;
 #endif
@@ -465,9 +470,10 @@ static const char *groups_in_doubt(void)
  * the very user data the helper would get; the user's groups are looked up
  * only if a rule names groups. PAM_IGNORE when sure; anything else (no
  * index, a changed config, a rule that may match, a lookup that failed)
- * returns -1: the helper decides. */
-static int decide_without_helper(pam_handle_t *pamh, const struct args *a,
-				 struct nsbox_request *req)
+ * returns -1: the helper decides, the full one when the index says a rule
+ * names a group (a->helper is then a->full_helper: a cost only, the
+ * static helper would hand it the request). */
+static int decide_without_helper(pam_handle_t *pamh, struct args *a, struct nsbox_request *req)
 {
 	const char *why = "the application could not resolve the user";
 	enum index_verdict v = INDEX_ASK_HELPER;
@@ -477,6 +483,8 @@ static int decide_without_helper(pam_handle_t *pamh, const struct args *a,
 
 	if ((req->flags & NSBOX_REQUEST_HAS_USER) &&
 	    policy_index_load(a->config, &ix, &buf, &why) == 0) {
+		if (ix.n_groups > 0)
+			a->helper = a->full_helper;
 		/* (Root's exemption needs no groups: sudo keeps the index.) */
 		const char *doubt = ix.n_groups > 0 && req->uid != 0 ? groups_in_doubt() : NULL;
 		if (doubt) {
@@ -500,8 +508,8 @@ static int decide_without_helper(pam_handle_t *pamh, const struct args *a,
 out:
 	if (v == INDEX_ASK_HELPER) {
 		if (a->debug)
-			pam_syslog(pamh, LOG_DEBUG, "user %s: policy index not used: %s", req->user,
-				   why);
+			pam_syslog(pamh, LOG_DEBUG, "user %s: policy index not used: %s; helper %s",
+				   req->user, why, a->helper);
 		return -1;
 	}
 	if (a->debug)

@@ -44,6 +44,37 @@ ok $? "pamtester: bob's session opens (not boxed)"
 log_has "pam_nsbox\(release-debug:session\): user bob not boxed: no rule matches"
 ok $? "debug: the release module says why bob is not boxed"
 
+# A rule that names a group: the static helper hands the first login to
+# the full helper beside it, which indexes the config; from then on the
+# module reads in the index that a rule names a group and runs the full
+# helper itself.
+add_group crew 62550 alice
+cp "$CONF" "$T/users.conf"
+write_conf <<EOF
+rule crew {
+	groups = {"crew"}
+	rootfs = "$T/boxes/alice"
+	hostname = "crew-box"
+}
+EOF
+helper_dir=$(dirname "$(cat "$TOP/build/helper-path")")
+: >"$T/syslog"
+pamtester release-debug alice open_session close_session >/dev/null 2>&1
+ok $? "a group rule: alice's first session opens"
+log_has "user alice: policy index not used: .*; helper $helper_dir/nsbox-pam-helper"
+ok $? "... through the static helper (no index of this config yet)"
+log_has "pam_nsbox\(release-debug:session\): user alice boxed rule=crew"
+ok $? "... boxed by the group rule"
+: >"$T/syslog"
+out=$(su -s /bin/sh -c hostname alice 2>&1)
+is "the next one, through su, is boxed by the group rule" "$out" "crew-box"
+: >"$T/syslog"
+pamtester release-debug alice open_session close_session >/dev/null 2>&1
+ok $? "a later session opens"
+log_has "user alice: policy index not used: .*; helper $helper_dir/nsbox\$"
+ok $? "... and the module ran the full helper itself (the index names a group)"
+write_conf <"$T/users.conf"
+
 # Fail closed: a rootfs that is gone denies alice, never root.
 rm -rf "$T/boxes/alice"
 pamtester release alice open_session close_session >/dev/null 2>&1
