@@ -10,7 +10,7 @@
 # phase: the login program's own start and PAM stack, the helper's start,
 # its work, box init's build, the reply, the module's join and close.
 # With -f it then times the helper's own steps (uprobes on its functions,
-# entry to return, ROUNDS more logins): the dynamic loader's work before
+# entry to return, ROUNDS more logins): the program's start before
 # main(), the config, the checks, the host-side mounts, box init's build.
 # Each probe adds a few microseconds: compare the steps with each other.
 # Needs root and perf (linux-perf; not one of make bench's dependencies:
@@ -153,7 +153,7 @@ function med(list,   n, a, i, j, t) {
 	if (ev == "sched:sched_process_exec" && $0 ~ /filename=[^ ]*nsbox/) { ex[pid] = t; next }
 	if (ev ~ /^probe_nsbox:u_/) {
 		f = substr(ev, 15); st[pid " " f] = t
-		if (f == "main" && (pid in ex)) d["(exec to main: the dynamic loader)"] = d["(exec to main: the dynamic loader)"] " " (t - ex[pid])
+		if (f == "main" && (pid in ex)) d["(exec to main: start-up)"] = d["(exec to main: start-up)"] " " (t - ex[pid])
 	} else if (ev ~ /^probe_nsbox:r_/) {
 		f = substr(ev, 15); sub(/__return$/, "", f)
 		if ((pid " " f) in st) { d[f] = d[f] " " (t - st[pid " " f]); n[f]++; delete st[pid " " f] }
