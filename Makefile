@@ -243,15 +243,20 @@ $(INIT_BIN) $(TEST_INIT_BIN): $(INIT_OBJS)
 # executes at every login, static so that a login pays for no dynamic
 # loader, and without a name service (helper/nonss.c): glibc marks each
 # NSS function with a link-time warning for static programs, and
-# --fatal-warnings makes one an error. Linked from an archive of the
+# --fatal-warnings makes one an error; glibc's own internal lookups
+# (wordexp's or glob's ~user) carry no warning, so the linked program must
+# also hold no symbol of glibc's NSS code. Linked from an archive of the
 # helper's objects, so only what the PAM face calls comes in. With
 # SANITIZE=1 (no static sanitizer runtime) linked dynamically, the same
 # code and the same stand-ins.
 ifeq ($(SANITIZE),1)
 PAM_HELPER_LDFLAGS = -pie $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
+PAM_HELPER_CHECK = true
 else
 PAM_HELPER_LDFLAGS = $(INIT_STATIC) -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--fatal-warnings \
                      $(LDFLAGS) $(CONFUSE_LIBS)
+PAM_HELPER_CHECK = ! nm $@ | grep -qi nss || \
+	{ echo "$@: glibc's name service is linked in (see helper/nonss.c)" >&2; rm -f $@; false; }
 endif
 $(B)/helper/libnsbox.a: $(HELPER_LIB_OBJS) $(COMMON_OBJS)
 $(B)/test-helper/libnsbox.a: $(filter-out $(B)/test-helper/main.o,$(TEST_HELPER_OBJS)) $(COMMON_OBJS)
@@ -265,6 +270,7 @@ $(PAM_HELPER_BIN) $(TEST_PAM_HELPER_BIN):
 	@mkdir -p $(@D)
 	$(E) LD $@
 	$(Q)$(CC) $(NSBOX_CFLAGS) -o $@ $^ $(PAM_HELPER_LDFLAGS)
+	$(Q)$(PAM_HELPER_CHECK)
 
 TOOL_SRCS := $(filter-out tests/tools/evil.c tests/tools/caseless.c tests/tools/hidegroups.c tests/tools/hideuser.c,$(wildcard tests/tools/*.c))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))

@@ -411,7 +411,9 @@ int try_login(const struct config *cfg, const struct user_info *u, const struct 
  * logged. */
 static int hand_off(const char *full, const char *reason)
 {
-	char *const argv[] = { NSBOX_HELPER_ARGV0, NSBOX_HELPER_COMMAND, NULL };
+	/* HANDED_OFF: a static helper there instead would refuse at once
+	 * (pammain.c), not hand on to itself until the module's timeout. */
+	char *const argv[] = { NSBOX_HELPER_ARGV0, NSBOX_HELPER_COMMAND, PAM_HELPER_HANDED_OFF, NULL };
 	char *const envp[] = { NULL };
 	_cleanup_close_ int dir_fd = -1, fd = -1;
 	char dir[PATH_MAX];
@@ -437,14 +439,20 @@ static int hand_off(const char *full, const char *reason)
 	return log_errno(errno, "cannot execute %s/%s", dir, full);
 }
 
+/* Whether the request read_request() peeked at is still on the socket. */
+static bool request_peeked;
+
 /* The request read_request() peeked at, taken off the socket once the
  * static helper serves it itself: box init inherits the socket and must
- * find no request there. */
+ * find no request there. And before any reply (cmd_pam_helper): a socket
+ * closed with data unread resets its peer's, and the module could read
+ * the reset (ECONNRESET) rather than the reply queued before it. */
 static int take_request(const struct nsbox_request *req)
 {
 	struct nsbox_request again;
 	ssize_t n = RETRY_EINTR(recv(NSBOX_PROTOCOL_FD, &again, sizeof(again), MSG_DONTWAIT));
 
+	request_peeked = false;
 	if (n != (ssize_t)sizeof(again) || memcmp(&again, req, sizeof(again)) != 0) {
 		log_error("pam-helper: the request changed while it was read");
 		return -EPROTO;
@@ -586,6 +594,7 @@ int cmd_pam_helper(const char *full)
 	 * module waits for our exit. (Box init, a PID namespace's init,
 	 * never stops on it anyway.) */
 	signal(SIGTSTP, SIG_IGN);
+	request_peeked = full;
 	if (read_request(NSBOX_PROTOCOL_FD, &req, full ? MSG_PEEK : 0) < 0) {
 		log_setup(LOG_TO_SYSLOG, false);
 		log_error("pam-helper: malformed request from the module");
@@ -601,6 +610,9 @@ int cmd_pam_helper(const char *full)
 		pause_step = req.test_pause;
 	test_pause_at(pause_step, "helper");
 	serve_request(&req, &rep, fds, &cfg, full);
+	/* Not handed on, and refused before serve_request() took it. */
+	if (request_peeked)
+		(void)take_request(&req);
 	test_pause_at(pause_step, "reply");
 	if (send_reply(NSBOX_PROTOCOL_FD, &rep, fds) < 0) {
 		/* The module is gone: take a box of its own down with us (a

@@ -41,5 +41,8 @@ int try_login(const struct config *cfg, const struct user_info *u, const struct 
  * pammain.c), which has no name service, the name of the full helper
  * beside it, to which it hands the requests that need one. */
 int cmd_pam_helper(const char *full);
+/* The static helper's third argument to the full one: the full helper
+ * ignores it; a static helper refuses a request handed on to it. */
+#define PAM_HELPER_HANDED_OFF "handed-off"
 
 #endif

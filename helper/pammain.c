@@ -33,6 +33,16 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && streq(argv[1], NSBOX_HELPER_COMMAND))
 		return cmd_pam_helper(FULL_HELPER);
+	/* Handed on by a static helper: "nsbox" beside it is a static helper
+	 * too (say, a copy of us), which would hand on to itself forever. */
+	if (argc == 3 && streq(argv[1], NSBOX_HELPER_COMMAND) &&
+	    streq(argv[2], PAM_HELPER_HANDED_OFF)) {
+		log_setup(LOG_TO_SYSLOG, false);
+		log_error("nsbox-pam-helper: handed a request by a static helper: the %s beside it "
+			  "must be the full helper",
+			  FULL_HELPER);
+		return EXIT_NSBOX_FAILED;
+	}
 	/* What bench/floors times: a start of this program, and nothing else. */
 	if (argc == 2 && streq(argv[1], "--version")) {
 		printf("nsbox-pam-helper %s\n", NSBOX_VERSION);

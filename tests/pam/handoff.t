@@ -99,17 +99,17 @@ mkdir -m 0755 "$T/bin"
 cp "$NSBOX_PAM" "$T/bin/nsbox-pam-helper"
 write_service nsbox-test "helper=$T/bin/nsbox-pam-helper config=$CONF debug"
 groups_conf
-# denied WHAT LOG: alice's group login is refused with LOG in the syslog,
-# and root's still opens.
+# denied WHAT LOG [ROOT_LOG]: alice's group login is refused with LOG in
+# the syslog, and root's still opens, as the exempt root.
 denied() {
 	login alice
 	unlike "$1: alice is refused" "$OUT" "^open=0 "
 	log_has "$2"
-	ok $? "... and the log says why"
+	ok $? "... and the log says why" || diag "$OUT $(cat "$T/syslog")"
 	pamtester nsbox-test root open_session close_session >/dev/null 2>&1
 	ok $? "... root's session still opens"
-	log_has "root is exempt while the full helper cannot be run"
-	ok $? "... as the exempt root"
+	log_has "${3:-root is exempt while the full helper cannot be run}"
+	ok $? "... as the exempt root" || diag "$(cat "$T/syslog")"
 }
 denied "no full helper beside the static one" "$T/bin/nsbox: No such file or directory"
 cp "$NSBOX" "$T/bin/nsbox"
@@ -132,11 +132,44 @@ ln -s "$T/nsbox.real" "$T/bin/nsbox"
 denied "a symlink to a full helper" "$T/bin/nsbox is not a program that root owns and alone may write"
 rm "$T/bin/nsbox"
 mv "$T/nsbox.real" "$T/bin/nsbox"
+chmod 2755 "$T/bin/nsbox"
+denied "a setgid full helper" "$T/bin/nsbox is not a program that root owns and alone may write"
+chmod 0755 "$T/bin/nsbox"
 chmod 0777 "$T/bin"
 denied "a directory others may write" "the helper's directory $T/bin: only root may own and write it"
 chmod 0755 "$T/bin"
+chown alice "$T/bin"
+denied "a directory a user owns" "the helper's directory $T/bin: only root may own and write it"
+chown root "$T/bin"
+# A copy of the static helper as nsbox refuses what it is handed at once
+# (it would hand it on to itself until the module's timeout).
+mv "$T/bin/nsbox" "$T/nsbox.real"
+cp "$NSBOX_PAM" "$T/bin/nsbox"
+denied "a copy of the static helper as nsbox" \
+	"handed a request by a static helper: the nsbox beside it must be the full helper" \
+	"user root not boxed: helper failed, root is exempt"
+mv "$T/nsbox.real" "$T/bin/nsbox"
 login alice
 like "put right, alice is boxed again" "$OUT" "^by-group$"
+
+# The static helper replaced while it runs (as a package upgrade does):
+# its directory no longer holds the running program, and the request is
+# refused rather than handed to whatever nsbox is there now. The test
+# builds, in a directory of the test's own, pausing at the helper's start.
+mkdir -m 0755 "$T/tbin"
+cp "$TOP/build/tests/nsbox-pam-test" "$TOP/build/tests/nsbox-test" "$T/tbin/"
+write_service nsbox-pause "helper=$T/tbin/nsbox-pam-test config=$CONF debug test_pause=helper"
+: >"$T/syslog"
+"$DRIVER" -c hostname nsbox-pause alice >"$T/pause.out" 2>&1 &
+pause_driver=$!
+wait_paused helper
+ok $? "a login paused in the static helper"
+cp "$T/tbin/nsbox-pam-test" "$T/tbin/new" && mv "$T/tbin/new" "$T/tbin/nsbox-pam-test"
+[ -n "$PAUSED" ] && kill -USR1 "$PAUSED"
+wait $pause_driver
+unlike "replaced while it ran: alice is refused" "$(cat "$T/pause.out")" "^open=0 "
+log_has "the helper's directory $T/tbin: it no longer holds the running program"
+ok $? "... and the log says why" || diag "$(cat "$T/syslog")"
 
 settle "$before"
 is "nothing left behind" "$(host_state)" "$before"
