@@ -4,12 +4,14 @@
  * alike. The floor of a login is pam_permit's time plus the steps its
  * design cannot skip (README, "Performance").
  *
- *   floors -H HELPER -s STATIC_NOOP [-r ROUNDS]
+ *   floors -H HELPER -N NSBOX -s STATIC_NOOP [-r ROUNDS]
  *
  * Rows (CSV: name,median_ms,p10_ms,p90_ms):
  *   fork            fork(), the child exits, wait
  *   spawn-static    vfork + exec of a static program that exits, wait
- *   spawn-helper    vfork + exec of HELPER --version, wait
+ *   spawn-helper    vfork + exec of HELPER --version, wait (the PAM
+ *                   helper a login starts)
+ *   spawn-nsbox     the same with NSBOX (what `nsbox run` starts)
  *   namespaces      clone3 with the box's namespaces (user, mount, UTS,
  *                   PID, IPC, cgroup), the child exits, wait
  *   minimal-box     the same, with uid/gid maps written by the parent and
@@ -48,7 +50,7 @@
 	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWIPC |              \
 	 CLONE_NEWCGROUP)
 
-static const char *helper, *noop;
+static const char *helper, *nsbox, *noop;
 
 static double now_ms(void)
 {
@@ -109,6 +111,11 @@ static void spawn_static(void)
 static void spawn_helper(void)
 {
 	spawn(helper, "--version");
+}
+
+static void spawn_nsbox(void)
+{
+	spawn(nsbox, "--version");
 }
 
 static pid_t clone_ns(int *ret_pidfd)
@@ -285,6 +292,7 @@ int main(int argc, char **argv)
 		{ "fork", do_fork, NULL },
 		{ "spawn-static", spawn_static, NULL },
 		{ "spawn-helper", spawn_helper, NULL },
+		{ "spawn-nsbox", spawn_nsbox, NULL },
 		{ "namespaces", namespaces, NULL },
 		{ "minimal-box", minimal_box, NULL },
 		{ "faults-100", faults_100, NULL },
@@ -293,10 +301,11 @@ int main(int argc, char **argv)
 	const size_t nrows = sizeof(rows) / sizeof(rows[0]);
 	int rounds = 300, warm = 10, keep = 0, o;
 
-	while ((o = getopt(argc, argv, "H:s:r:k:")) != -1) {
+	while ((o = getopt(argc, argv, "H:N:s:r:k:")) != -1) {
 		switch (o) {
 		case 'k': keep = atoi(optarg); break;
 		case 'H': helper = optarg; break;
+		case 'N': nsbox = optarg; break;
 		case 's': noop = optarg; break;
 		case 'r': rounds = atoi(optarg); break;
 		default: return 2;
@@ -304,8 +313,8 @@ int main(int argc, char **argv)
 	}
 	if (keep > 0 && noop)
 		return keep_minimal_boxes(keep);
-	if (!helper || !noop || rounds < 10) {
-		fprintf(stderr, "usage: floors -H HELPER -s STATIC_NOOP [-r ROUNDS>=10]\n");
+	if (!helper || !nsbox || !noop || rounds < 10) {
+		fprintf(stderr, "usage: floors -H HELPER -N NSBOX -s STATIC_NOOP [-r ROUNDS>=10]\n");
 		return 2;
 	}
 	for (size_t i = 0; i < nrows; i++)

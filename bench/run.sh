@@ -176,7 +176,7 @@ hyperfine_table "PAM, cross-check: hyperfine -N ($ROUNDS runs each, in sequence)
 # What the steps every confined login takes cost on this machine, round-robin
 # in one process (bench/floors.c): a confined login costs at least
 # pam_permit + spawn-helper + minimal-box (README, "Performance").
-"$TOP/build/bench/floors" -H "$NSBOX_PAM" -s "$TOP/build/bench/noop" -r "$ROUNDS" >"$OUT/floors.csv"
+"$TOP/build/bench/floors" -H "$NSBOX_PAM" -N "$NSBOX" -s "$TOP/build/bench/noop" -r "$ROUNDS" >"$OUT/floors.csv"
 {
 	echo
 	echo "Floors: the steps a confined login cannot skip ($ROUNDS rounds, interleaved)"
