@@ -2,9 +2,11 @@
 /* The static PAM helper's name service: none (pammain.c says why). Linked
  * into nsbox-pam-helper only, ahead of libc, these definitions stand in for
  * glibc's, so that glibc's static NSS code is never linked in: glibc marks
- * each NSS function with a link-time warning for static programs, and the
- * static helper is linked with --fatal-warnings (Makefile), so a new call
- * of any other fails the build rather than a login after a libc upgrade.
+ * each NSS function with a link-time warning for static programs, the
+ * static helper is linked with --fatal-warnings, and its link fails too
+ * if it holds any symbol of glibc's NSS code (Makefile: glibc's own
+ * internal lookups carry no warning), so a new lookup fails the build
+ * rather than a login after a libc upgrade.
  *
  * Nothing reaches these: pamface.c hands every request that needs a lookup
  * to the full helper first, and libconfuse looks users up only to expand

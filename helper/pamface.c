@@ -13,7 +13,13 @@
  *    (never the module's list: see serve_request), and getgrnam_r of rule
  *    groups the user's group names do not match (a gid can have two
  *    names): on the host, before any box exists (sudo CVE-2025-32463 was
- *    NSS loaded from a user-controlled root);
+ *    NSS loaded from a user-controlled root); in the static helper
+ *    (pammain.c), which has no name service, none of these: a request
+ *    that needs one is handed on first;
+ *  - executing the full helper as root (hand_off, static helper only):
+ *    only the nsbox in the directory root executed us from, which only
+ *    root may write, root's and writable by root alone, with an empty
+ *    environment and nothing open but stdio and the request's socket;
  *  - /run/nsbox (registry.c): root-only; a record is trusted only once the
  *    process it names is verified through a pidfd; so is a box whose
  *    devpts instance a new box of the same user shares (prepare.c); the
@@ -399,9 +405,6 @@ int try_login(const struct config *cfg, const struct user_info *u, const struct 
 	return r;
 }
 
-/* Decide for the user in REQ and build (or join) the box if a rule
- * confines them. FDS get the pidfd of box init and, for a shared box,
- * this session's connection to it. */
 /* The static helper (pammain.c) has no name service (nonss.c): a request
  * that needs one, still unread (read_request() only peeked), goes to the
  * full helper FULL beside it (open_own_dir), which serves it from the
@@ -460,7 +463,10 @@ static int take_request(const struct nsbox_request *req)
 	return 0;
 }
 
-/* FULL: the static helper's full helper (hand_off), NULL in the full one. */
+/* Decide for the user in REQ and build (or join) the box if a rule
+ * confines them. FDS get the pidfd of box init and, for a shared box,
+ * this session's connection to it. FULL: the static helper's full helper
+ * (hand_off), NULL in the full one. */
 static void serve_request(const struct nsbox_request *req, struct nsbox_reply *rep,
 			  int fds[2], struct config **ret_cfg, const char *full)
 {

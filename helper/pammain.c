@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nsbox-pam-helper: what pam_nsbox.so executes at every login, the PAM face
  * of nsbox (pamface.c) and nothing else, linked statically so that a login
- * pays for no dynamic loader (about 1 ms of a confined login here:
- * README, Performance). Beside it (LIBEXECDIR) lies the full helper, nsbox.
+ * pays for no dynamic loader (2.5 ms a login on the VM of README's
+ * "Performance"). Beside it (LIBEXECDIR) lies the full helper, nsbox.
  *
  * A static glibc can use only the name service modules of its own version
  * (it loads the installed libnss_*.so, built for the installed glibc), so
