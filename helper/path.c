@@ -260,11 +260,11 @@ int open_own_dir(char *shown, size_t size, int *ret_dir, const char **ret_why)
 	ssize_t n = readlink("/proc/self/exe", shown, size - 1);
 	char *slash;
 
-	if (n <= 0)
-		shown[0] = '\0';
 	*ret_why = "/proc/self/exe cannot be read";
-	if (n <= 0)
+	if (n <= 0) {
+		shown[0] = '\0';
 		return -EIO;
+	}
 	shown[n] = '\0';
 	*ret_why = "it is not an absolute path";
 	if (!(slash = strrchr(shown, '/')))
