@@ -81,7 +81,9 @@ ok $? "... by alice's rule"
 sleep 1000 &
 host_sleeper=$!
 at_exit "kill $host_sleeper 2>/dev/null"
-out=$(su -l alice -c 'echo "host=$(hostname)"; echo "uid=$(id -u)"; ps -o pid,args; echo "init=$(tr "\0" " " </proc/1/cmdline)"; cat /etc/box-marker; cat '"$T"'/host-marker; echo "pwd=$(pwd)"' 2>&1)
+# /proc/1/cmdline reads empty while box init executes nsbox-init, 20 ms
+# after the box is ready: read again then.
+out=$(su -l alice -c 'echo "host=$(hostname)"; echo "uid=$(id -u)"; ps -o pid,args; c=; for i in 1 2 3 4 5 6 7 8 9 10; do c=$(tr "\0" " " </proc/1/cmdline); [ -n "$c" ] && break; sleep 0.05; done; echo "init=$c"; cat /etc/box-marker; cat '"$T"'/host-marker; echo "pwd=$(pwd)"' 2>&1)
 ok $? "su -l alice runs a command"
 like "su: the box's hostname" "$out" "^host=alice-box$"
 like "su: the user's own uid" "$out" "^uid=62001$"

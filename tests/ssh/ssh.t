@@ -31,7 +31,9 @@ before=$(host_state)
 sshd_start
 
 # --- commands -------------------------------------------------------------
-out=$(ssh_as alice 'hostname; id -u; ps -o pid,args; echo "init=$(tr "\0" " " </proc/1/cmdline)"; cat /etc/box-marker; cat '"$T"'/host-marker; true' 2>&1)
+# (/proc/1/cmdline reads empty while box init executes nsbox-init: read
+# again then.)
+out=$(ssh_as alice 'hostname; id -u; ps -o pid,args; c=; for i in 1 2 3 4 5 6 7 8 9 10; do c=$(tr "\0" " " </proc/1/cmdline); [ -n "$c" ] && break; sleep 0.05; done; echo "init=$c"; cat /etc/box-marker; cat '"$T"'/host-marker; true' 2>&1)
 ok $? "ssh alice runs a command"
 like "ssh: the box's hostname" "$out" "^alice-box$"
 like "ssh: the user's uid" "$out" "^62001$"
