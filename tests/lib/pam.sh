@@ -8,6 +8,7 @@
 #   write_conf <<EOF    the config the module reads ($CONF)
 #   drive USER [opts]   build/tools/pamdriver on the nsbox-test service
 #   log_has 'ERE'       wait (up to 3 s) for a syslog line matching ERE
+#   paused_login S U    a session of U on service S, paused at the helper
 #   box_inits           (common.sh) pids of this checkout's live box inits
 #   stock_pam           the host's sshd, login, su, su-l and common-* (as
 #                       Debian ships them) in the test pam.d
@@ -73,6 +74,18 @@ drive() {
 	user=$1
 	shift
 	ASAN_OPTIONS=quarantine_size_mb=0 "$DRIVER" "$@" nsbox-test "$user"
+}
+
+# paused_login SERVICE USER: a driver session of USER (running hostname)
+# on SERVICE, whose module arguments say test_pause=helper, started in the
+# background (PAUSE_DRIVER, its output in $T/pause.out) with the syslog
+# emptied first; returns once it is paused at the helper's start (PAUSED,
+# wait_paused's status).
+paused_login() {
+	: >"$T/syslog"
+	"$DRIVER" -c hostname "$1" "$2" >"$T/pause.out" 2>&1 &
+	PAUSE_DRIVER=$!
+	wait_paused helper
 }
 
 # wait_paused STEP: wait (5 s at most) for the test build's syslog line

@@ -366,10 +366,7 @@ ok $? "carol (students) is named by no rule: not boxed"
 add_group crew 62470 alice
 TEST_HELPER=$TOP/build/tests/nsbox-pam-test
 write_service fastpath-pause "helper=$TEST_HELPER config=$CONF debug test_pause=helper"
-: >"$T/syslog"
-"$DRIVER" -c hostname fastpath-pause alice >"$T/pause.out" 2>&1 &
-pause_driver=$!
-wait_paused helper
+paused_login fastpath-pause alice
 ok $? "alice's login paused in the helper"
 conf_for '"bob"' '"crew"' | write_conf
 : >"$T/syslog"
@@ -382,7 +379,7 @@ ok $? "the static helper handed the request on: the full helper paused at its st
 log_has "a rule names a group: handing the request to $TOP/build/tests/nsbox-test"
 ok $? "... and said why"
 [ -n "$PAUSED" ] && kill -USR1 "$PAUSED"
-wait $pause_driver
+wait $PAUSE_DRIVER
 like "the helper read the new config and looked alice's groups up: boxed by the group rule" \
 	"$(cat "$T/pause.out")" "^grouped$"
 log_has "user alice boxed rule=by_group"

@@ -159,14 +159,11 @@ like "put right, alice is boxed again" "$OUT" "^by-group$"
 mkdir -m 0755 "$T/tbin"
 cp "$TOP/build/tests/nsbox-pam-test" "$TOP/build/tests/nsbox-test" "$T/tbin/"
 write_service nsbox-pause "helper=$T/tbin/nsbox-pam-test config=$CONF debug test_pause=helper"
-: >"$T/syslog"
-"$DRIVER" -c hostname nsbox-pause alice >"$T/pause.out" 2>&1 &
-pause_driver=$!
-wait_paused helper
+paused_login nsbox-pause alice
 ok $? "a login paused in the static helper"
 cp "$T/tbin/nsbox-pam-test" "$T/tbin/new" && mv "$T/tbin/new" "$T/tbin/nsbox-pam-test"
 [ -n "$PAUSED" ] && kill -USR1 "$PAUSED"
-wait $pause_driver
+wait $PAUSE_DRIVER
 unlike "replaced while it ran: alice is refused" "$(cat "$T/pause.out")" "^open=0 "
 log_has "the helper's directory $T/tbin: it no longer holds the running program"
 ok $? "... and the log says why" || diag "$(cat "$T/syslog")"
