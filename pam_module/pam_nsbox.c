@@ -483,29 +483,28 @@ static int decide_without_helper(pam_handle_t *pamh, struct args *a, struct nsbo
 
 	if ((req->flags & NSBOX_REQUEST_HAS_USER) &&
 	    policy_index_load(a->config, &ix, &buf, &why) == 0) {
-		if (ix.n_groups > 0)
+		const char *doubt = NULL;
+
+		if (ix.n_groups > 0) {
 			a->helper = a->full_helper;
-		/* (Root's exemption needs no groups: sudo keeps the index.) */
-		const char *doubt = ix.n_groups > 0 && req->uid != 0 ? groups_in_doubt() : NULL;
+			/* (Root's exemption needs no groups: sudo keeps the
+			 * index.) */
+			doubt = req->uid != 0 ? groups_in_doubt() : NULL;
+			if (!doubt)
+				describe_groups(req);
+		}
 		if (doubt) {
 			why = doubt;
-			policy_index_free(&ix);
-			goto out;
-		}
-		if (ix.n_groups > 0)
-			describe_groups(req);
-		names = calloc(req->n_groups + 1, sizeof(char *));
-		if (names) {
+		} else if (!(names = calloc(req->n_groups + 1, sizeof(char *)))) {
+			why = "out of memory";
+		} else {
 			const struct match_user u = match_user_of(req, names);
 			v = policy_index_decide(&ix, req->uid, &u,
 						req->flags & NSBOX_REQUEST_ALL_GROUPS,
 						lookup_group_r, &why);
-		} else {
-			why = "out of memory";
 		}
 		policy_index_free(&ix);
 	}
-out:
 	if (v == INDEX_ASK_HELPER) {
 		if (a->debug)
 			pam_syslog(pamh, LOG_DEBUG, "user %s: policy index not used: %s; helper %s",
@@ -930,7 +929,6 @@ static int join_box_relayed(pam_handle_t *pamh, const struct args *a, const char
 {
 	bool relay = wants_relay(pamh, a);
 	struct relay rl;
-
 	int r;
 
 	/* The relay is the parent and never returns: reap first. */

@@ -85,9 +85,15 @@ left_clean() {
 }
 printf '#!/bin/sh\n%s "$@"\nexit 3\n' "$NSBOX" >"$T/failing-helper"
 chmod 0755 "$T/failing-helper"
-write_service nsbox-test "helper=$T/failing-helper config=$CONF"
-: >"$T/syslog"
-out=$(drive alice -e 2>&1)
+# failing_login USER [MODULE ARGS]: USER's session (ended without a close)
+# through a helper that exits 3 after its reply, the syslog emptied first;
+# OUT is what the driver printed.
+failing_login() {
+	write_service nsbox-test "helper=$T/failing-helper config=$CONF${2:+ $2}"
+	: >"$T/syslog"
+	out=$(drive "$1" -e 2>&1)
+}
+failing_login alice
 unlike "a helper that exits 3 after a valid reply: the session is refused" "$out" "^open=0 "
 like "it was a valid reply: the box was joined first" "$(cat "$T/syslog")" "user alice boxed rule=main"
 like "the helper's status is logged" "$(cat "$T/syslog")" "helper $T/failing-helper failed \\(status 0x300\\)"
@@ -95,9 +101,7 @@ left_clean "a helper that failed after its reply" "$out"
 is "... and no record of its box" "$(ls /run/nsbox/boxes 2>/dev/null | grep -c '^alice-' )" "0"
 
 # Through the pty relay, which reaps before its fork: refused the same way.
-write_service nsbox-test "helper=$T/failing-helper config=$CONF pty"
-: >"$T/syslog"
-out=$(drive alice -e 2>&1)
+failing_login alice pty
 unlike "through the relay, a helper that fails after its reply: refused" "$out" "^open=0 "
 like "... as a failed helper, not as a failed join" "$(cat "$T/syslog")" "user alice denied: helper failed"
 settle "$before"
@@ -112,9 +116,7 @@ make_box rootbox
 install -m 0755 /dev/null "$T/boxes/rootbox/bin/bash" # root's login shell, for shell =
 printf 'confine_root = true\nrule r {\n\tusers = {"root"}\n\trootfs = "%s"\n\tshell = "/bin/sh"\n}\n' \
 	"$T/boxes/rootbox" | write_conf
-write_service nsbox-test "helper=$T/failing-helper config=$CONF"
-: >"$T/syslog"
-out=$(drive root -e 2>&1)
+failing_login root
 like "root, after a helper that failed after its reply: the session opens" "$out" "^open=0 "
 like "... after a valid reply that boxed root (the join path)" "$(cat "$T/syslog")" "user root boxed rule=r"
 like "... logged as root's exemption" "$(cat "$T/syslog")" "user root not boxed: helper failed, root is exempt"
