@@ -1,5 +1,6 @@
 # nsbox — build, install, demo, check, bench.
-#   make                      build helper/nsbox, helper/nsbox-pam-helper, pam_module/pam_nsbox.so
+#   make                      build helper/nsbox, helper/nsbox-full, helper/nsbox-pam-helper,
+#                             pam_module/pam_nsbox.so
 #   make demo                 as root: install missing deps, build, show a confined login
 #   make check                as root: install missing deps, build, run every test
 #                             (from a user account: sudo make demo, sudo make check)
@@ -63,6 +64,9 @@ endif
 # of the helper, the test build's included.
 INIT_BIN      := $(dir $(NSBOX_BIN))nsbox-init
 TEST_INIT_BIN := $(B)/tests/nsbox-init
+# nsbox is static and has no name service; nsbox-full beside it, the
+# same code dynamically linked, serves what needs one (helper/front.h).
+FULL_BIN := $(dir $(NSBOX_BIN))nsbox-full
 # The static PAM helper, beside the full helper it hands requests to.
 PAM_HELPER_BIN      := $(dir $(NSBOX_BIN))nsbox-pam-helper
 TEST_PAM_HELPER_BIN := $(B)/tests/nsbox-pam-test
@@ -137,13 +141,13 @@ DEPS_BENCH := $(DEPS_CHECK) hyperfine bubblewrap firejail gnuplot-nox
 	bench-tools fuzz deps-fuzz deps-clang
 .DELETE_ON_ERROR:
 
-all: $(NSBOX_BIN) $(PAM_SO) $(INIT_BIN) $(PAM_HELPER_BIN)
+all: $(NSBOX_BIN) $(FULL_BIN) $(PAM_SO) $(INIT_BIN) $(PAM_HELPER_BIN)
 
 # The full helper lies beside the static one (pamface.c: hand_off); the
 # module runs it directly when the policy index says a rule names a group.
 MODULE_CFLAGS = $(NSBOX_CFLAGS) -I$(B) -fPIC -fvisibility=hidden \
                 -DNSBOX_HELPER_PATH='"$(HELPER_PATH)"' \
-                -DNSBOX_FULL_HELPER_PATH='"$(dir $(HELPER_PATH))nsbox"'
+                -DNSBOX_FULL_HELPER_PATH='"$(dir $(HELPER_PATH))nsbox-full"'
 MODULE_LDFLAGS = -shared -Wl,--version-script=pam_module/pam_nsbox.map -Wl,-z,defs \
                  $(NSBOX_LDFLAGS) $(PAM_LIBS)
 
@@ -205,7 +209,7 @@ $(B)/common/%.o: common/%.c $(B)/build-id.h $(B)/flags
 	$(E) CC $<
 	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -I$(B) -fPIE -c -o $@ $<
 
-$(NSBOX_BIN): $(HELPER_OBJS) $(COMMON_OBJS)
+$(FULL_BIN): $(HELPER_OBJS) $(COMMON_OBJS)
 	@mkdir -p $(@D)
 	$(E) LD $@
 	$(Q)$(CC) $(NSBOX_CFLAGS) -pie -o $@ $^ $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
@@ -240,22 +244,23 @@ $(INIT_BIN) $(TEST_INIT_BIN): $(INIT_OBJS)
 	$(Q)chmod 0711 $@
 
 # nsbox-pam-helper: the PAM face alone (helper/pammain.c), what the module
-# executes at every login, static so that a login pays for no dynamic
+# executes at every login, and nsbox (main.c built with NSBOX_STATIC_FRONT),
+# what users run: static so that a login or an nsbox run pays for no dynamic
 # loader, and without a name service (helper/nonss.c): glibc marks each
 # NSS function with a link-time warning for static programs, and
 # --fatal-warnings makes one an error; glibc's own internal lookups
 # (wordexp's or glob's ~user) carry no warning, so the linked program must
 # also hold no symbol of glibc's NSS code. Linked from an archive of the
-# helper's objects, so only what the PAM face calls comes in. With
-# SANITIZE=1 (no static sanitizer runtime) linked dynamically, the same
-# code and the same stand-ins.
+# helper's objects, so only what each calls comes in. With SANITIZE=1 (no
+# static sanitizer runtime) linked dynamically, the same code and the same
+# stand-ins.
 ifeq ($(SANITIZE),1)
-PAM_HELPER_LDFLAGS = -pie $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
-PAM_HELPER_CHECK = true
+STATIC_LDFLAGS = -pie $(NSBOX_LDFLAGS) $(CONFUSE_LIBS)
+STATIC_CHECK = true
 else
-PAM_HELPER_LDFLAGS = $(INIT_STATIC) -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--fatal-warnings \
+STATIC_LDFLAGS = $(INIT_STATIC) -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--fatal-warnings \
                      $(LDFLAGS) $(CONFUSE_LIBS)
-PAM_HELPER_CHECK = ! nm $@ | grep -qi nss || \
+STATIC_CHECK = ! nm $@ | grep -qi nss || \
 	{ echo "$@: glibc's name service is linked in (see helper/nonss.c)" >&2; rm -f $@; false; }
 endif
 $(B)/helper/libnsbox.a: $(HELPER_LIB_OBJS) $(COMMON_OBJS)
@@ -266,11 +271,16 @@ $(B)/helper/libnsbox.a $(B)/test-helper/libnsbox.a:
 $(PAM_HELPER_BIN): $(B)/helper/pammain.o $(B)/helper/nonss.o $(B)/helper/libnsbox.a
 $(TEST_PAM_HELPER_BIN): $(B)/test-helper/pammain.o $(B)/test-helper/nonss.o \
 		$(B)/test-helper/libnsbox.a
-$(PAM_HELPER_BIN) $(TEST_PAM_HELPER_BIN):
+$(B)/helper/front-main.o: helper/main.c $(B)/flags
+	@mkdir -p $(@D)
+	$(E) CC "$< (static nsbox)"
+	$(Q)$(CC) $(NSBOX_CFLAGS) -DNSBOX_STATIC_FRONT $(DEPFLAGS) -fPIE -c -o $@ $<
+$(NSBOX_BIN): $(B)/helper/front-main.o $(B)/helper/nonss.o $(B)/helper/libnsbox.a
+$(PAM_HELPER_BIN) $(TEST_PAM_HELPER_BIN) $(NSBOX_BIN):
 	@mkdir -p $(@D)
 	$(E) LD $@
-	$(Q)$(CC) $(NSBOX_CFLAGS) -o $@ $^ $(PAM_HELPER_LDFLAGS)
-	$(Q)$(PAM_HELPER_CHECK)
+	$(Q)$(CC) $(NSBOX_CFLAGS) -o $@ $^ $(STATIC_LDFLAGS)
+	$(Q)$(STATIC_CHECK)
 
 TOOL_SRCS := $(filter-out tests/tools/evil.c tests/tools/caseless.c tests/tools/hidegroups.c tests/tools/hideuser.c,$(wildcard tests/tools/*.c))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
@@ -425,6 +435,7 @@ install: all
 	install -d -m 0755 $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(PAMDIR) \
 		$(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(PAMCONFIGDIR)
 	install -m 0755 $(NSBOX_BIN) $(DESTDIR)$(LIBEXECDIR)/nsbox
+	install -m 0755 $(FULL_BIN) $(DESTDIR)$(LIBEXECDIR)/nsbox-full
 	install -m 0755 $(PAM_HELPER_BIN) $(DESTDIR)$(LIBEXECDIR)/nsbox-pam-helper
 	install -m 0711 $(INIT_BIN) $(DESTDIR)$(LIBEXECDIR)/nsbox-init
 	ln -sf $(LIBEXECDIR)/nsbox $(DESTDIR)$(BINDIR)/nsbox
@@ -451,7 +462,7 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nsbox $(DESTDIR)$(LIBEXECDIR)/nsbox $(DESTDIR)$(LIBEXECDIR)/nsbox-init \
-		$(DESTDIR)$(LIBEXECDIR)/nsbox-pam-helper \
+		$(DESTDIR)$(LIBEXECDIR)/nsbox-pam-helper $(DESTDIR)$(LIBEXECDIR)/nsbox-full \
 		$(DESTDIR)$(PAMDIR)/pam_nsbox.so $(DESTDIR)$(PAMCONFIGDIR)/nsbox \
 		$(DESTDIR)$(PAMCONFIGDIR)/nsbox-leave $(DESTDIR)$(SYSCONFDIR)/apparmor.d/nsbox \
 		$(DESTDIR)$(MANDIR)/man1/nsbox.1 $(DESTDIR)$(MANDIR)/man5/nsbox.conf.5 \
@@ -466,7 +477,8 @@ uninstall:
 CACHES := $(B)/debian-rootfs% $(B)/pkgtest-% $(B)/fuzz
 clean:
 	rm -rf $(filter-out $(CACHES),$(wildcard $(B)/*)) $(B)/fuzz/fuzz_config \
-		helper/nsbox helper/nsbox-init helper/nsbox-pam-helper pam_module/pam_nsbox.so
+		helper/nsbox helper/nsbox-full helper/nsbox-init helper/nsbox-pam-helper \
+		pam_module/pam_nsbox.so
 
 distclean: clean
 	rm -rf $(B)

@@ -328,7 +328,7 @@ static int open_init_program(struct init_program *ret)
 	_cleanup_close_ int dir_fd = -1, fd = -1;
 	const char *why;
 
-	if (open_own_dir(self, sizeof(self), &dir_fd, &why) < 0) {
+	if (open_own_dir(self, sizeof(self), 0, &dir_fd, &why) < 0) {
 		log_debug("the helper's directory %s: %s: box init serves from the helper's image",
 			  self, why);
 		return -1;

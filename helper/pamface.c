@@ -418,28 +418,11 @@ static int hand_off(const char *full, const char *reason)
 	 * (pammain.c), not hand on to itself until the module's timeout. */
 	char *const argv[] = { NSBOX_HELPER_ARGV0, NSBOX_HELPER_COMMAND, PAM_HELPER_HANDED_OFF, NULL };
 	char *const envp[] = { NULL };
-	_cleanup_close_ int dir_fd = -1, fd = -1;
-	char dir[PATH_MAX];
-	const char *why;
-	struct stat st;
 
-	if (open_own_dir(dir, sizeof(dir), &dir_fd, &why) < 0) {
-		log_error("the helper's directory %s: %s", dir, why);
-		return -EPERM;
-	}
-	fd = openat(dir_fd, full, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0)
-		return log_errno(errno, "%s/%s", dir, full);
-	if (!S_ISREG(st.st_mode) || !path_owner_trusted(&st, PATH_TRUST_ROOT) ||
-	    (st.st_mode & (S_ISUID | S_ISGID | S_IWGRP | S_IWOTH))) {
-		log_error("%s/%s is not a program that root owns and alone may write", dir, full);
-		return -EPERM;
-	}
-	log_debug("%s: handing the request to %s/%s", reason, dir, full);
 	/* Nothing of ours but stdio and the request's socket. */
 	(void)sys_close_range(NSBOX_PROTOCOL_FD + 1, ~0U, CLOSE_RANGE_CLOEXEC);
-	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
-	return log_errno(errno, "cannot execute %s/%s", dir, full);
+	/* Only root's, in root's directory (owner 0): see exec_beside_us. */
+	return exec_beside_us(full, 0, reason, argv, envp);
 }
 
 /* Whether the request read_request() peeked at is still on the socket. */

@@ -37,7 +37,7 @@ int try_login(const struct config *cfg, const struct user_info *u, const struct 
 	      bool *ret_root_exempt);
 
 /* `nsbox pam-helper`: serve one request of pam_nsbox.so on fd 3. FULL:
- * NULL in the full helper (nsbox); in the static one (nsbox-pam-helper,
+ * NULL in the full helper (nsbox-full); in the static one (nsbox-pam-helper,
  * pammain.c), which has no name service, the name of the full helper
  * beside it, to which it hands the requests that need one. */
 int cmd_pam_helper(const char *full);

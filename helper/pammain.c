@@ -2,7 +2,8 @@
 /* nsbox-pam-helper: what pam_nsbox.so executes at every login, the PAM face
  * of nsbox (pamface.c) and nothing else, linked statically so that a login
  * pays for no dynamic loader (2.5 ms a login on the VM of README's
- * "Performance"). Beside it (LIBEXECDIR) lies the full helper, nsbox.
+ * "Performance"). Beside it (LIBEXECDIR) lies the full helper, nsbox-full
+ * (front.h).
  *
  * A static glibc can use only the name service modules of its own version
  * (it loads the installed libnss_*.so, built for the installed glibc), so
@@ -15,16 +16,9 @@
 #include "../common/protocol.h"
 #include "box.h"
 #include "exitcodes.h"
+#include "front.h"
 #include "log.h"
 #include "pamface.h"
-
-/* The full helper, in the same directory; the test build's are named for
- * the test build. */
-#ifdef NSBOX_TEST_BUILD
-#define FULL_HELPER "nsbox-test"
-#else
-#define FULL_HELPER "nsbox"
-#endif
 
 int main(int argc, char **argv)
 {
@@ -32,15 +26,15 @@ int main(int argc, char **argv)
 	log_setup(LOG_TO_STDERR, false);
 
 	if (argc == 2 && streq(argv[1], NSBOX_HELPER_COMMAND))
-		return cmd_pam_helper(FULL_HELPER);
-	/* Handed on by a static helper: "nsbox" beside it is a static helper
-	 * too (say, a copy of us), which would hand on to itself forever. */
+		return cmd_pam_helper(NSBOX_FULL_PROGRAM);
+	/* Handed on by a static helper: the nsbox-full beside it is a static
+	 * helper too (say, a copy of us), which would hand on to itself forever. */
 	if (argc == 3 && streq(argv[1], NSBOX_HELPER_COMMAND) &&
 	    streq(argv[2], PAM_HELPER_HANDED_OFF)) {
 		log_setup(LOG_TO_SYSLOG, false);
 		log_error("nsbox-pam-helper: handed a request by a static helper: the %s beside it "
 			  "must be the full helper",
-			  FULL_HELPER);
+			  NSBOX_FULL_PROGRAM);
 		return EXIT_NSBOX_FAILED;
 	}
 	/* What bench/floors times: a start of this program, and nothing else. */

@@ -6,6 +6,8 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "../common/syscalls.h"
 #include "log.h"
@@ -253,7 +255,13 @@ int open_beneath(int rootfd, const char *rel, int flags, int *ret_fd)
 	return 0;
 }
 
-int open_own_dir(char *shown, size_t size, int *ret_dir, const char **ret_why)
+/* Whether root or OWNER owns ST and nobody else may write it. */
+static bool only_root_or(const struct stat *st, uid_t owner)
+{
+	return (st->st_uid == 0 || st->st_uid == owner) && !(st->st_mode & (S_IWGRP | S_IWOTH));
+}
+
+int open_own_dir(char *shown, size_t size, uid_t owner, int *ret_dir, const char **ret_why)
 {
 	_cleanup_close_ int dir_fd = -1;
 	struct stat dir, entry, running;
@@ -280,11 +288,42 @@ int open_own_dir(char *shown, size_t size, int *ret_dir, const char **ret_why)
 	    fstatat(dir_fd, slash + 1, &entry, AT_SYMLINK_NOFOLLOW) < 0 ||
 	    running.st_dev != entry.st_dev || running.st_ino != entry.st_ino)
 		return -ESTALE;
-	*ret_why = "only root may own and write it";
-	if (fstat(dir_fd, &dir) < 0 || !path_owner_trusted(&dir, PATH_TRUST_ROOT) ||
-	    !path_mode_trusted(&dir, true))
+	*ret_why = owner == 0 ? "only root may own and write it"
+			      : "only root or the running program's owner may own and write it";
+	if (fstat(dir_fd, &dir) < 0 || !only_root_or(&dir, owner))
 		return -EPERM;
 	*ret_why = NULL;
 	*ret_dir = TAKE_FD(dir_fd);
 	return 0;
+}
+
+int exec_beside_us(const char *name, uid_t owner, const char *what, char *const argv[],
+		   char *const envp[])
+{
+	_cleanup_close_ int dir_fd = -1, fd = -1;
+	char dir[PATH_MAX];
+	const char *why;
+	struct stat st;
+
+	if (open_own_dir(dir, sizeof(dir), owner, &dir_fd, &why) < 0) {
+		log_error("program directory %s: %s", dir, why);
+		return -EPERM;
+	}
+	fd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return log_errno(errno, "%s/%s", dir, name);
+	if (!S_ISREG(st.st_mode) || !only_root_or(&st, owner) ||
+	    (st.st_mode & (S_ISUID | S_ISGID))) {
+		if (owner == 0)
+			log_error("%s/%s is not a program that root owns and alone may write", dir,
+				  name);
+		else
+			log_error("%s/%s is not a program that root or uid %u owns and alone may "
+				  "write",
+				  dir, name, (unsigned)owner);
+		return -EPERM;
+	}
+	log_debug("%s: executing %s/%s", what, dir, name);
+	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+	return log_errno(errno, "cannot execute %s/%s", dir, name);
 }

@@ -57,14 +57,21 @@ int check_trusted_stat(const struct stat *st, const char *shown, struct path_tru
  * O_PATH, so FIFOs and devices are never opened. */
 int open_beneath(int rootfd, const char *rel, int flags, int *ret_fd);
 
-/* The directory root executed us from, the one of /proc/self/exe, O_PATH
+/* The directory we were executed from, the one of /proc/self/exe, O_PATH
  * in *RET_DIR and its path in SHOWN (SIZE bytes): only while it still holds
- * the very file running (not a directory a path names now), and only if it
- * is root's and only root may write it (no sticky exception: someone
- * else's file in it could then pass for ours). Its ancestors are trusted
- * as far as the running program is. The programs beside us (nsbox-init,
- * the full helper) are looked up there. 0, or -errno with *RET_WHY saying
- * why in a few words. */
-int open_own_dir(char *shown, size_t size, int *ret_dir, const char **ret_why);
+ * the very file running (not a directory a path now names), and only if
+ * root or OWNER owns it and nobody else may write it (no sticky exception:
+ * someone else's file in it could then pass for ours). Its ancestors are
+ * trusted as far as the running program is. The programs beside us
+ * (nsbox-init, nsbox-full) are looked up there. 0, or -errno with *RET_WHY
+ * saying why in a few words. */
+int open_own_dir(char *shown, size_t size, uid_t owner, int *ret_dir, const char **ret_why);
+
+/* Execute NAME from our own directory (open_own_dir, OWNER) with ARGV and
+ * ENVP: only a regular file (not a symlink), owned by root or OWNER,
+ * writable by nobody else, neither setuid nor setgid. WHAT says why, in
+ * the debug line. Returns only on failure: -errno, after one log line. */
+int exec_beside_us(const char *name, uid_t owner, const char *what, char *const argv[],
+		   char *const envp[]);
 
 #endif

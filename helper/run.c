@@ -364,13 +364,19 @@ static int run_box(const struct run_opts *o, const char *cwd)
 
 int cmd_run(int argc, char **argv)
 {
-	static char rootfs_abs[PATH_MAX];
 	struct run_opts o;
-	char cwd[PATH_MAX];
-	struct stat st;
 
 	if (parse_run_args(argc, argv, &o) < 0)
 		return EXIT_NSBOX_FAILED;
+	return run_parsed(o);
+}
+
+int run_parsed(struct run_opts o)
+{
+	static char rootfs_abs[PATH_MAX];
+	char cwd[PATH_MAX];
+	struct stat st;
+
 	if (o.help) {
 		usage(stdout);
 		return 0;

@@ -19,6 +19,11 @@ struct run_opts {
  * error line naming the bad argument. */
 int parse_run_args(int argc, char **argv, struct run_opts *ret);
 
+/* nsbox run: parse_run_args, then run_parsed. */
 int cmd_run(int argc, char **argv);
+/* Run the box O describes (or print the usage for --help); for no command,
+ * the caller's login shell, which needs the name service (getpwuid): the
+ * static nsbox hands such a run to nsbox-full instead (main.c). */
+int run_parsed(struct run_opts o);
 
 #endif

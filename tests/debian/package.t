@@ -74,7 +74,7 @@ files=$(dpkg-deb -c "$DEB" | awk '{ s = $1 " " $6; if ($7 == "->") s = s " -> " 
 has() { printf '%s\n' "$files" | grep -qxF -- "$1"; }
 for f in "-rw-r--r-- ./lib/$MULTIARCH/security/pam_nsbox.so" \
 	"-rwxr-xr-x ./usr/libexec/nsbox/nsbox" "-rwx--x--x ./usr/libexec/nsbox/nsbox-init" \
-	"-rwxr-xr-x ./usr/libexec/nsbox/nsbox-pam-helper" \
+	"-rwxr-xr-x ./usr/libexec/nsbox/nsbox-pam-helper" "-rwxr-xr-x ./usr/libexec/nsbox/nsbox-full" \
 	"lrwxrwxrwx ./usr/bin/nsbox -> ../libexec/nsbox/nsbox" \
 	"-rw-r--r-- ./usr/share/pam-configs/nsbox" "-rw-r--r-- ./usr/share/pam-configs/nsbox-leave" \
 	"-rw-r--r-- ./etc/nsbox.conf" \
@@ -96,8 +96,9 @@ mkdir -p "$x"
 dpkg-deb -x "$DEB" "$x"
 ok $(strings "$x/lib/$MULTIARCH/security/pam_nsbox.so" | grep -qx /usr/libexec/nsbox/nsbox-pam-helper; echo $?) \
 	"the module runs the packaged static helper, /usr/libexec/nsbox/nsbox-pam-helper"
-like "the AppArmor profile example names the packaged helper" "$(cat "$x/usr/share/doc/libpam-nsbox/examples/apparmor/nsbox")" \
-	'profile nsbox /usr/libexec/nsbox/nsbox '
+like "the AppArmor profile example names the packaged nsbox and nsbox-full" \
+	"$(cat "$x/usr/share/doc/libpam-nsbox/examples/apparmor/nsbox")" \
+	'profile nsbox /usr/libexec/nsbox/\{nsbox,nsbox-full\} '
 like "the pam-auth-update profiles are disabled by default" \
 	"$(grep -h '^Default:' "$x"/usr/share/pam-configs/* | sort -u)" '^Default: no$'
 

@@ -28,8 +28,8 @@ EOF
 conf
 # The helper and nsbox-init in a directory of the test's own.
 mkdir -m 0755 "$T/bin"
-cp "$NSBOX" "$T/bin/nsbox"
-write_service nsbox-test "helper=$T/bin/nsbox config=$CONF debug"
+cp "$NSBOX_FULL" "$T/bin/nsbox-full"
+write_service nsbox-test "helper=$T/bin/nsbox-full config=$CONF debug"
 before=$(host_state)
 at_exit 'BOX_UIDS=62001 box_inits | xargs -r kill -9'
 as_alice() { setpriv --reuid=62001 --regid=62001 --clear-groups "$@"; }
@@ -91,7 +91,7 @@ program_rss=$RSS
 # --- anything else: box init serves from the helper's image ----------------------------
 # not_executed WHAT: the last session's box init was the helper's clone.
 not_executed() {
-	is "$1: not executed, box init is the helper's clone" "$EXE" "$(stat -c '%d:%i' "$T/bin/nsbox")"
+	is "$1: not executed, box init is the helper's clone" "$EXE" "$(stat -c '%d:%i' "$T/bin/nsbox-full")"
 	like "... the session runs" "$OUT" "^alice-box$"
 }
 chmod 0755 "$T/bin/nsbox-init"

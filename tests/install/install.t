@@ -18,6 +18,7 @@ is "the helper: /usr/local/libexec/nsbox/nsbox, 0755" "$(mode /usr/local/libexec
 # kernel keeps it non-dumpable from the exec on (helper/initprog.c).
 is "beside it nsbox-init, 0711" "$(mode /usr/local/libexec/nsbox/nsbox-init)" "711"
 is "and nsbox-pam-helper, 0755" "$(mode /usr/local/libexec/nsbox/nsbox-pam-helper)" "755"
+is "and nsbox-full, 0755" "$(mode /usr/local/libexec/nsbox/nsbox-full)" "755"
 is "the command: /usr/local/bin/nsbox points at the helper" \
 	"$(readlink "$STAGE/usr/local/bin/nsbox")" "/usr/local/libexec/nsbox/nsbox"
 is "the module: $PAMDIR/pam_nsbox.so, 0644" "$(mode "$PAMDIR/pam_nsbox.so")" "644"
@@ -42,8 +43,8 @@ ok $(cmp -s "$TOP/conf/nsbox.conf" "$STAGE/usr/local/share/doc/nsbox/examples/ns
 	"the example is conf/nsbox.conf, with its rules"
 is "pam-auth-update profiles: nsbox, nsbox-leave" \
 	"$(ls "$STAGE/usr/share/pam-configs" 2>&1 | tr '\n' ' ')" "nsbox nsbox-leave "
-like "the AppArmor profile names the installed helper" "$(cat "$STAGE/etc/apparmor.d/nsbox" 2>&1)" \
-	"profile nsbox /usr/local/libexec/nsbox/nsbox "
+like "the AppArmor profile names the installed nsbox and nsbox-full" \
+	"$(cat "$STAGE/etc/apparmor.d/nsbox" 2>&1)" "profile nsbox /usr/local/libexec/nsbox/\{nsbox,nsbox-full\} "
 for page in man1/nsbox.1 man5/nsbox.conf.5 man8/pam_nsbox.8; do
 	if [ -d "$TOP/man" ]; then
 		is "man page $page, 0644" "$(mode "/usr/local/share/man/$page")" "644"

@@ -11,7 +11,8 @@
 STAGE=$T/stage
 MULTIARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
 PAM_MODULE_DIR=/lib/$MULTIARCH/security
-# What the module runs: the static helper, beside nsbox and nsbox-init.
+# What the module runs: the static helper, beside nsbox, nsbox-full and
+# nsbox-init.
 HELPER=/usr/local/libexec/nsbox/nsbox-pam-helper
 # root's PATH on Debian
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -26,7 +27,8 @@ ok $(strings "$STAGE$PAM_MODULE_DIR/pam_nsbox.so" | grep -qx "$HELPER"; echo $?)
 	"step 1: the installed module runs $HELPER"
 # What make install without DESTDIR writes, shown here only (before
 # pam_setup: show_at's overlays on /etc and /usr/local would hide its binds).
-for f in "$HELPER" "${HELPER%/*}/nsbox" "${HELPER%/*}/nsbox-init" /usr/local/bin/nsbox "$PAM_MODULE_DIR/pam_nsbox.so" \
+for f in "$HELPER" "${HELPER%/*}/nsbox" "${HELPER%/*}/nsbox-full" "${HELPER%/*}/nsbox-init" \
+	/usr/local/bin/nsbox "$PAM_MODULE_DIR/pam_nsbox.so" \
 	/etc/nsbox.conf; do
 	show_at "$STAGE$f" "$f" || { echo "Bail out! cannot show $f"; exit 1; }
 done

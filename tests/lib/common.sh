@@ -1,12 +1,15 @@
 # common.sh: what every shell test shares. Source it after tap.sh.
-# Sets TOP, NSBOX, ROOTFS, T (a private temp dir, removed on exit) and the
+# Sets TOP, NSBOX, NSBOX_FULL, ROOTFS, T (a private temp dir, removed on exit) and the
 # unprivileged identity rootless tests run as.
 
 TOP=${NSBOX_TOP:-}
 [ -n "$TOP" ] || TOP=$(cd "$(dirname "$0")" && while [ ! -f Makefile ] && [ "$PWD" != / ]; do cd ..; done && pwd)
 NSBOX=$TOP/helper/nsbox
+# nsbox is static and has no name service; it hands what needs one (check,
+# run without a command) to nsbox-full beside it (helper/front.h).
+NSBOX_FULL=$TOP/helper/nsbox-full
 # What pam_nsbox.so executes: the static PAM helper, which hands what needs
-# a name service to $NSBOX beside it (helper/pammain.c).
+# a name service to $NSBOX_FULL beside it (helper/pammain.c).
 NSBOX_PAM=$TOP/helper/nsbox-pam-helper
 # What box init executes once its box is built (helper/initprog.c).
 NSBOX_INIT=$TOP/helper/nsbox-init
@@ -16,7 +19,9 @@ ROOTFS=$TOP/build/rootfs
 TEST_UID=61234
 TEST_GID=61234
 
-[ -x "$NSBOX" ] || { echo "Bail out! $NSBOX is not built (run make)"; exit 1; }
+for p in "$NSBOX" "$NSBOX_FULL"; do
+	[ -x "$p" ] || { echo "Bail out! $p is not built (run make)"; exit 1; }
+done
 # make check SANITIZE=1: the module is built with ASan, so programs that
 # load it and are not built with it (pamtester, su, sshd) need the runtime
 # first. Leaks are reported by our own programs (the helper exits non-zero
@@ -80,7 +85,7 @@ userns_works() {
 # that other test runs on the machine, with boxes of their own, do not
 # count. Box init is a clone of the helper that executes nsbox-init, found
 # beside the helper, once the box is built: its exe is the same file as
-# $NSBOX, the test build or the nsbox-init beside either (whatever path it
+# $NSBOX_FULL, the test build or the nsbox-init beside either (whatever path it
 # is bound at, hence the device and inode), or a helper or nsbox-init
 # installed under $T. BOX_UIDS
 # (space-separated uids), when a test sets it, limits them further to its
@@ -90,7 +95,7 @@ box_inits() {
 	local ours
 	# Installed under $T: by path, or by file where a test shows it at
 	# the installed path (make install DESTDIR=$T/...: tests/install).
-	ours=" $(stat -Lc '%d:%i' "$NSBOX" "$TOP/build/tests/nsbox-test" "$NSBOX_INIT" \
+	ours=" $(stat -Lc '%d:%i' "$NSBOX" "$NSBOX_FULL" "$TOP/build/tests/nsbox-test" "$NSBOX_INIT" \
 		"$NSBOX_PAM" "$TOP/build/tests/nsbox-pam-test" \
 		"$TOP/build/tests/nsbox-init" "$T"/*/usr/local/libexec/nsbox/nsbox* \
 		"$T"/*/usr/libexec/nsbox/nsbox* 2>/dev/null | tr '\n' ' ')"

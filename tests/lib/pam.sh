@@ -119,27 +119,39 @@ log_has() {
 # show_at SRC PATH: PATH shows SRC, in this namespace only. A PATH that
 # does not exist is made room for by an overlay on its deepest existing
 # directory (whose entries stay visible); call it before pam_setup, whose
-# binds inside /etc an overlay on /etc would hide.
+# binds inside /etc an overlay on /etc would hide. A symlink SRC is made
+# there as a symlink to the same target (a bind would follow it: a program
+# run through it would not see where the link points).
 show_at() {
 	src=$1 path=$2
+	if [ -L "$src" ] && [ ! -e "$path" ] && [ ! -L "$path" ]; then
+		make_room "$path" && rm "$path" && ln -s "$(readlink "$src")" "$path"
+		return
+	fi
+	[ -e "$path" ] || make_room "$path" || return 1
+	mount --bind "$src" "$path"
+}
+
+# make_room PATH: an empty file at PATH, which does not exist, in an
+# overlay (show_at).
+make_room() {
+	path=$1
 	# In a directory an earlier call made room in (nsbox-init beside the
 	# helper), that overlay takes the file: an overlay on the directory
 	# itself would hide the earlier bind.
-	if [ ! -e "$path" ] && [ -d "${path%/*}" ] &&
+	if [ -d "${path%/*}" ] &&
 		[ "$(findmnt -n -o FSTYPE,SOURCE --target "${path%/*}")" = "overlay nsbox-test" ]; then
-		: >"$path" || return 1
+		: >"$path"
+		return
 	fi
-	if [ ! -e "$path" ]; then
-		dir=${path%/*}
-		while [ -n "$dir" ] && [ ! -d "$dir" ]; do dir=${dir%/*}; done
-		[ -n "$dir" ] || return 1 # never an overlay on /
-		n=$(find "$T" -maxdepth 1 -name 'ov.*' | wc -l)
-		mkdir -p "$T/ov.$n/up" "$T/ov.$n/work" || return 1
-		mount -t overlay nsbox-test \
-			-o "lowerdir=$dir,upperdir=$T/ov.$n/up,workdir=$T/ov.$n/work" "$dir" || return 1
-		mkdir -p "${path%/*}" && : >"$path" || return 1
-	fi
-	mount --bind "$src" "$path"
+	dir=${path%/*}
+	while [ -n "$dir" ] && [ ! -d "$dir" ]; do dir=${dir%/*}; done
+	[ -n "$dir" ] || return 1 # never an overlay on /
+	n=$(find "$T" -maxdepth 1 -name 'ov.*' | wc -l)
+	mkdir -p "$T/ov.$n/up" "$T/ov.$n/work" || return 1
+	mount -t overlay nsbox-test \
+		-o "lowerdir=$dir,upperdir=$T/ov.$n/up,workdir=$T/ov.$n/work" "$dir" || return 1
+	mkdir -p "${path%/*}" && : >"$path"
 }
 
 # release_setup: the release module as an admin would use it, in this
@@ -153,7 +165,7 @@ release_setup() {
 	: >"$CONF"
 	show_at "$RELEASE_MODULE" "$PAM_MODULE_DIR/pam_nsbox.so" &&
 		show_at "$NSBOX_PAM" "$(cat "$TOP/build/helper-path")" &&
-		show_at "$NSBOX" "$(dirname "$(cat "$TOP/build/helper-path")")/nsbox" &&
+		show_at "$NSBOX_FULL" "$(dirname "$(cat "$TOP/build/helper-path")")/nsbox-full" &&
 		show_at "$NSBOX_INIT" "$(dirname "$(cat "$TOP/build/helper-path")")/nsbox-init" &&
 		show_at "$CONF" /etc/nsbox.conf
 }

@@ -376,7 +376,7 @@ conf_for '"bob"' '"crew"' | write_conf
 # at the same step.
 wait_paused helper
 ok $? "the static helper handed the request on: the full helper paused at its start"
-log_has "a rule names a group: handing the request to $TOP/build/tests/nsbox-test"
+log_has "a rule names a group: executing $TOP/build/tests/nsbox-test"
 ok $? "... and said why"
 [ -n "$PAUSED" ] && kill -USR1 "$PAUSED"
 wait $PAUSE_DRIVER

@@ -67,7 +67,7 @@ like "... even with its command, without the module's socket" "$out" "run by pam
 users_conf
 login alice
 like "rules that name users only: alice is boxed" "$OUT" "^by-user$"
-ok $(! grep -aq "handing the request" "$T/syslog"; echo $?) \
+ok $(! grep -aq "executing " "$T/syslog"; echo $?) \
 	"... by the static helper itself (nothing handed on)"
 # The static helper only peeked at the request: taken off the socket, it
 # must not be left there for box init, which holds that socket for the
@@ -79,7 +79,7 @@ like "... its command exited by itself" "$OUT" "^cmd_status=0$"
 groups_conf
 login alice
 like "a rule names a group: alice (in crew) is boxed" "$OUT" "^by-group$"
-log_has "a rule names a group: handing the request to $NSBOX"
+log_has "a rule names a group: executing $NSBOX_FULL"
 ok $? "... by the full helper, and the static one said why"
 OUT=$(drive alice -c 'sleep 0.5; echo still-boxed' 2>&1)
 like "... and its session outlives its start too" "$OUT" "^still-boxed$"
@@ -88,7 +88,7 @@ users_conf
 : >"$T/syslog"
 OUT=$(LD_PRELOAD="${SAN_LIB:+$SAN_LIB }$TOP/build/tools/hideuser.so" drive alice -c hostname 2>&1)
 like "the module could not look alice up: she is boxed all the same" "$OUT" "^by-user$"
-log_has "the module sent no user data: handing the request to $NSBOX"
+log_has "the module sent no user data: executing $NSBOX_FULL"
 ok $? "... by the full helper, which looked her up"
 settle "$before"
 is "no box init or mount left behind" "$(host_state)" "$before"
@@ -111,50 +111,50 @@ denied() {
 	log_has "${3:-root is exempt while the full helper cannot be run}"
 	ok $? "... as the exempt root" || diag "$(cat "$T/syslog")"
 }
-denied "no full helper beside the static one" "$T/bin/nsbox: No such file or directory"
-cp "$NSBOX" "$T/bin/nsbox"
+denied "no full helper beside the static one" "$T/bin/nsbox-full: No such file or directory"
+cp "$NSBOX_FULL" "$T/bin/nsbox-full"
 login alice
-like "with nsbox beside it, alice is boxed" "$OUT" "^by-group$"
-log_has "a rule names a group: handing the request to $T/bin/nsbox"
-ok $? "... by that nsbox"
+like "with nsbox-full beside it, alice is boxed" "$OUT" "^by-group$"
+log_has "a rule names a group: executing $T/bin/nsbox-full"
+ok $? "... by that nsbox-full"
 
-chmod 0775 "$T/bin/nsbox"
-denied "a full helper its group may write" "$T/bin/nsbox is not a program that root owns and alone may write"
-chmod 0755 "$T/bin/nsbox"
-chown alice "$T/bin/nsbox"
-denied "a full helper owned by a user" "$T/bin/nsbox is not a program that root owns and alone may write"
-chown root "$T/bin/nsbox"
-chmod 4755 "$T/bin/nsbox"
-denied "a setuid full helper" "$T/bin/nsbox is not a program that root owns and alone may write"
-chmod 0755 "$T/bin/nsbox"
-mv "$T/bin/nsbox" "$T/nsbox.real"
-ln -s "$T/nsbox.real" "$T/bin/nsbox"
-denied "a symlink to a full helper" "$T/bin/nsbox is not a program that root owns and alone may write"
-rm "$T/bin/nsbox"
-mv "$T/nsbox.real" "$T/bin/nsbox"
-chmod 2755 "$T/bin/nsbox"
-denied "a setgid full helper" "$T/bin/nsbox is not a program that root owns and alone may write"
-chmod 0755 "$T/bin/nsbox"
+chmod 0775 "$T/bin/nsbox-full"
+denied "a full helper its group may write" "$T/bin/nsbox-full is not a program that root owns and alone may write"
+chmod 0755 "$T/bin/nsbox-full"
+chown alice "$T/bin/nsbox-full"
+denied "a full helper owned by a user" "$T/bin/nsbox-full is not a program that root owns and alone may write"
+chown root "$T/bin/nsbox-full"
+chmod 4755 "$T/bin/nsbox-full"
+denied "a setuid full helper" "$T/bin/nsbox-full is not a program that root owns and alone may write"
+chmod 0755 "$T/bin/nsbox-full"
+mv "$T/bin/nsbox-full" "$T/nsbox.real"
+ln -s "$T/nsbox.real" "$T/bin/nsbox-full"
+denied "a symlink to a full helper" "$T/bin/nsbox-full is not a program that root owns and alone may write"
+rm "$T/bin/nsbox-full"
+mv "$T/nsbox.real" "$T/bin/nsbox-full"
+chmod 2755 "$T/bin/nsbox-full"
+denied "a setgid full helper" "$T/bin/nsbox-full is not a program that root owns and alone may write"
+chmod 0755 "$T/bin/nsbox-full"
 chmod 0777 "$T/bin"
-denied "a directory others may write" "the helper's directory $T/bin: only root may own and write it"
+denied "a directory others may write" "program directory $T/bin: only root may own and write it"
 chmod 0755 "$T/bin"
 chown alice "$T/bin"
-denied "a directory a user owns" "the helper's directory $T/bin: only root may own and write it"
+denied "a directory a user owns" "program directory $T/bin: only root may own and write it"
 chown root "$T/bin"
-# A copy of the static helper as nsbox refuses what it is handed at once
+# A copy of the static helper as nsbox-full refuses what it is handed at once
 # (it would hand it on to itself until the module's timeout).
-mv "$T/bin/nsbox" "$T/nsbox.real"
-cp "$NSBOX_PAM" "$T/bin/nsbox"
-denied "a copy of the static helper as nsbox" \
-	"handed a request by a static helper: the nsbox beside it must be the full helper" \
+mv "$T/bin/nsbox-full" "$T/nsbox.real"
+cp "$NSBOX_PAM" "$T/bin/nsbox-full"
+denied "a copy of the static helper as nsbox-full" \
+	"handed a request by a static helper: the nsbox-full beside it must be the full helper" \
 	"user root not boxed: helper failed, root is exempt"
-mv "$T/nsbox.real" "$T/bin/nsbox"
+mv "$T/nsbox.real" "$T/bin/nsbox-full"
 login alice
 like "put right, alice is boxed again" "$OUT" "^by-group$"
 
 # The static helper replaced while it runs (as a package upgrade does):
 # its directory no longer holds the running program, and the request is
-# refused rather than handed to whatever nsbox is there now. The test
+# refused rather than handed to whatever nsbox-full is there now. The test
 # builds, in a directory of the test's own, pausing at the helper's start.
 mkdir -m 0755 "$T/tbin"
 cp "$TOP/build/tests/nsbox-pam-test" "$TOP/build/tests/nsbox-test" "$T/tbin/"
@@ -165,7 +165,7 @@ cp "$T/tbin/nsbox-pam-test" "$T/tbin/new" && mv "$T/tbin/new" "$T/tbin/nsbox-pam
 [ -n "$PAUSED" ] && kill -USR1 "$PAUSED"
 wait $PAUSE_DRIVER
 unlike "replaced while it ran: alice is refused" "$(cat "$T/pause.out")" "^open=0 "
-log_has "the helper's directory $T/tbin: it no longer holds the running program"
+log_has "program directory $T/tbin: it no longer holds the running program"
 ok $? "... and the log says why" || diag "$(cat "$T/syslog")"
 
 settle "$before"

@@ -71,7 +71,7 @@ is "the next one, through su, is boxed by the group rule" "$out" "crew-box"
 : >"$T/syslog"
 pamtester release-debug alice open_session close_session >/dev/null 2>&1
 ok $? "a later session opens"
-log_has "user alice: policy index not used: .*; helper $helper_dir/nsbox\$"
+log_has "user alice: policy index not used: .*; helper $helper_dir/nsbox-full\$"
 ok $? "... and the module ran the full helper itself (the index names a group)"
 write_conf <"$T/users.conf"
 
@@ -89,7 +89,7 @@ ok $? "root's session still opens"
 sleep 0.3
 settle "$before"
 extra=$(diff <(echo "$before") <(host_state) | grep '^>' |
-	grep -v -e '^> /etc/' -e '/security' -e '/nsbox/nsbox ' -e '/nsbox/nsbox-init ' -e '/nsbox/nsbox-pam-helper ' -e ' overlay$' \
+	grep -v -e '^> /etc/' -e '/security' -e '/nsbox/nsbox-full ' -e '/nsbox/nsbox-init ' -e '/nsbox/nsbox-pam-helper ' -e ' overlay$' \
 		-e '^> /dev' -e '^> /run ' -e '^> /var/log ' || true)
 is "nothing left on the host but this namespace's setup (mounts, box inits)" "$extra" ""
 done_testing
