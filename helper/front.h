@@ -10,6 +10,8 @@
 #ifndef NSBOX_FRONT_H
 #define NSBOX_FRONT_H
 
+#include <stdbool.h>
+
 /* The full program's name, beside the static ones; the test build's is
  * named for the test build. */
 #ifdef NSBOX_TEST_BUILD
@@ -18,14 +20,15 @@
 #define NSBOX_FULL_PROGRAM "nsbox-full"
 #endif
 
-/* What the static nsbox adds to the environment it hands to nsbox-full,
- * and nsbox-full removes from its own at once: a static nsbox that finds
- * it (a copy of nsbox installed as nsbox-full) refuses the command, rather
- * than hand it on to itself forever. */
+/* What the static nsbox adds to the environment it hands to nsbox-full.
+ * Both remove it from their own at once (main.c: nothing run in a box
+ * inherits it); a static nsbox that found it (HANDED_ON: a copy of nsbox
+ * installed as nsbox-full) refuses to hand the command on, rather than
+ * hand it to itself forever. */
 #define NSBOX_HANDED_ON_ENV "NSBOX_HANDED_ON"
 
 /* The static nsbox: execute nsbox-full beside it with the same ARGV (main's)
  * and environment. Returns only on failure, an exit status, logged. */
-int hand_to_full_program(char **argv);
+int hand_to_full_program(char **argv, bool handed_on);
 
 #endif

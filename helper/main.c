@@ -39,20 +39,25 @@ static void usage(FILE *out)
 #ifdef NSBOX_STATIC_FRONT
 /* run: without a command, the caller's login shell, a name-service
  * lookup: nsbox-full's. */
-static int front_run(int argc, char **argv)
+static int front_run(int argc, char **argv, bool handed_on)
 {
 	struct run_opts o;
 
 	if (parse_run_args(argc - 1, argv + 1, &o) < 0)
 		return EXIT_NSBOX_FAILED;
 	if (!o.cmd && !o.help)
-		return hand_to_full_program(argv);
+		return hand_to_full_program(argv, handed_on);
 	return run_parsed(o);
 }
 #endif
 
 int main(int argc, char **argv)
 {
+	/* Handed on by a static nsbox (front.h); nothing run in a box
+	 * inherits it. */
+	const bool handed_on = getenv(NSBOX_HANDED_ON_ENV) != NULL;
+
+	unsetenv(NSBOX_HANDED_ON_ENV);
 	save_argv(argc, argv);
 	log_setup(LOG_TO_STDERR, false);
 
@@ -62,10 +67,9 @@ int main(int argc, char **argv)
 	}
 #ifdef NSBOX_STATIC_FRONT
 	if (streq(argv[1], "run"))
-		return front_run(argc, argv);
+		return front_run(argc, argv, handed_on);
 #else
-	/* Handed on by the static nsbox; nothing run in a box inherits it. */
-	unsetenv(NSBOX_HANDED_ON_ENV);
+	(void)handed_on;
 	if (streq(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
 #endif
@@ -85,7 +89,7 @@ int main(int argc, char **argv)
 	}
 #ifdef NSBOX_STATIC_FRONT
 	/* check, pam-helper and whatever else: nsbox-full says. */
-	return hand_to_full_program(argv);
+	return hand_to_full_program(argv, handed_on);
 #else
 	if (streq(argv[1], "check"))
 		return cmd_check(argc - 1, argv + 1);

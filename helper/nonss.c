@@ -1,19 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The static PAM helper's name service: none (pammain.c says why). Linked
- * into nsbox-pam-helper only, ahead of libc, these definitions stand in for
+/* The static programs' name service: none (pammain.c, front.h say why).
+ * Linked into nsbox-pam-helper and nsbox, ahead of libc, these definitions stand in for
  * glibc's, so that glibc's static NSS code is never linked in: glibc marks
  * each NSS function with a link-time warning for static programs, the
- * static helper is linked with --fatal-warnings, and its link fails too
+ * static programs are linked with --fatal-warnings, and its link fails too
  * if it holds any symbol of glibc's NSS code (Makefile: glibc's own
  * internal lookups carry no warning), so a new lookup fails the build
  * rather than a login after a libc upgrade.
  *
  * Nothing reaches these: pamface.c hands every request that needs a lookup
- * to the full helper first, and libconfuse looks users up only to expand
+ * to the full helper first, nsbox (main.c) hands check and run without a
+ * command to nsbox-full, and libconfuse looks users up only to expand
  * "~user" in file names it opens, which the helper never asks it to do (it
  * parses a buffer, config.c). Should a new path reach one anyway, the
  * helper stops there: the module denies the login (root: its documented
  * fail-open), never a lookup answered wrong. */
+#include <errno.h>
 #include <grp.h>
 #include <pwd.h>
 #include <unistd.h>
@@ -23,9 +25,9 @@
 
 static _noreturn_ void no_name_service(const char *function)
 {
-	log_error("nsbox-pam-helper: %s: this program has no name service (a bug: the full "
-		  "helper should have served this request)",
-		  function);
+	log_error("%s: %s: this program has no name service (a bug: nsbox-full should have "
+		  "served this)",
+		  program_invocation_short_name, function);
 	_exit(EXIT_NSBOX_FAILED);
 }
 

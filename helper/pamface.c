@@ -17,8 +17,8 @@
  *    (pammain.c), which has no name service, none of these: a request
  *    that needs one is handed on first;
  *  - executing the full helper as root (hand_off, static helper only):
- *    only the nsbox in the directory root executed us from, which only
- *    root may write, root's and writable by root alone, with an empty
+ *    only the nsbox-full in the directory root executed us from, which
+ *    only root may write, root's and writable by root alone, with an empty
  *    environment and nothing open but stdio and the request's socket;
  *  - /run/nsbox (registry.c): root-only; a record is trusted only once the
  *    process it names is verified through a pidfd; so is a box whose

@@ -107,8 +107,20 @@ fi
 mv "$T/bin/nsbox-full" "$T/nsbox-full.real"
 cp "$NSBOX" "$T/bin/nsbox-full"
 refused "a copy of nsbox as nsbox-full" \
-	"the nsbox-full beside nsbox handed the command back: it must be the full program"
+	"NSBOX_HANDED_ON was set: the nsbox-full beside nsbox handed the command back; it must be the full program"
 mv "$T/nsbox-full.real" "$T/bin/nsbox-full"
+
+# In a user namespace that does not map nsbox's owner, every owner it does
+# not map (root's and any user's) shows as the overflow uid: nsbox-full
+# beside it cannot be told from someone else's.
+if unshare -U true 2>/dev/null; then
+	out=$(unshare -U "$T/bin/nsbox" check --help 2>&1)
+	is "in a user namespace that does not map nsbox's owner: nsbox check is refused" "$?" "125"
+	like "... and says why" "$out" "nsbox's owner is not mapped in this user namespace"
+else
+	skip "unshare -U does not work here" "a user namespace that does not map nsbox's owner"
+	skip "unshare -U does not work here" "... and says why"
+fi
 
 # --- run without a command: the login shell, looked up by nsbox-full ------------------------
 # Root's login shell, planted in a copy of the rootfs as a script that
@@ -128,12 +140,15 @@ if is_root && $userns; then
 	unlike "... without the hand-on mark in its environment" "$out" "NSBOX_HANDED_ON"
 	out=$(NSBOX_HANDED_ON=1 "$T/bin/nsbox-full" run --rootfs "$T/rootfs" -- env 2>&1)
 	unlike "nsbox-full removes the mark, whoever set it" "$out" "NSBOX_HANDED_ON"
+	out=$(NSBOX_HANDED_ON=1 "$T/bin/nsbox" run --rootfs "$T/rootfs" -- env 2>&1)
+	unlike "... and so does nsbox, for a command it runs itself" "$out" "NSBOX_HANDED_ON"
 	rm -rf "$T/rootfs"
 else
 	skip "needs root (a login shell planted in a rootfs) and user namespaces" \
 		"run without a command: the login shell"
 	skip "needs root and user namespaces" "... without the mark"
 	skip "needs root and user namespaces" "nsbox-full removes the mark"
+	skip "needs root and user namespaces" "... and so does nsbox"
 fi
 
 done_testing
