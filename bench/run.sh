@@ -146,6 +146,11 @@ for s in permit namespace; do
 	printf 'auth required pam_deny.so\naccount required pam_permit.so\nsession required pam_%s.so\n' $s \
 		>"$T/pam.d/bench-$s"
 done
+# The least a module that must know the user costs: the floor's stack plus
+# a stock module that looks the user up (pam_succeed_if's uid test), for
+# the unnamed user's row.
+printf 'auth required pam_deny.so\naccount required pam_permit.so\nsession required pam_permit.so\nsession required pam_succeed_if.so quiet uid > 0\n' \
+	>"$T/pam.d/bench-lookup"
 # pam_nsbox's service is the floor's stack plus its two lines (the leave
 # entry first, the confining one last), so the rows differ by pam_nsbox
 # alone. "plain" is named by no rule: once the first of its logins has
@@ -158,6 +163,7 @@ pamtester bench-nsbox plain open_session close_session >/dev/null 2>&1
 cat >"$T/pam.cmds" <<EOF
 pam_permit (floor)	pamtester bench-permit bench open_session close_session
 pam_namespace	pamtester bench-namespace bench open_session close_session
+pam_succeed_if (user lookup)	pamtester bench-lookup plain open_session close_session
 pam_nsbox confined	pamtester bench-nsbox bench open_session close_session
 pam_nsbox unnamed user	pamtester bench-nsbox plain open_session close_session
 EOF
