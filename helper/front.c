@@ -51,9 +51,9 @@ int hand_to_full_program(char **argv, bool handed_on)
 	if (stat("/proc/self/exe", &self) < 0)
 		return log_errno(errno, "stat(/proc/self/exe)"), EXIT_NSBOX_FAILED;
 	if (self.st_uid == overflow_uid()) {
-		log_error("nsbox's owner is not mapped in this user namespace: the " NSBOX_FULL_PROGRAM
-			  " beside it cannot be trusted (run nsbox %s outside it)",
-			  argv[1]);
+		log_error("nsbox's owner is not mapped in this user namespace: the %s beside it "
+			  "cannot be trusted (run nsbox %s outside it)",
+			  NSBOX_FULL_PROGRAM, argv[1]);
 		return EXIT_NSBOX_FAILED;
 	}
 	if (setenv(NSBOX_HANDED_ON_ENV, "1", 1) < 0)

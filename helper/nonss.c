@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The static programs' name service: none (pammain.c, front.h say why).
- * Linked into nsbox-pam-helper and nsbox, ahead of libc, these definitions stand in for
- * glibc's, so that glibc's static NSS code is never linked in: glibc marks
- * each NSS function with a link-time warning for static programs, the
- * static programs are linked with --fatal-warnings, and its link fails too
+ * Linked into nsbox-pam-helper and nsbox, ahead of libc, these definitions
+ * stand in for glibc's, so that glibc's static NSS code is never linked
+ * in: glibc marks each NSS function with a link-time warning for static
+ * programs, they are linked with --fatal-warnings, and a link fails too
  * if it holds any symbol of glibc's NSS code (Makefile: glibc's own
  * internal lookups carry no warning), so a new lookup fails the build
  * rather than a login after a libc upgrade.

@@ -41,6 +41,24 @@ T=$(mktemp -d /tmp/nsbox-test.XXXXXX)
 # Searchable by the test users: init walks paths with their permissions.
 chmod 0755 "$T"
 cleanup_hooks=""
+# static_without_nss PROGRAM WHAT: PROGRAM (WHAT names it) has no program
+# interpreter (no dynamic loader at each start), needs no shared library
+# and holds no symbol of glibc's name service code (helper/nonss.c). Three
+# tests; skipped with make check SANITIZE=1, which links it dynamically
+# (no static sanitizer runtime, Makefile).
+static_without_nss() {
+	if [ -n "$SAN_LIB" ]; then
+		for what in "no program interpreter" "no shared library" "no name service code"; do
+			skip "built with SANITIZE=1, $2 is linked dynamically" "$2: $what"
+		done
+		return
+	fi
+	ok $(! readelf -lW "$1" | grep -q INTERP; echo $?) "$2 is static: no program interpreter"
+	ok $(! readelf -dW "$1" | grep -q NEEDED; echo $?) "... and needs no shared library"
+	is "... and holds no name service code of glibc's (no nss symbol)" \
+		"$(nm "$1" | grep -ci nss)" "0"
+}
+
 at_exit() { cleanup_hooks="$*; $cleanup_hooks"; }
 run_cleanup() {
 	eval "$cleanup_hooks"

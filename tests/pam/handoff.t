@@ -43,18 +43,7 @@ login() {
 }
 
 # --- what the static helper is ---------------------------------------------------------
-if [ -n "$SAN_LIB" ]; then
-	# make check SANITIZE=1: no static sanitizer runtime (Makefile).
-	for what in "no program interpreter" "no shared library" "no name service code"; do
-		skip "built with SANITIZE=1, the PAM helper is linked dynamically" "$what"
-	done
-else
-	ok $(! readelf -lW "$NSBOX_PAM" | grep -q INTERP; echo $?) \
-		"the static helper has no program interpreter"
-	ok $(! readelf -dW "$NSBOX_PAM" | grep -q NEEDED; echo $?) "... and needs no shared library"
-	is "... and no name service code of glibc's (no nss symbol)" \
-		"$(nm "$NSBOX_PAM" | grep -ci nss)" "0"
-fi
+static_without_nss "$NSBOX_PAM" "the static PAM helper"
 grep -aq "this program has no name service" "$NSBOX_PAM"
 ok $? "... but stand-ins that stop it should a lookup ever be reached"
 out=$("$NSBOX_PAM" 2>&1)

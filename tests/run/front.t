@@ -9,18 +9,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 
 # --- what nsbox is ---------------------------------------------------------------------
-if [ -n "$SAN_LIB" ]; then
-	# make check SANITIZE=1: no static sanitizer runtime (Makefile).
-	for what in "no program interpreter" "no shared library" "no name service code"; do
-		skip "built with SANITIZE=1, nsbox is linked dynamically" "$what"
-	done
-else
-	ok $(! readelf -lW "$NSBOX" | grep -q INTERP; echo $?) \
-		"nsbox is static: no program interpreter (no dynamic loader at each run)"
-	ok $(! readelf -dW "$NSBOX" | grep -q NEEDED; echo $?) "... and needs no shared library"
-	is "... and holds no name service code (helper/nonss.c)" \
-		"$(nm "$NSBOX" | grep -ci nss)" "0"
-fi
+static_without_nss "$NSBOX" nsbox
 ok $(readelf -lW "$NSBOX_FULL" | grep -q INTERP; echo $?) \
 	"nsbox-full is dynamically linked (the installed name service modules)"
 
