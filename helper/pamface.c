@@ -425,20 +425,25 @@ static int hand_off(const char *full, const char *reason)
 	return exec_beside_us(full, 0, reason, argv, envp);
 }
 
-/* Whether the request read_request() peeked at is still on the socket. */
-static bool request_peeked;
+/* The static helper's side of a request (pammain.c; NULL in the full
+ * helper): the full helper FULL beside it, and whether the request
+ * read_request() only peeked at is still on the socket. */
+struct static_helper {
+	const char *full;
+	bool peeked;
+};
 
 /* The request read_request() peeked at, taken off the socket once the
  * static helper serves it itself: box init inherits the socket and must
  * find no request there. And before any reply (cmd_pam_helper): a socket
  * closed with data unread resets its peer's, and the module could read
  * the reset (ECONNRESET) rather than the reply queued before it. */
-static int take_request(const struct nsbox_request *req)
+static int take_request(struct static_helper *sh, const struct nsbox_request *req)
 {
 	struct nsbox_request again;
 	ssize_t n = RETRY_EINTR(recv(NSBOX_PROTOCOL_FD, &again, sizeof(again), MSG_DONTWAIT));
 
-	request_peeked = false;
+	sh->peeked = false;
 	if (n != (ssize_t)sizeof(again) || memcmp(&again, req, sizeof(again)) != 0) {
 		log_error("pam-helper: the request changed while it was read");
 		return -EPROTO;
@@ -448,10 +453,10 @@ static int take_request(const struct nsbox_request *req)
 
 /* Decide for the user in REQ and build (or join) the box if a rule
  * confines them. FDS get the pidfd of box init and, for a shared box,
- * this session's connection to it. FULL: the static helper's full helper
- * (hand_off), NULL in the full one. */
+ * this session's connection to it. SH: the static helper's side, which
+ * hands on what needs a name service (hand_off); NULL in the full one. */
 static void serve_request(const struct nsbox_request *req, struct nsbox_reply *rep,
-			  int fds[2], struct config **ret_cfg, const char *full)
+			  int fds[2], struct config **ret_cfg, struct static_helper *sh)
 {
 	_cleanup_(user_record_free) struct user_record user = { 0 };
 	_cleanup_(log_reason_end) struct log_reason why;
@@ -465,8 +470,8 @@ static void serve_request(const struct nsbox_request *req, struct nsbox_reply *r
 	/* The reason of a failure, for the reply: the module logs it. */
 	log_reason_begin(&why);
 	rep->verdict = NSBOX_VERDICT_DENY;
-	if (full && !request_has_user(req)) {
-		(void)hand_off(full, "the module sent no user data");
+	if (sh && !request_has_user(req)) {
+		(void)hand_off(sh->full, "the module sent no user data");
 		fail_unless_root(rep, false, "the full helper cannot be run", &why);
 		goto out;
 	}
@@ -480,12 +485,12 @@ static void serve_request(const struct nsbox_request *req, struct nsbox_reply *r
 		fail_unless_root(rep, user.uid == 0, "the config is broken", &why);
 		goto out;
 	}
-	if (full && config_names_groups(cfg)) {
-		(void)hand_off(full, "a rule names a group");
+	if (sh && config_names_groups(cfg)) {
+		(void)hand_off(sh->full, "a rule names a group");
 		fail_unless_root(rep, user.uid == 0, "the full helper cannot be run", &why);
 		goto out;
 	}
-	if (full && take_request(req) < 0) {
+	if (sh && take_request(sh, req) < 0) {
 		fail_unless_root(rep, user.uid == 0, "its request cannot be read", &why);
 		goto out;
 	}
@@ -562,6 +567,9 @@ int cmd_pam_helper(const char *full)
 	struct nsbox_request req;
 	struct nsbox_reply rep = { .version = NSBOX_PROTOCOL_VERSION };
 	_cleanup_(config_freep) struct config *cfg = NULL;
+	/* The static helper peeks at the request (read_request). */
+	struct static_helper peeking = { .full = full, .peeked = true };
+	struct static_helper *sh = full ? &peeking : NULL;
 	struct stat st;
 	int fds[2] = { -1, -1 }, reset;
 
@@ -583,8 +591,7 @@ int cmd_pam_helper(const char *full)
 	 * module waits for our exit. (Box init, a PID namespace's init,
 	 * never stops on it anyway.) */
 	signal(SIGTSTP, SIG_IGN);
-	request_peeked = full;
-	if (read_request(NSBOX_PROTOCOL_FD, &req, full ? MSG_PEEK : 0) < 0) {
+	if (read_request(NSBOX_PROTOCOL_FD, &req, sh ? MSG_PEEK : 0) < 0) {
 		log_setup(LOG_TO_SYSLOG, false);
 		log_error("pam-helper: malformed request from the module");
 		return EXIT_NSBOX_FAILED;
@@ -598,10 +605,10 @@ int cmd_pam_helper(const char *full)
 	if (memchr(req.test_pause, 0, sizeof(req.test_pause)) && req.test_pause[0])
 		pause_step = req.test_pause;
 	test_pause_at(pause_step, "helper");
-	serve_request(&req, &rep, fds, &cfg, full);
+	serve_request(&req, &rep, fds, &cfg, sh);
 	/* Not handed on, and refused before serve_request() took it. */
-	if (request_peeked)
-		(void)take_request(&req);
+	if (sh && sh->peeked)
+		(void)take_request(sh, &req);
 	test_pause_at(pause_step, "reply");
 	if (send_reply(NSBOX_PROTOCOL_FD, &rep, fds) < 0) {
 		/* The module is gone: take a box of its own down with us (a
