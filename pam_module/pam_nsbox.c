@@ -888,13 +888,23 @@ static int restore_namespaces(pam_handle_t *pamh, struct box_session *s)
 	return r;
 }
 
-/* -EIO: the helper failed after its reply (logged); -1: another failure. */
+/* -EIO: the helper failed after its reply (logged); -EBUSY: the
+ * application is multi-threaded (nothing done); -1: another failure. */
 static int join_box(pam_handle_t *pamh, const struct args *a, struct box_session *s,
 		    const struct nsbox_reply *rep, struct helper_child *helper)
 {
 	int flags = BOX_JOIN_NS | ((s->flags & NSBOX_REPLY_JOIN_NET) ? CLONE_NEWNET : 0);
 	_cleanup_(scoping_done) struct scoping sc = { .fd = -1 };
 
+	/* setns() of a PID or mount namespace needs a single thread (see
+	 * single_threaded()); checked here, where it is needed, and not
+	 * before: a threaded application (a display manager) lets in a user
+	 * no rule names, and only the session that joins needs it. With us
+	 * the only thread, no other can be born before the setns(): any
+	 * later thread is ours, born inside. (A relay's child is single-
+	 * threaded whatever its parent: fork copies one thread.) */
+	if (!single_threaded())
+		return -EBUSY;
 	if (save_namespaces(pamh, s) < 0)
 		return -1;
 	if (setns(s->pidfd, flags) < 0) {
@@ -1017,6 +1027,8 @@ static int verdict_to_pam(pam_handle_t *pamh, const struct args *a, const char *
 			stop_own_box(s);
 			if (r == -EIO) /* as when it fails before its reply */
 				return refuse(pamh, user, "helper failed");
+			if (r == -EBUSY)
+				return refuse(pamh, user, "the application is multi-threaded");
 			pam_syslog(pamh, LOG_ERR, "user %s denied: cannot join the box", user);
 			return PAM_SESSION_ERR;
 		}
@@ -1069,9 +1081,6 @@ static int open_session(pam_handle_t *pamh, int argc, const char **argv)
 					  "PAM session, which must close first", user);
 		return PAM_SESSION_ERR;
 	}
-	/* setns() of a PID or mount namespace needs a single thread. */
-	if (!single_threaded())
-		return refuse(pamh, user, "the application is multi-threaded");
 	if (make_request(pamh, &a, user, &req) < 0)
 		return refuse(pamh, user, "invalid request");
 	if ((r = decide_without_helper(pamh, &a, &req)) >= 0)

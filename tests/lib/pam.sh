@@ -8,6 +8,8 @@
 #   write_conf <<EOF    the config the module reads ($CONF)
 #   drive USER [opts]   build/tools/pamdriver on the nsbox-test service
 #   log_has 'ERE'       wait (up to 3 s) for a syslog line matching ERE
+#   log_mark; log_has_since 'ERE'
+#                       the same, among the lines logged after log_mark
 #   paused_login S U    a session of U on service S, paused at the helper
 #   box_inits           (common.sh) pids of this checkout's live box inits
 #   stock_pam           the host's sshd, login, su, su-l and common-* (as
@@ -111,6 +113,18 @@ wait_paused() {
 log_has() {
 	for _ in $(seq 30); do
 		grep -aEq -- "$1" "$T/syslog" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+log_mark() {
+	LOG_MARK=$(stat -c %s "$T/syslog")
+}
+
+log_has_since() {
+	for _ in $(seq 30); do
+		tail -c +$((LOG_MARK + 1)) "$T/syslog" | grep -aEq -- "$1" && return 0
 		sleep 0.1
 	done
 	return 1

@@ -158,10 +158,29 @@ out=$(drive alice -C 2>&1)
 like "close without open is harmless" "$out" "close_without_open=0"
 like "closing twice is harmless" "$out" "close_again=0"
 
+records=$(ls /run/nsbox/boxes)
 out=$(drive alice -t 2>&1)
 unlike "a multi-threaded application is refused" "$out" "open=0 "
 log_has "user alice denied: the application is multi-threaded"
 ok $? "refusal of a multi-threaded application is logged"
+sleep 0.3
+is "the box made for the refused threaded session is stopped" "$(box_inits)" ""
+is "... and its record removed" "$(ls /run/nsbox/boxes)" "$records"
+
+# Only a session that gets a box needs a single thread: a user no rule
+# names is let in by a threaded application (a display manager), whether
+# the helper decides (no policy index) or the index does.
+rm -f /run/nsbox/index/*
+log_mark
+out=$(drive bob -t 2>&1)
+like "a threaded application: a user no rule names is let in (the helper decides)" "$out" "open=0 "
+log_has_since "user bob: policy index not used: no index"
+ok $? "... and the helper decided, not the index"
+log_mark
+out=$(drive bob -t 2>&1)
+like "a threaded application: a user no rule names is let in (the index decides)" "$out" "open=0 "
+log_has_since "user bob not boxed: no rule matches \(policy index\)"
+ok $? "... and the index decided"
 
 drive alice -o >/dev/null 2>&1
 sleep 0.3
