@@ -414,6 +414,11 @@ $(B)/bench/noop: bench/noop.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
 	$(Q)$(CC) $(NSBOX_CFLAGS) -static -o $@ $<
+# floors times the policy index and the user lookup with the module's code.
+$(B)/bench/floors: bench/floors.c $(COMMON_OBJS) $(B)/flags
+	@mkdir -p $(@D)
+	$(E) CC $<
+	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -pie -o $@ $< $(COMMON_OBJS) $(NSBOX_LDFLAGS)
 $(B)/bench/%: bench/%.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<

@@ -4,7 +4,7 @@
  * alike. The floor of a login is pam_permit's time plus the steps its
  * design cannot skip (README, "Performance").
  *
- *   floors -H HELPER -N NSBOX -s STATIC_NOOP [-r ROUNDS]
+ *   floors -H HELPER -N NSBOX -s STATIC_NOOP [-r ROUNDS] [-u USER -c CONFIG]
  *
  * Rows (CSV: name,median_ms,p10_ms,p90_ms):
  *   fork            fork(), the child exits, wait
@@ -20,6 +20,18 @@
  *   faults-100      100 page faults (first writes to fresh anonymous
  *                   pages): what a program start pays per page it touches
  *   syscalls-1000   1000 trivial system calls (getppid)
+ *
+ * With -u USER -c CONFIG, two more, what pam_nsbox does for a user no rule
+ * names (pam_module/pam_nsbox.c, decide_without_helper):
+ *   user-lookup     USER's passwd entry from the name service
+ *                   (user_record_lookup: getpwnam_r), as any module that
+ *                   must know the user does (pam_succeed_if's uid test)
+ *   policy-index    the rest: CONFIG's policy index found and read (the
+ *                   walk from / that only root can have written it, the
+ *                   decode), the config walked to and read, its bytes
+ *                   compared with the index's copy, the user matched
+ *                   (policy_index_load + policy_index_decide); fails if
+ *                   the index does not say "no rule matches" for USER
  *
  *   floors -k N -s STATIC_NOOP
  *
@@ -43,14 +55,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/policyindex.h"
 #include "../common/syscalls.h"
+#include "../common/userlookup.h"
 #include "meminfo.h"
 
 #define BOX_FLAGS                                                                              \
 	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWIPC |              \
 	 CLONE_NEWCGROUP)
 
-static const char *helper, *nsbox, *noop;
+static const char *helper, *nsbox, *noop, *user, *config;
 
 static double now_ms(void)
 {
@@ -273,6 +287,54 @@ static void syscalls_1000(void)
 		(void)syscall(SYS_getppid);
 }
 
+static void user_lookup(void)
+{
+	struct user_record u = { 0 };
+
+	if (user_record_lookup(user, &u) < 0)
+		die("user_record_lookup");
+	user_record_free(&u);
+}
+
+static int no_group_lookup(const char *name, gid_t *ret_gid)
+{
+	(void)name;
+	(void)ret_gid;
+	return -EAGAIN; /* unsure: the index then answers nothing */
+}
+
+static void policy_index(void)
+{
+	static uid_t uid = (uid_t)-1;
+	static gid_t gid;
+	struct policy_index ix;
+	const char *why = NULL;
+	char *buf = NULL;
+	enum index_verdict v;
+	struct match_user u;
+
+	if (uid == (uid_t)-1) { /* the user's uid, once: user-lookup times that */
+		struct user_record rec = { 0 };
+		if (user_record_lookup(user, &rec) < 0)
+			die("user_record_lookup");
+		uid = rec.uid;
+		gid = rec.gid;
+		user_record_free(&rec);
+	}
+	u = (struct match_user){ .name = user, .gid = gid };
+	if (policy_index_load(config, &ix, &buf, &why) < 0) {
+		fprintf(stderr, "floors: policy index of %s: %s\n", config, why);
+		exit(1);
+	}
+	v = policy_index_decide(&ix, uid, &u, false, no_group_lookup, &why);
+	policy_index_free(&ix);
+	free(buf);
+	if (v != INDEX_NO_RULE) {
+		fprintf(stderr, "floors: the index does not decide %s: %s\n", user, why);
+		exit(1);
+	}
+}
+
 struct row {
 	const char *name;
 	void (*fn)(void);
@@ -297,12 +359,16 @@ int main(int argc, char **argv)
 		{ "minimal-box", minimal_box, NULL },
 		{ "faults-100", faults_100, NULL },
 		{ "syscalls-1000", syscalls_1000, NULL },
+		{ "user-lookup", user_lookup, NULL },
+		{ "policy-index", policy_index, NULL },
 	};
-	const size_t nrows = sizeof(rows) / sizeof(rows[0]);
+	size_t nrows = sizeof(rows) / sizeof(rows[0]);
 	int rounds = 300, warm = 10, keep = 0, o;
 
-	while ((o = getopt(argc, argv, "H:N:s:r:k:")) != -1) {
+	while ((o = getopt(argc, argv, "H:N:s:r:k:u:c:")) != -1) {
 		switch (o) {
+		case 'u': user = optarg; break;
+		case 'c': config = optarg; break;
 		case 'k': keep = atoi(optarg); break;
 		case 'H': helper = optarg; break;
 		case 'N': nsbox = optarg; break;
@@ -313,10 +379,13 @@ int main(int argc, char **argv)
 	}
 	if (keep > 0 && noop)
 		return keep_minimal_boxes(keep);
-	if (!helper || !nsbox || !noop || rounds < 10) {
-		fprintf(stderr, "usage: floors -H HELPER -N NSBOX -s STATIC_NOOP [-r ROUNDS>=10]\n");
+	if (!helper || !nsbox || !noop || rounds < 10 || !user != !config) {
+		fprintf(stderr, "usage: floors -H HELPER -N NSBOX -s STATIC_NOOP [-r ROUNDS>=10] "
+				"[-u USER -c CONFIG]\n");
 		return 2;
 	}
+	if (!user)
+		nrows -= 2; /* the last two rows need them */
 	for (size_t i = 0; i < nrows; i++)
 		if (!(rows[i].ms = calloc(rounds, sizeof(double))))
 			die("calloc");
