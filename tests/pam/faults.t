@@ -122,6 +122,18 @@ like "... after a valid reply that boxed root (the join path)" "$(cat "$T/syslog
 like "... logged as root's exemption" "$(cat "$T/syslog")" "user root not boxed: helper failed, root is exempt"
 left_clean "root's session after a helper that failed" "$out"
 
+# Root, confined by the config, in a threaded application, which cannot
+# join a box: its exemption lets it in unconfined, and the box the helper
+# made for it is stopped.
+write_service nsbox-test "$MODULE_ARGS"
+: >"$T/syslog"
+out=$(drive root -t 2>&1)
+like "root confined, in a threaded application: the session opens" "$out" "open=0 "
+like "... as root's exemption" "$(cat "$T/syslog")" \
+	"user root not boxed: the application is multi-threaded, root is exempt"
+settle "$before"
+is "... its box stopped: nothing left behind" "$(host_state)" "$before"
+
 # A join refused after setns() (here the nice value of cpu_weight, which a
 # program without CAP_SYS_NICE cannot set) leaves nothing on the program
 # that cannot be undone: the limits come before the hardening.
