@@ -37,6 +37,9 @@ enter_private_ns "${ARGS[@]}"
 . "$(dirname "$0")/../tests/lib/pam.sh"
 . "$(dirname "$0")/../tests/lib/debian.sh"
 HELPER=$(readlink -f "${1:-$NSBOX_PAM}")
+# perf's build-id cache (perf record, perf probe -x) in our temp dir, not
+# in root's ~/.debug.
+perf() { command perf --buildid-dir "$T/perf-buildid" "$@"; }
 pam_setup
 add_user bench 62500
 if [ -f "$DEBIAN_ROOTFS.built" ]; then
