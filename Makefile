@@ -415,14 +415,11 @@ $(B)/bench/noop: bench/noop.c $(B)/flags
 	$(E) CC $<
 	$(Q)$(CC) $(NSBOX_CFLAGS) -static -o $@ $<
 # floors times the policy index and the user lookup with the module's code.
-$(B)/bench/floors: bench/floors.c $(COMMON_OBJS) $(B)/flags
-	@mkdir -p $(@D)
-	$(E) CC $<
-	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -pie -o $@ $< $(COMMON_OBJS) $(NSBOX_LDFLAGS)
+$(B)/bench/floors: $(COMMON_OBJS)
 $(B)/bench/%: bench/%.c $(B)/flags
 	@mkdir -p $(@D)
 	$(E) CC $<
-	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -pie -o $@ $< $(NSBOX_LDFLAGS)
+	$(Q)$(CC) $(NSBOX_CFLAGS) $(DEPFLAGS) -fPIE -pie -o $@ $< $(filter %.o,$^) $(NSBOX_LDFLAGS)
 
 bench-tools: $(BENCH_BINS)
 

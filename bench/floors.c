@@ -303,30 +303,22 @@ static int no_group_lookup(const char *name, gid_t *ret_gid)
 	return -EAGAIN; /* unsure: the index then answers nothing */
 }
 
+static uid_t user_uid; /* USER's, looked up once (user-lookup times that) */
+static gid_t user_gid;
+
 static void policy_index(void)
 {
-	static uid_t uid = (uid_t)-1;
-	static gid_t gid;
+	const struct match_user u = { .name = user, .gid = user_gid };
 	struct policy_index ix;
 	const char *why = NULL;
 	char *buf = NULL;
 	enum index_verdict v;
-	struct match_user u;
 
-	if (uid == (uid_t)-1) { /* the user's uid, once: user-lookup times that */
-		struct user_record rec = { 0 };
-		if (user_record_lookup(user, &rec) < 0)
-			die("user_record_lookup");
-		uid = rec.uid;
-		gid = rec.gid;
-		user_record_free(&rec);
-	}
-	u = (struct match_user){ .name = user, .gid = gid };
 	if (policy_index_load(config, &ix, &buf, &why) < 0) {
 		fprintf(stderr, "floors: policy index of %s: %s\n", config, why);
 		exit(1);
 	}
-	v = policy_index_decide(&ix, uid, &u, false, no_group_lookup, &why);
+	v = policy_index_decide(&ix, user_uid, &u, false, no_group_lookup, &why);
 	policy_index_free(&ix);
 	free(buf);
 	if (v != INDEX_NO_RULE) {
@@ -384,8 +376,17 @@ int main(int argc, char **argv)
 				"[-u USER -c CONFIG]\n");
 		return 2;
 	}
-	if (!user)
-		nrows -= 2; /* the last two rows need them */
+	if (user) {
+		struct user_record rec = { 0 };
+
+		if (user_record_lookup(user, &rec) < 0)
+			die("user_record_lookup");
+		user_uid = rec.uid;
+		user_gid = rec.gid;
+		user_record_free(&rec);
+	} else {
+		nrows -= 2; /* the last two rows need USER and CONFIG */
+	}
 	for (size_t i = 0; i < nrows; i++)
 		if (!(rows[i].ms = calloc(rounds, sizeof(double))))
 			die("calloc");

@@ -110,12 +110,18 @@ wait_paused() {
 	return 1
 }
 
-log_has() {
+# log_has_from OFFSET 'ERE': wait for a line matching ERE in the syslog
+# from byte OFFSET on.
+log_has_from() {
 	for _ in $(seq 30); do
-		grep -aEq -- "$1" "$T/syslog" && return 0
+		tail -c +$(($1 + 1)) "$T/syslog" | grep -aEq -- "$2" && return 0
 		sleep 0.1
 	done
 	return 1
+}
+
+log_has() {
+	log_has_from 0 "$1"
 }
 
 log_mark() {
@@ -123,11 +129,7 @@ log_mark() {
 }
 
 log_has_since() {
-	for _ in $(seq 30); do
-		tail -c +$((LOG_MARK + 1)) "$T/syslog" | grep -aEq -- "$1" && return 0
-		sleep 0.1
-	done
-	return 1
+	log_has_from "$LOG_MARK" "$1"
 }
 
 # show_at SRC PATH: PATH shows SRC, in this namespace only. A PATH that
